@@ -1,0 +1,8 @@
+import type { AppContext } from '../../services/context';
+import type { AnyRoute } from '../route';
+import { devRoutes } from './dev';
+
+/** Every `/api` route of this instance; each feature adds its module here. */
+export function apiRoutes(ctx: AppContext): AnyRoute[] {
+  return [...(ctx.config.devEndpoints ? devRoutes : [])];
+}

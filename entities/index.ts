@@ -1,0 +1,14 @@
+import { Community, Station, Worker } from './organisation';
+import { FamilyContact, Resident } from './resident';
+import { Conversation, MessageLog, OutboxMessage } from './messaging';
+import { JobRun } from './job';
+import { Alert, AuditEntry, BindingCode, Handoff } from './care';
+
+export * from './organisation';
+export * from './resident';
+export * from './messaging';
+export * from './job';
+export * from './care';
+
+/** Every entity the DataSource knows; each feature adds its own here. */
+export const ENTITIES = [Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry];

@@ -1,0 +1,22 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/**/*.js'] },
+  js.configs.recommended,
+  { files: ['*.js'], languageOptions: { globals: { module: 'readonly', process: 'readonly', require: 'readonly' } } },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // The layering of ARCHITECTURE.md: services know neither Koa nor Wechaty; api and bot never import each other.
+    files: ['services/**/*.ts', 'entities/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['koa', '@koa/*', 'wechaty', 'wechaty-*', '../api/*', '../bot/*', '../jobs/*'] }] },
+  },
+  { files: ['api/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ['wechaty', 'wechaty-*', '../bot/*', '../../bot/*'] }] } },
+  { files: ['bot/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ['koa', '@koa/*', '../api/*', '../../api/*'] }] } },
+);

@@ -1,0 +1,5 @@
+import type { JobDefinition } from '../services/jobs';
+import { retentionJob } from './retention';
+
+/** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
+export const JOBS: JobDefinition[] = [retentionJob];

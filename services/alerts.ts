@@ -1,0 +1,96 @@
+import { In } from 'typeorm';
+import { Alert, AlertOutcome, AlertStatus, PRIORITY } from '../entities';
+import type { AppContext } from './context';
+import { conflict, isUniqueViolation, notFound } from './errors';
+
+export interface RaiseAlert {
+  stationId: number;
+  residentId?: number | null;
+  type: string;
+  summary: string;
+  /** One alert per cause: raising the same key again returns the existing alert. */
+  dedupeKey?: string;
+  /** Urgent text to the station's bound workers (quiet hours do not apply). */
+  workerText?: string;
+  /** Urgent text to the resident's bound family. */
+  familyText?: string;
+}
+
+/** Alerts: raised by help calls, silent elders and accounts that went down; closed by a worker with an outcome. */
+export class AlertService {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Raises an alert and tells the workers (and family) at once; idempotent by dedupe key. */
+  async raise(input: RaiseAlert): Promise<{ alert: Alert; created: boolean }> {
+    const repo = this.ctx.db.manager.getRepository(Alert);
+    if (input.dedupeKey) {
+      const existing = await repo.findOne({ where: { dedupeKey: input.dedupeKey } });
+      if (existing) return { alert: existing, created: false };
+    }
+    let alert: Alert;
+    try {
+      alert = await repo.save(repo.create({
+        stationId: input.stationId, residentId: input.residentId ?? null, type: input.type, status: 'open',
+        summary: input.summary.slice(0, 500), dedupeKey: input.dedupeKey ?? null, escalationLevel: 0,
+        createdAt: this.ctx.clock.now(),
+      }));
+    } catch (err) {
+      if (input.dedupeKey && isUniqueViolation(err)) {
+        return { alert: await repo.findOneOrFail({ where: { dedupeKey: input.dedupeKey } }), created: false };
+      }
+      throw err;
+    }
+    const extra = { kind: `alert_${input.type}`, priority: PRIORITY.alert, urgent: true, dedupeKey: `alert:${alert.id}`, refType: 'alert', refId: alert.id };
+    const workerText = input.workerText?.replace('{id}', String(alert.id));
+    if (workerText) await this.ctx.services.notify.workers(input.stationId, workerText, extra);
+    if (input.familyText && input.residentId) {
+      await this.ctx.services.notify.family({ id: input.residentId, stationId: input.stationId }, input.familyText, extra);
+    }
+    this.ctx.logger.info({ alertId: alert.id, type: alert.type, stationId: alert.stationId }, 'alert raised');
+    return { alert, created: true };
+  }
+
+  /** An alert of the station, or 404. */
+  async get(stationId: number, id: number): Promise<Alert> {
+    const alert = await this.ctx.db.manager.findOne(Alert, { where: { id, stationId } });
+    if (!alert) throw notFound('告警');
+    return alert;
+  }
+
+  async list(stationId: number, status?: AlertStatus): Promise<Alert[]> {
+    return this.ctx.db.manager.find(Alert, {
+      where: { stationId, ...(status ? { status } : { status: In(['open', 'acknowledged', 'resolved']) }) },
+      order: { id: 'DESC' },
+      take: 500,
+    });
+  }
+
+  /** A worker has seen it. */
+  async acknowledge(stationId: number, id: number, workerId: number): Promise<Alert> {
+    const alert = await this.get(stationId, id);
+    if (alert.status === 'resolved') throw conflict('alert_resolved', '该告警已处理完毕');
+    if (alert.status === 'open') {
+      await this.ctx.db.manager.update(Alert, { id, status: 'open' }, { status: 'acknowledged', acknowledgedAt: this.ctx.clock.now(), acknowledgedBy: workerId });
+    }
+    return this.get(stationId, id);
+  }
+
+  /** A worker closes it with an outcome; only a worker does (a reply from the elder does not). */
+  async resolve(stationId: number, id: number, workerId: number, outcome: AlertOutcome, note: string | null): Promise<Alert> {
+    const alert = await this.get(stationId, id);
+    if (alert.status === 'resolved') throw conflict('alert_resolved', '该告警已处理完毕');
+    const now = this.ctx.clock.now();
+    await this.ctx.db.manager.update(Alert, { id }, {
+      status: 'resolved', resolvedAt: now, resolvedBy: workerId, outcome, note,
+      acknowledgedAt: alert.acknowledgedAt ?? now, acknowledgedBy: alert.acknowledgedBy ?? workerId,
+    });
+    return this.get(stationId, id);
+  }
+
+  /** Shows a resident's sign of life on their unresolved alerts; returns those alerts. */
+  async recordReply(residentId: number, text: string, at: Date): Promise<Alert[]> {
+    const open = await this.ctx.db.manager.find(Alert, { where: { residentId, status: In(['open', 'acknowledged']) } });
+    for (const a of open) await this.ctx.db.manager.update(Alert, { id: a.id }, { replyAt: at, replyText: text.slice(0, 500) });
+    return open;
+  }
+}

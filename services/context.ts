@@ -1,0 +1,58 @@
+import { EventEmitter } from 'node:events';
+import type { Config } from './config';
+import { AdjustableClock, Clock, SystemClock } from './clock';
+import { connectDatabase, Database } from './db';
+import { createLogger, Logger } from './logger';
+import { Metrics } from './metrics';
+import { JobDefinition } from './jobs';
+import { createServices, Services } from './index';
+
+/** What the simulator endpoints need from the bot, registered by the bot role when it runs. */
+export interface ChatBridge {
+  /** Contact `from` says `text` to station `stationId`'s account; resolves with the bot's replies. */
+  chat(input: { stationId: number; from: string; text: string; name?: string }): Promise<string[]>;
+}
+
+/** Everything the three doors share: built once, passed to api, bot and jobs. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  events: EventEmitter;
+  services: Services;
+  chatBridge?: ChatBridge;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  jobs?: JobDefinition[];
+  clock?: Clock;
+  logger?: Logger;
+  /** For tests: fail fast instead of retrying a missing database. */
+  connectAttempts?: number;
+  /** For tests: drop every table first, so each suite starts from an empty schema. */
+  resetDatabase?: boolean;
+}
+
+/**
+ * Builds the context: connects (with retries) and migrates the database, then the services. In
+ * development the clock can be moved (the simulator); in production it is the real time.
+ */
+export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = await connectDatabase(config.databaseUrl, logger, { attempts: options.connectAttempts, reset: options.resetDatabase });
+  const clock = options.clock ?? (config.devEndpoints ? new AdjustableClock() : new SystemClock());
+  const closers: (() => Promise<void>)[] = [];
+  const ctx = {
+    config, db, clock, logger, metrics: new Metrics(), events: new EventEmitter(),
+    close: async () => {
+      for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
+      if (db.dataSource.isInitialized) await db.dataSource.destroy();
+    },
+  } as AppContext;
+  ctx.events.setMaxListeners(100);
+  ctx.services = createServices(ctx, options.jobs ?? []);
+  return ctx;
+}
