@@ -1,0 +1,69 @@
+import type { Station } from '../entities';
+import type { Actor } from './auth';
+import { forbidden, notFound } from './errors';
+
+/**
+ * Who may do what to which record, declared once and used by the API and the bot alike. (Not to be
+ * confused with welfare policies.) The rules:
+ * - a worker or station admin reads and changes only their own station's records;
+ * - a station admin also manages their station's workers, services and reports;
+ * - a county admin reads the organisation and statistics of every station of their county, and
+ *   no resident's personal detail; they edit no case;
+ * - a resident sees only their own records.
+ * A record outside the caller's reach answers 404, so its existence does not leak.
+ */
+export type WorkerActor = Extract<Actor, { kind: 'worker' }>;
+export type ResidentActor = Extract<Actor, { kind: 'resident' }>;
+type StationRef = Pick<Station, 'id' | 'county'>;
+
+export function isWorker(actor: Actor): actor is WorkerActor {
+  return actor.kind === 'worker';
+}
+
+/** The station a station-level worker acts for; county admins have none (403 for case work). */
+export function ownStationId(actor: Actor): number {
+  if (actor.kind === 'worker' && actor.stationId !== null && actor.role !== 'county_admin') return actor.stationId;
+  throw forbidden('此操作仅限站点社工');
+}
+
+/** Case records (residents, families, check-ins, alerts, bookings…) of a station: its own workers only. */
+export function canWorkCases(actor: Actor, stationId: number): boolean {
+  return actor.kind === 'worker' && actor.role !== 'county_admin' && actor.stationId === stationId;
+}
+
+/** Throws 404 unless the caller works the cases of `stationId`. */
+export function assertCases(actor: Actor, stationId: number, what = '记录'): void {
+  if (!canWorkCases(actor, stationId)) throw notFound(what);
+}
+
+/** Organisation and statistics of a station: its workers, and the county admin of its county. */
+export function canReadStation(actor: Actor, station: StationRef): boolean {
+  if (actor.kind !== 'worker') return false;
+  if (actor.role === 'county_admin') return actor.county === station.county;
+  return actor.stationId === station.id;
+}
+
+/** Managing a station (its communities, workers, services): its station admin, or the county admin. */
+export function canManageStation(actor: Actor, station: StationRef): boolean {
+  if (actor.kind !== 'worker') return false;
+  if (actor.role === 'county_admin') return actor.county === station.county;
+  return actor.role === 'station_admin' && actor.stationId === station.id;
+}
+
+/** Throws 404 unless the caller may read the station; 403 when they may read but not manage it. */
+export function assertStation(actor: Actor, station: StationRef | null, mode: 'read' | 'manage'): asserts station is StationRef {
+  if (!station || !canReadStation(actor, station)) throw notFound('站点');
+  if (mode === 'manage' && !canManageStation(actor, station)) throw forbidden('没有管理该站点的权限');
+}
+
+/** A resident's own record (mini-program): only the bound resident. */
+export function assertSelf(actor: Actor, residentId: number): void {
+  if (actor.kind !== 'resident' || actor.residentId !== residentId) throw notFound('记录');
+}
+
+/** The bound resident behind a mini-program token, or 403 telling them to bind first. */
+export function boundResidentId(actor: Actor): number {
+  if (actor.kind !== 'resident') throw forbidden('仅限居民使用');
+  if (actor.residentId === null) throw forbidden('请先绑定：向社工索取绑定码', 'not_bound');
+  return actor.residentId;
+}
