@@ -35,6 +35,15 @@ export const COMMANDS: CliCommand[] = [
     },
   },
   {
+    name: 'policies:load-defaults',
+    help: '载入随附的政策知识库（已有同名政策则跳过，可重复运行）',
+    options: {},
+    async run(ctx) {
+      const { added, skipped } = await ctx.services.policies.loadDefaults();
+      return `已载入 ${added} 条政策，跳过已存在的 ${skipped} 条`;
+    },
+  },
+  {
     name: 'demo:seed',
     help: '向空数据库写入演示站点与数据',
     options: {},

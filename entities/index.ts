@@ -3,12 +3,17 @@ import { FamilyContact, Resident } from './resident';
 import { Conversation, MessageLog, OutboxMessage } from './messaging';
 import { JobRun } from './job';
 import { Alert, AuditEntry, BindingCode, Handoff } from './care';
+import { Policy, UnansweredQuestion } from './policy';
 
 export * from './organisation';
 export * from './resident';
 export * from './messaging';
 export * from './job';
 export * from './care';
+export * from './policy';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
-export const ENTITIES = [Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry];
+export const ENTITIES = [
+  Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
+  Policy, UnansweredQuestion,
+];

@@ -1,4 +1,8 @@
 import { Foundation1764400000000 } from './1764400000000-Foundation';
+import { Policies1764800000000 } from './1764800000000-Policies';
 
 /** Every migration, oldest first; each feature appends its own. */
-export const MIGRATIONS = [Foundation1764400000000];
+export const MIGRATIONS = [
+  Foundation1764400000000,
+  Policies1764800000000,
+];

@@ -30,8 +30,13 @@ const seedOrganisation: DemoSeeder = async (ctx, stations) => {
   return [`演示数据：${DEMO_COUNTY} ${stations.map((s) => s.name).join('、')}`, `县管理员登录：${DEMO_ADMIN.username} / ${DEMO_ADMIN.password}`];
 };
 
+const seedPolicies: DemoSeeder = async (ctx) => {
+  const { added } = await ctx.services.policies.loadDefaults();
+  return [`政策知识库：${added} 条（示例标准，以当地公布为准）`];
+};
+
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation];
+export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

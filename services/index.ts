@@ -6,6 +6,7 @@ import { NotifyService } from './notify';
 import { ConversationService } from './conversations';
 import { JobDefinition, JobService } from './jobs';
 import { OutboxService } from './outbox';
+import { PolicyService } from './policies';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -16,6 +17,7 @@ export interface Services {
   outbox: OutboxService;
   conversations: ConversationService;
   jobs: JobService;
+  policies: PolicyService;
 }
 
 /** Builds every service of a context. */
@@ -28,5 +30,6 @@ export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services
     outbox: new OutboxService(ctx),
     conversations: new ConversationService(ctx),
     jobs: new JobService(ctx, jobs),
+    policies: new PolicyService(ctx),
   };
 }

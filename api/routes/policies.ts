@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { ownStationId } from '../../services/permissions';
+import { policyInput, policyPatch } from '../../services/policies';
+import { presentPolicy, presentPolicySummary, presentUnanswered } from '../presenters/policies';
+import { idParams, pageQuery, route } from '../route';
+
+const staff = ['worker', 'station_admin', 'county_admin'] as const;
+const stationQuery = z.coerce.number().int().positive().optional();
+
+/** Welfare policies: public search and reading, management by county admins and station workers. */
+export const policyRoutes = [
+  route({
+    method: 'get', path: '/api/policies/search', summary: '搜索政策（居民的提问原话即可）', tag: '政策', access: 'public',
+    query: z.object({
+      q: z.string().max(10_000).default(''),
+      limit: z.coerce.number().int().min(1).max(20).default(5),
+      stationId: stationQuery,
+    }),
+    handler: async ({ ctx, query, actor }) => {
+      const stationId = query.stationId ?? (actor.kind === 'anonymous' ? null : actor.stationId);
+      const res = await ctx.services.policies.search(query.q, { stationId, limit: query.limit });
+      if (!res.answered && stationId && query.q.trim()) await ctx.services.policies.logUnanswered(stationId, query.q);
+      return {
+        items: res.hits.map((h) => ({ id: h.policy.id, title: h.policy.title, category: h.policy.category, summary: h.policy.summary, score: h.score })),
+        answered: res.answered,
+      };
+    },
+  }),
+  route({
+    method: 'get', path: '/api/policies/unanswered', summary: '居民问了但没找到可靠答案的问题（去重计数）', tag: '政策', access: ['worker', 'station_admin'],
+    query: pageQuery,
+    handler: async ({ ctx, query, actor }) => {
+      const { items, total } = await ctx.services.policies.unanswered(ownStationId(actor), query);
+      return { items: items.map(presentUnanswered), total };
+    },
+  }),
+  route({
+    method: 'post', path: '/api/policies/unanswered/:id/resolve', summary: '把未答问题加为某政策的示例问题，或忽略它', tag: '政策', access: ['worker', 'station_admin'],
+    params: idParams,
+    body: z.object({ policyId: z.number().int().positive().optional(), dismiss: z.boolean().optional() }).refine((b) => b.policyId || b.dismiss, '需要 policyId 或 dismiss: true'),
+    handler: async ({ ctx, params, body, actor }) => presentUnanswered(await ctx.services.policies.resolveUnanswered(actor, params.id, body)),
+  }),
+  route({
+    method: 'get', path: '/api/policies', summary: '政策列表（可按类别筛选）', tag: '政策', access: 'public',
+    query: pageQuery.extend({ category: z.string().max(50).optional(), stationId: stationQuery }),
+    handler: async ({ ctx, query, actor }) => {
+      const { items, total } = await ctx.services.policies.list(actor, query);
+      return { items: items.map(presentPolicySummary), total };
+    },
+  }),
+  route({
+    method: 'post', path: '/api/policies/import', summary: '批量导入政策（全部校验通过才写入）', tag: '政策', access: staff, status: 201,
+    body: z.object({ policies: z.array(z.unknown()).min(1).max(2000) }),
+    handler: async ({ ctx, body, actor }) => {
+      const created = await ctx.services.policies.import(actor, body.policies);
+      return { created: created.map((p) => ({ id: p.id, title: p.title })) };
+    },
+  }),
+  route({
+    method: 'post', path: '/api/policies', summary: '新增政策（县管理员：全县共享；站点社工：本站专用）', tag: '政策', access: staff, status: 201,
+    body: policyInput,
+    handler: async ({ ctx, body, actor }) => presentPolicy(await ctx.services.policies.create(actor, body)),
+  }),
+  route({
+    method: 'get', path: '/api/policies/:id', summary: '政策全文', tag: '政策', access: 'public',
+    params: idParams, query: z.object({ stationId: stationQuery }),
+    handler: async ({ ctx, params, query, actor }) => presentPolicy(await ctx.services.policies.get(actor, params.id, query.stationId)),
+  }),
+  route({
+    method: 'patch', path: '/api/policies/:id', summary: '修改政策', tag: '政策', access: staff,
+    params: idParams, body: policyPatch,
+    handler: async ({ ctx, params, body, actor }) => presentPolicy(await ctx.services.policies.update(actor, params.id, body)),
+  }),
+  route({
+    method: 'delete', path: '/api/policies/:id', summary: '删除政策', tag: '政策', access: staff,
+    params: idParams,
+    handler: async ({ ctx, params, actor }) => {
+      await ctx.services.policies.remove(actor, params.id);
+      return { ok: true };
+    },
+  }),
+];

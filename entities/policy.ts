@@ -1,0 +1,38 @@
+import { Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, DateTimeColumn, IntColumn, JsonColumn, StringColumn, TextColumn, UpdatedAt } from './columns';
+
+/** A welfare policy residents ask about. Shared by the deployment (stationId null) or a station's own. */
+@Entity('policies')
+export class Policy {
+  @PrimaryGeneratedColumn() id!: number;
+  @Index() @IntColumn({ nullable: true }) stationId!: number | null;
+  @StringColumn(200) title!: string;
+  @StringColumn(50) category!: string;
+  @StringColumn(1000) summary!: string;
+  @TextColumn() content!: string;
+  @JsonColumn() steps!: string[];
+  @JsonColumn() materials!: string[];
+  @JsonColumn() keywords!: string[];
+  @JsonColumn() questions!: string[];
+  @StringColumn(300, { nullable: true }) source!: string | null;
+  /** Local dates `YYYY-MM-DD`; outside them the policy is not offered. */
+  @StringColumn(10, { nullable: true }) effectiveFrom!: string | null;
+  @StringColumn(10, { nullable: true }) effectiveTo!: string | null;
+  @CreatedAt() createdAt!: Date;
+  @UpdatedAt() updatedAt!: Date;
+}
+
+/** A question residents asked that found no confident answer, counted per station and wording. */
+@Entity('unanswered_questions')
+@Index(['stationId', 'normalized'], { unique: true })
+export class UnansweredQuestion {
+  @PrimaryGeneratedColumn() id!: number;
+  @IntColumn() stationId!: number;
+  @StringColumn(190) normalized!: string;
+  @StringColumn(500) text!: string;
+  @IntColumn({ default: 1 }) count!: number;
+  @StringColumn(10, { default: 'open' }) status!: 'open' | 'resolved' | 'dismissed';
+  @IntColumn({ nullable: true }) policyId!: number | null;
+  @DateTimeColumn() firstAskedAt!: Date;
+  @DateTimeColumn() lastAskedAt!: Date;
+}

@@ -1,0 +1,306 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { IsNull } from 'typeorm';
+import { z } from 'zod';
+import { Policy, UnansweredQuestion } from '../entities';
+import type { Actor } from './auth';
+import type { AppContext } from './context';
+import { forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
+import { canWorkCases } from './permissions';
+import { basicNormalize, PolicySearchEngine } from './policy-search';
+import { localDate } from './time';
+
+const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+const textList = (max: number) => z.array(z.string().trim().min(1).max(max)).max(100);
+
+/** What a policy is made of; every field optional, as a PATCH takes it. */
+export const policyPatch = z.object({
+  title: z.string().trim().min(1).max(200),
+  category: z.string().trim().min(1).max(50),
+  summary: z.string().trim().min(1).max(1000),
+  content: z.string().trim().min(1).max(50_000),
+  steps: textList(500),
+  materials: textList(100),
+  keywords: textList(50),
+  questions: textList(200),
+  source: z.string().trim().max(300).nullish(),
+  effectiveFrom: DATE.nullish(),
+  effectiveTo: DATE.nullish(),
+  stationId: z.number().int().positive().nullish(),
+}).partial();
+
+/** A whole policy, as the API and the import take it. */
+export const policyInput = policyPatch
+  .required({ title: true, category: true, summary: true, content: true })
+  .extend({
+    steps: textList(500).default([]),
+    materials: textList(100).default([]),
+    keywords: textList(50).default([]),
+    questions: textList(200).default([]),
+  })
+  .refine((p) => !p.effectiveFrom || !p.effectiveTo || p.effectiveFrom <= p.effectiveTo, {
+    message: '失效日期不能早于生效日期',
+    path: ['effectiveTo'],
+  });
+export type PolicyInput = z.input<typeof policyInput>;
+
+export interface PolicyHit {
+  policy: Policy;
+  score: number;
+}
+
+/** How often the in-memory index checks whether another instance changed the policies. */
+const STALE_CHECK_MS = 15_000;
+/** Hits fetched from the engine before filtering by station and date. */
+const OVERFETCH = 20;
+
+/**
+ * Welfare policies: management, and search through the in-memory engine of services/policy-search,
+ * kept in step with the database (changes here apply at once; other instances' within seconds).
+ */
+export class PolicyService {
+  private engine: PolicySearchEngine | undefined;
+  private policies = new Map<number, Policy>();
+  private fingerprint = '';
+  private checkedAt = 0;
+  private loading: Promise<void> | undefined;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  private async dbFingerprint(): Promise<string> {
+    const row = await this.ctx.db.manager
+      .createQueryBuilder(Policy, 'p')
+      .select('COUNT(*)', 'n')
+      .addSelect('MAX(p.updatedAt)', 'u')
+      .addSelect('MAX(p.id)', 'm')
+      .getRawOne<{ n: string | number; u: unknown; m: unknown }>();
+    return `${row?.n}:${String(row?.u)}:${String(row?.m)}`;
+  }
+
+  /** The engine, (re)built from the database when it changed. */
+  private async ready(): Promise<PolicySearchEngine> {
+    if (this.engine && Date.now() - this.checkedAt < STALE_CHECK_MS) return this.engine;
+    this.loading ??= (async () => {
+      const fp = await this.dbFingerprint();
+      this.checkedAt = Date.now();
+      if (this.engine && fp === this.fingerprint) return;
+      const rows = await this.ctx.db.manager.find(Policy);
+      const engine = this.engine ?? new PolicySearchEngine();
+      engine.index(rows.map(toDoc));
+      this.policies = new Map(rows.map((p) => [p.id, p]));
+      this.engine = engine;
+      this.fingerprint = fp;
+    })().finally(() => {
+      this.loading = undefined;
+    });
+    await this.loading;
+    return this.engine!;
+  }
+
+  private remember(p: Policy): void {
+    this.policies.set(p.id, p);
+    this.engine?.upsert(toDoc(p));
+    this.checkedAt = 0;
+  }
+
+  private forget(id: number): void {
+    this.policies.delete(id);
+    this.engine?.remove(id);
+    this.checkedAt = 0;
+  }
+
+  /** In force today (by the application clock). */
+  private inForce(p: Policy): boolean {
+    const today = localDate(this.ctx.clock.now());
+    return (!p.effectiveFrom || p.effectiveFrom <= today) && (!p.effectiveTo || p.effectiveTo >= today);
+  }
+
+  /**
+   * The best policies for a question: shared ones and, with a station, that station's own; only those
+   * in force. `answered` is false when nothing is a confident match.
+   */
+  async search(query: string, options: { stationId?: number | null; limit?: number } = {}): Promise<{ hits: PolicyHit[]; answered: boolean; normalized: string }> {
+    const engine = await this.ready();
+    const limit = options.limit ?? 5;
+    const res = engine.search(query, Math.max(limit, OVERFETCH));
+    const hits: PolicyHit[] = [];
+    for (const h of res.hits) {
+      const p = this.policies.get(Number(h.id));
+      if (!p || !this.inForce(p)) continue;
+      if (p.stationId !== null && p.stationId !== (options.stationId ?? null)) continue;
+      hits.push({ policy: p, score: Math.round(h.score * 1000) / 1000 });
+      if (hits.length >= limit) break;
+    }
+    const answered = res.answered && hits.length > 0 && hits[0].policy.id === Number(res.hits[0]?.id);
+    return { hits, answered, normalized: res.normalizedQuery };
+  }
+
+  /** True when the text is greeting, thanks or chit-chat rather than a question. */
+  async isChitChat(text: string): Promise<boolean> {
+    return (await this.ready()).isOffTopic(text);
+  }
+
+  /** Counts a question that found no confident answer (deduplicated by its normalised wording). */
+  async logUnanswered(stationId: number, text: string): Promise<void> {
+    const normalized = basicNormalize(text, 190).slice(0, 190);
+    if (!normalized) return;
+    const repo = this.ctx.db.manager.getRepository(UnansweredQuestion);
+    const now = this.ctx.clock.now();
+    const bump = () =>
+      repo.createQueryBuilder().update().set({ count: () => 'count + 1', lastAskedAt: now }).where({ stationId, normalized }).execute();
+    if ((await bump()).affected) return;
+    try {
+      await repo.insert({ stationId, normalized, text: text.slice(0, 500), count: 1, status: 'open', policyId: null, firstAskedAt: now, lastAskedAt: now });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      await bump();
+    }
+  }
+
+  /** Open unanswered questions of a station, most asked first. */
+  async unanswered(stationId: number, paging: { limit: number; offset: number }): Promise<{ items: UnansweredQuestion[]; total: number }> {
+    const [items, total] = await this.ctx.db.manager.findAndCount(UnansweredQuestion, {
+      where: { stationId, status: 'open' },
+      order: { count: 'DESC', lastAskedAt: 'DESC' },
+      take: paging.limit,
+      skip: paging.offset,
+    });
+    return { items, total };
+  }
+
+  /**
+   * Closes an unanswered question: adds it as an example question of an existing policy (so the
+   * next resident who asks it gets that answer), or just dismisses it.
+   */
+  async resolveUnanswered(actor: Actor, id: number, input: { policyId?: number; dismiss?: boolean }): Promise<UnansweredQuestion> {
+    const q = await this.ctx.db.manager.findOne(UnansweredQuestion, { where: { id } });
+    if (!q || !canWorkCases(actor, q.stationId)) throw notFound('问题');
+    if (input.policyId) {
+      const p = await this.get(actor, input.policyId);
+      this.assertCanEdit(actor, p);
+      if (!p.questions.includes(q.text)) await this.update(actor, p.id, { questions: [...p.questions, q.text].slice(-100) });
+    }
+    await this.ctx.db.manager.update(UnansweredQuestion, { id }, { status: input.policyId ? 'resolved' : 'dismissed', policyId: input.policyId ?? null });
+    return this.ctx.db.manager.findOneByOrFail(UnansweredQuestion, { id });
+  }
+
+  /** A policy the caller may see: shared ones for everybody, a station's own for that station. */
+  async get(actor: Actor, id: number, stationId?: number): Promise<Policy> {
+    const p = await this.ctx.db.manager.findOne(Policy, { where: { id } });
+    if (!p || !this.visible(actor, p, stationId)) throw notFound('政策');
+    return p;
+  }
+
+  private visible(actor: Actor, p: Policy, stationId?: number): boolean {
+    if (p.stationId === null) return true;
+    if (stationId === p.stationId) return true;
+    if (actor.kind === 'resident') return actor.stationId === p.stationId;
+    if (actor.kind === 'worker') return actor.role === 'county_admin' || actor.stationId === p.stationId;
+    return false;
+  }
+
+  /** Lists policies by category (shared, plus the station's own). */
+  async list(actor: Actor, filter: { category?: string; stationId?: number; limit: number; offset: number }): Promise<{ items: Policy[]; total: number }> {
+    const station = filter.stationId ?? (actor.kind === 'worker' || actor.kind === 'resident' ? actor.stationId : null) ?? null;
+    const qb = this.ctx.db.manager.createQueryBuilder(Policy, 'p');
+    qb.where(station ? '(p.stationId IS NULL OR p.stationId = :station)' : 'p.stationId IS NULL', { station });
+    if (filter.category) qb.andWhere('p.category = :category', { category: filter.category });
+    const [items, total] = await qb.orderBy('p.category', 'ASC').addOrderBy('p.id', 'ASC').take(filter.limit).skip(filter.offset).getManyAndCount();
+    return { items, total };
+  }
+
+  /** Who owns a new policy: county admins write shared ones, station workers their station's. */
+  private ownerFor(actor: Actor, requested: number | null | undefined): number | null {
+    if (actor.kind !== 'worker') throw forbidden('仅限社工或县管理员');
+    if (actor.role === 'county_admin') return requested ?? null;
+    if (requested != null && requested !== actor.stationId) throw notFound('站点');
+    return actor.stationId;
+  }
+
+  private assertCanEdit(actor: Actor, p: Policy): void {
+    if (actor.kind !== 'worker') throw forbidden();
+    if (p.stationId === null ? actor.role !== 'county_admin' : !(actor.role === 'county_admin' || actor.stationId === p.stationId)) {
+      throw forbidden(p.stationId === null ? '共享政策由县管理员维护' : '不能修改其他站点的政策');
+    }
+  }
+
+  private entity(input: z.output<typeof policyInput>, stationId: number | null): Partial<Policy> {
+    return {
+      stationId, title: input.title, category: input.category, summary: input.summary, content: input.content,
+      steps: input.steps, materials: input.materials, keywords: input.keywords, questions: input.questions,
+      source: input.source ?? null, effectiveFrom: input.effectiveFrom ?? null, effectiveTo: input.effectiveTo ?? null,
+    };
+  }
+
+  async create(actor: Actor, input: z.output<typeof policyInput>): Promise<Policy> {
+    const stationId = this.ownerFor(actor, input.stationId);
+    const p = await this.ctx.db.manager.save(Policy, this.ctx.db.manager.create(Policy, this.entity(input, stationId)));
+    this.remember(p);
+    return p;
+  }
+
+  /** Creates many at once, all or none (each validated first; errors name the item). */
+  async import(actor: Actor, items: unknown[]): Promise<Policy[]> {
+    const parsed = items.map((it, i) => ({ i, r: policyInput.safeParse(it) }));
+    const bad = parsed.filter((x) => !x.r.success);
+    if (bad.length) {
+      throw validationFailed(
+        bad.flatMap((b) => (b.r.success ? [] : b.r.error.issues.map((e) => ({ index: b.i, path: e.path.join('.'), message: e.message })))),
+        `第 ${bad.map((b) => b.i + 1).join('、')} 条有误，未导入任何政策`,
+      );
+    }
+    const rows = parsed.map((x) => {
+      const data = x.r.data!;
+      return this.entity(data, this.ownerFor(actor, data.stationId));
+    });
+    const saved = await this.ctx.db.transaction((em) => em.save(Policy, rows.map((r) => em.create(Policy, r))));
+    for (const p of saved) this.remember(p);
+    return saved;
+  }
+
+  async update(actor: Actor, id: number, patch: z.output<typeof policyPatch>): Promise<Policy> {
+    const p = await this.get(actor, id);
+    this.assertCanEdit(actor, p);
+    const merged = policyInput.safeParse({ ...p, ...patch, stationId: p.stationId });
+    if (!merged.success) throw validationFailed(merged.error.issues.map((e) => ({ path: e.path.join('.'), message: e.message })));
+    await this.ctx.db.manager.update(Policy, { id }, this.entity(merged.data, p.stationId));
+    const fresh = await this.ctx.db.manager.findOneByOrFail(Policy, { id });
+    this.remember(fresh);
+    return fresh;
+  }
+
+  async remove(actor: Actor, id: number): Promise<void> {
+    const p = await this.get(actor, id);
+    this.assertCanEdit(actor, p);
+    await this.ctx.db.manager.delete(Policy, { id });
+    this.forget(id);
+  }
+
+  /**
+   * Loads the shipped knowledge base as shared policies; titles already present are skipped, so
+   * running it again changes nothing. Returns how many were added.
+   */
+  async loadDefaults(file = defaultKnowledgeFile()): Promise<{ added: number; skipped: number }> {
+    const items = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
+    const existing = new Set((await this.ctx.db.manager.find(Policy, { where: { stationId: IsNull() }, select: { title: true } })).map((p) => p.title));
+    const fresh: Partial<Policy>[] = [];
+    for (const it of items) {
+      const parsed = policyInput.parse(it);
+      if (!existing.has(parsed.title)) fresh.push(this.entity(parsed, null));
+    }
+    if (fresh.length) {
+      const saved = await this.ctx.db.transaction((em) => em.save(Policy, fresh.map((r) => em.create(Policy, r))));
+      for (const p of saved) this.remember(p);
+    }
+    return { added: fresh.length, skipped: items.length - fresh.length };
+  }
+}
+
+/** The shipped knowledge base. */
+export function defaultKnowledgeFile(): string {
+  return path.resolve(__dirname, '..', 'knowledge', 'policies.json');
+}
+
+function toDoc(p: Policy) {
+  return { id: p.id, title: p.title, category: p.category, summary: p.summary, content: p.content, keywords: p.keywords, questions: p.questions };
+}

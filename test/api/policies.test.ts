@@ -1,0 +1,142 @@
+import request from 'supertest';
+import { Policy, UnansweredQuestion } from '../../entities';
+import { createStation, createWorker } from '../factories';
+import { useTestEnv } from '../helpers';
+
+const sample = (over: Record<string, unknown> = {}) => ({
+  title: '高龄津贴', category: '养老服务', summary: '80周岁以上老人每月可领高龄津贴。',
+  content: '一、对象：本地户籍80周岁以上老人。二、标准：每月100元（示例标准，以当地公布为准）。三、办理：到村委会登记。',
+  keywords: ['高龄津贴', '高龄补贴'], questions: ['80岁老人有补贴吗'], source: '示例文件', effectiveFrom: '2020-01-01', ...over,
+});
+
+describe('policies API', () => {
+  const env = useTestEnv();
+  const http = () => request(env().app.callback());
+
+  beforeAll(async () => {
+    await env().ctx.services.policies.loadDefaults();
+  });
+
+  it('loads the shipped knowledge base once, however often it is asked', async () => {
+    const { ctx } = env();
+    const before = await ctx.db.manager.count(Policy);
+    expect(before).toBeGreaterThanOrEqual(30);
+    expect(await ctx.services.policies.loadDefaults()).toEqual({ added: 0, skipped: before });
+  });
+
+  it('answers how residents really ask, publicly', async () => {
+    const res = await http().get('/api/policies/search').query({ q: '低保咋申请' });
+    expect(res.status).toBe(200);
+    expect(res.body.answered).toBe(true);
+    expect(res.body.items[0].title).toContain('低保');
+    expect(res.body.items[0]).toEqual(expect.objectContaining({ id: expect.any(Number), category: expect.any(String), summary: expect.any(String), score: expect.any(Number) }));
+  });
+
+  it('admits when it does not know, and logs the question for the station', async () => {
+    const { ctx } = env();
+    const station = await createStation(ctx);
+    for (let i = 0; i < 2; i++) {
+      const res = await http().get('/api/policies/search').query({ q: '明天天气怎么样', stationId: station.id });
+      expect(res.body.answered).toBe(false);
+    }
+    const logged = await ctx.db.manager.findOneByOrFail(UnansweredQuestion, { stationId: station.id });
+    expect(logged.count).toBe(2);
+    const worker = await createWorker(ctx, { stationId: station.id });
+    const list = await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${worker.token}`);
+    expect(list.status).toBe(200);
+    expect(list.body.items[0]).toEqual(expect.objectContaining({ text: '明天天气怎么样', count: 2 }));
+    const other = await createWorker(ctx);
+    const theirs = await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${other.token}`);
+    expect(theirs.body.items.find((q: { text: string }) => q.text === '明天天气怎么样')).toBeUndefined();
+  });
+
+  it('never fails on hostile queries', async () => {
+    for (const q of ['', '   ', '😀😀😀', "'; DROP TABLE policies; --", 'x'.repeat(10_000), 'how to apply 低保 please', '！！！？？']) {
+      const res = await http().get('/api/policies/search').query({ q });
+      expect(res.status).toBe(200);
+      expect(typeof res.body.answered).toBe('boolean');
+    }
+  });
+
+  it('lets a county admin manage shared policies and workers only their own', async () => {
+    const { ctx } = env();
+    const admin = await createWorker(ctx, { role: 'county_admin' });
+    const worker = await createWorker(ctx);
+    const created = await http().post('/api/policies').set('Authorization', `Bearer ${admin.token}`).send(sample({ title: '共享测试政策' }));
+    expect(created.status).toBe(201);
+    expect(created.body.stationId).toBeNull();
+    const denied = await http().patch(`/api/policies/${created.body.id}`).set('Authorization', `Bearer ${worker.token}`).send({ summary: '改' });
+    expect(denied.status).toBe(403);
+    const own = await http().post('/api/policies').set('Authorization', `Bearer ${worker.token}`).send(sample({ title: '本站专用政策', keywords: ['本站特色补贴'] }));
+    expect(own.status).toBe(201);
+    expect(own.body.stationId).toBe(worker.stationId);
+    const patched = await http().patch(`/api/policies/${own.body.id}`).set('Authorization', `Bearer ${worker.token}`).send({ summary: '新的摘要' });
+    expect(patched.status).toBe(200);
+    expect(patched.body.summary).toBe('新的摘要');
+    expect(patched.body.keywords).toEqual(['本站特色补贴']);
+    expect((await http().post('/api/policies').send(sample())).status).toBe(401);
+  });
+
+  it("shows a station's own policy to that station only", async () => {
+    const { ctx } = env();
+    const worker = await createWorker(ctx);
+    const other = await createWorker(ctx);
+    const own = await http().post('/api/policies').set('Authorization', `Bearer ${worker.token}`)
+      .send(sample({ title: '沙枣补贴', keywords: ['沙枣种植补贴'], questions: ['种沙枣有补贴吗'] }));
+    const mine = await http().get('/api/policies/search').query({ q: '种沙枣有补贴吗', stationId: worker.stationId });
+    expect(mine.body.items[0].id).toBe(own.body.id);
+    const theirs = await http().get('/api/policies/search').query({ q: '种沙枣有补贴吗', stationId: other.stationId });
+    expect(theirs.body.items.map((i: { id: number }) => i.id)).not.toContain(own.body.id);
+    expect((await http().get(`/api/policies/${own.body.id}`).set('Authorization', `Bearer ${other.token}`)).status).toBe(404);
+    expect((await http().get(`/api/policies/${own.body.id}`).set('Authorization', `Bearer ${worker.token}`)).status).toBe(200);
+  });
+
+  it('does not offer an expired policy', async () => {
+    const { ctx } = env();
+    const admin = await createWorker(ctx, { role: 'county_admin' });
+    const old = await http().post('/api/policies').set('Authorization', `Bearer ${admin.token}`)
+      .send(sample({ title: '旧版独生子女奖励', keywords: ['独生子女奖励扶助'], questions: ['独生子女奖励还有吗'], effectiveTo: '2020-12-31' }));
+    const res = await http().get('/api/policies/search').query({ q: '独生子女奖励还有吗' });
+    expect(res.body.items.map((i: { id: number }) => i.id)).not.toContain(old.body.id);
+  });
+
+  it('imports all or nothing, naming the bad items', async () => {
+    const { ctx } = env();
+    const admin = await createWorker(ctx, { role: 'county_admin' });
+    const before = await ctx.db.manager.count(Policy);
+    const bad = await http().post('/api/policies/import').set('Authorization', `Bearer ${admin.token}`)
+      .send({ policies: [sample({ title: '导入一' }), { title: '缺内容' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('validation_failed');
+    expect(bad.body.error.details.some((d: { index: number }) => d.index === 1)).toBe(true);
+    expect(await ctx.db.manager.count(Policy)).toBe(before);
+    const ok = await http().post('/api/policies/import').set('Authorization', `Bearer ${admin.token}`)
+      .send({ policies: [sample({ title: '导入一' }), sample({ title: '导入二' })] });
+    expect(ok.status).toBe(201);
+    expect(ok.body.created.map((c: { title: string }) => c.title)).toEqual(['导入一', '导入二']);
+  });
+
+  it('turns an unanswered question into an example question of a policy', async () => {
+    const { ctx } = env();
+    const worker = await createWorker(ctx);
+    await ctx.services.policies.logUnanswered(worker.stationId!, '老汉子岁数大了公家给不给钱嘛');
+    const list = await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${worker.token}`);
+    const q = list.body.items.find((i: { text: string }) => i.text.includes('老汉子'));
+    expect(q).toBeDefined();
+    const own = await http().post('/api/policies').set('Authorization', `Bearer ${worker.token}`).send(sample({ title: '本站高龄关怀' }));
+    const res = await http().post(`/api/policies/unanswered/${q.id}/resolve`).set('Authorization', `Bearer ${worker.token}`).send({ policyId: own.body.id });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('resolved');
+    const policy = await http().get(`/api/policies/${own.body.id}`).set('Authorization', `Bearer ${worker.token}`);
+    expect(policy.body.questions).toContain('老汉子岁数大了公家给不给钱嘛');
+  });
+
+  it('validates input', async () => {
+    const { ctx } = env();
+    const admin = await createWorker(ctx, { role: 'county_admin' });
+    const res = await http().post('/api/policies').set('Authorization', `Bearer ${admin.token}`).send(sample({ effectiveFrom: '2025-01-01', effectiveTo: '2024-01-01' }));
+    expect(res.status).toBe(400);
+    expect((await http().get('/api/policies/abc')).status).toBe(400);
+    expect((await http().get('/api/policies/999999')).status).toBe(404);
+  });
+});
