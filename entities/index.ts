@@ -4,6 +4,8 @@ import { Conversation, MessageLog, OutboxMessage } from './messaging';
 import { JobRun } from './job';
 import { Alert, AuditEntry, BindingCode, Handoff } from './care';
 import { Policy, UnansweredQuestion } from './policy';
+import { CheckinDay, CheckinPlan } from './checkins';
+import { ServiceRecord } from './service-records';
 
 export * from './organisation';
 export * from './resident';
@@ -11,9 +13,12 @@ export * from './messaging';
 export * from './job';
 export * from './care';
 export * from './policy';
+export * from './checkins';
+export * from './service-records';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
   Policy, UnansweredQuestion,
+  CheckinPlan, CheckinDay, ServiceRecord,
 ];

@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../services/jobs';
 import { retentionJob } from './retention';
+import { checkinsJob } from './checkins';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition[] = [retentionJob];
+export const JOBS: JobDefinition[] = [retentionJob, checkinsJob];

@@ -1,7 +1,19 @@
-import { In } from 'typeorm';
-import { Alert, AlertOutcome, AlertStatus, PRIORITY } from '../entities';
+import { In, Not } from 'typeorm';
+import { Alert, AlertOutcome, AlertStatus, Community, PRIORITY, Resident, ServiceRecord } from '../entities';
 import type { AppContext } from './context';
 import { conflict, isUniqueViolation, notFound } from './errors';
+import { localDate } from './time';
+
+/** An alert with the names the console shows next to it. */
+export type AlertWithNames = Alert & { residentName: string | null; communityName: string | null };
+
+export interface AlertFilter {
+  status?: AlertStatus;
+  type?: string;
+  residentId?: number;
+  limit: number;
+  offset: number;
+}
 
 export interface RaiseAlert {
   stationId: number;
@@ -75,16 +87,51 @@ export class AlertService {
     return this.get(stationId, id);
   }
 
-  /** A worker closes it with an outcome; only a worker does (a reply from the elder does not). */
+  /**
+   * A worker closes it with an outcome; only a worker does (a reply from the elder does not). The
+   * close is a conditional update, so two workers closing at once get one success and one 409; a
+   * `visited` outcome on a resident's alert records the home visit as a service record.
+   */
   async resolve(stationId: number, id: number, workerId: number, outcome: AlertOutcome, note: string | null): Promise<Alert> {
     const alert = await this.get(stationId, id);
     if (alert.status === 'resolved') throw conflict('alert_resolved', '该告警已处理完毕');
     const now = this.ctx.clock.now();
-    await this.ctx.db.manager.update(Alert, { id }, {
+    const done = await this.ctx.db.manager.update(Alert, { id, status: Not('resolved') }, {
       status: 'resolved', resolvedAt: now, resolvedBy: workerId, outcome, note,
       acknowledgedAt: alert.acknowledgedAt ?? now, acknowledgedBy: alert.acknowledgedBy ?? workerId,
     });
+    if (!done.affected) throw conflict('alert_resolved', '该告警已处理完毕');
+    if (outcome === 'visited' && alert.residentId !== null) {
+      await this.ctx.db.manager.insert(ServiceRecord, {
+        stationId, type: 'home_visit', date: localDate(now), summary: (note?.trim() || '告警后入户走访').slice(0, 2000),
+        resourcesYuan: null, residentIds: [alert.residentId], alertId: id, createdBy: workerId,
+      });
+    }
     return this.get(stationId, id);
+  }
+
+  /** A page of a station's alerts, newest first, with resident and community names. */
+  async listPage(stationId: number, filter: AlertFilter): Promise<{ items: AlertWithNames[]; total: number }> {
+    const where = {
+      stationId, ...(filter.status ? { status: filter.status } : {}), ...(filter.type ? { type: filter.type } : {}),
+      ...(filter.residentId ? { residentId: filter.residentId } : {}),
+    };
+    const [rows, total] = await this.ctx.db.manager.findAndCount(Alert, { where, order: { id: 'DESC' }, take: filter.limit, skip: filter.offset });
+    return { items: await this.withNames(rows), total };
+  }
+
+  /** Adds resident and community names to alerts (two queries, whatever the count). */
+  async withNames(rows: Alert[]): Promise<AlertWithNames[]> {
+    const ids = [...new Set(rows.map((a) => a.residentId).filter((x): x is number => x !== null))];
+    const residents = ids.length ? await this.ctx.db.manager.find(Resident, { where: { id: In(ids) }, select: { id: true, name: true, communityId: true } }) : [];
+    const cids = [...new Set(residents.map((r) => r.communityId))];
+    const communities = cids.length ? await this.ctx.db.manager.find(Community, { where: { id: In(cids) } }) : [];
+    const rById = new Map(residents.map((r) => [r.id, r]));
+    const cById = new Map(communities.map((c) => [c.id, c.name]));
+    return rows.map((a) => {
+      const r = a.residentId !== null ? rById.get(a.residentId) : undefined;
+      return Object.assign(a, { residentName: r?.name ?? null, communityName: r ? (cById.get(r.communityId) ?? null) : null });
+    });
   }
 
   /** Shows a resident's sign of life on their unresolved alerts; returns those alerts. */

@@ -1,5 +1,6 @@
 import { Community, Station, Worker } from '../entities';
 import type { AppContext } from './context';
+import { seedPeople } from './demo-people';
 
 /** The demo county and stations come from the article (`shared/seed`). */
 export const DEMO_COUNTY = '临泽县';
@@ -36,7 +37,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies];
+export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

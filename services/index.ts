@@ -6,7 +6,17 @@ import { NotifyService } from './notify';
 import { ConversationService } from './conversations';
 import { JobDefinition, JobService } from './jobs';
 import { OutboxService } from './outbox';
+import { AuditService } from './audit';
+import { ImportService } from './import';
+import { MiniappService } from './miniapp';
+import { ResidentService } from './residents';
+import { StationService } from './stations';
+import { WorkerService } from './workers';
 import { PolicyService } from './policies';
+import { CheckinService } from './checkins';
+import { AccountStatusService } from './accounts';
+import { ChatService } from './chat';
+import { HandoffService } from './handoffs';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -17,7 +27,17 @@ export interface Services {
   outbox: OutboxService;
   conversations: ConversationService;
   jobs: JobService;
+  audit: AuditService;
+  stations: StationService;
+  workers: WorkerService;
+  residents: ResidentService;
+  imports: ImportService;
+  miniapp: MiniappService;
   policies: PolicyService;
+  checkins: CheckinService;
+  accounts: AccountStatusService;
+  chat: ChatService;
+  handoffs: HandoffService;
 }
 
 /** Builds every service of a context. */
@@ -30,6 +50,16 @@ export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services
     outbox: new OutboxService(ctx),
     conversations: new ConversationService(ctx),
     jobs: new JobService(ctx, jobs),
+    audit: new AuditService(ctx),
+    stations: new StationService(ctx),
+    workers: new WorkerService(ctx),
+    residents: new ResidentService(ctx),
+    imports: new ImportService(ctx),
+    miniapp: new MiniappService(ctx),
     policies: new PolicyService(ctx),
+    checkins: new CheckinService(ctx),
+    accounts: new AccountStatusService(ctx),
+    chat: new ChatService(ctx),
+    handoffs: new HandoffService(ctx),
   };
 }

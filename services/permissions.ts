@@ -67,3 +67,40 @@ export function boundResidentId(actor: Actor): number {
   if (actor.residentId === null) throw forbidden('请先绑定：向社工索取绑定码', 'not_bound');
   return actor.residentId;
 }
+
+/** Station admin work (erasing a resident, reading the audit log): 404 for another station, 403 for a plain worker. */
+export function assertStationAdmin(actor: Actor, stationId: number, what = '记录'): void {
+  assertCases(actor, stationId, what);
+  if ((actor as WorkerActor).role !== 'station_admin') throw forbidden('此操作仅限站长');
+}
+
+/** Creating stations and county-wide management: the county admin only. */
+export function assertCountyAdmin(actor: Actor): asserts actor is WorkerActor {
+  if (actor.kind !== 'worker' || actor.role !== 'county_admin') throw forbidden('此操作仅限县管理员');
+}
+
+type WorkerRef = { id: number; stationId: number | null; county: string; role: string };
+
+/** Reading a worker's account: themselves, colleagues of their station, the county admin of their county. */
+export function canReadWorker(actor: Actor, target: WorkerRef): boolean {
+  if (actor.kind !== 'worker') return false;
+  if (actor.id === target.id) return true;
+  if (actor.role === 'county_admin') return actor.county === target.county;
+  return target.stationId !== null && actor.stationId === target.stationId;
+}
+
+/**
+ * Managing a worker's account (role, deactivation, password reset, binding code): the station
+ * admin of their station (never a county admin's account), or the county admin of their county.
+ */
+export function canManageWorker(actor: Actor, target: WorkerRef): boolean {
+  if (actor.kind !== 'worker') return false;
+  if (actor.role === 'county_admin') return actor.county === target.county;
+  return actor.role === 'station_admin' && target.role !== 'county_admin' && target.stationId !== null && actor.stationId === target.stationId;
+}
+
+/** Throws 404 unless the caller may read the worker; 403 when they may read but not manage. */
+export function assertWorker(actor: Actor, target: WorkerRef | null, mode: 'read' | 'manage'): asserts target is WorkerRef {
+  if (!target || !canReadWorker(actor, target)) throw notFound('社工');
+  if (mode === 'manage' && !canManageWorker(actor, target)) throw forbidden('没有管理该社工账号的权限');
+}

@@ -30,6 +30,13 @@ export const devRoutes = [
     handler: async ({ ctx, params }) => ({ job: params.name, summary: await ctx.services.jobs.runNow(params.name) }),
   }),
   route({
+    method: 'get', path: '/api/dev/stations', summary: '站点列表（模拟器选择站点用）', tag: 'dev', access: 'public',
+    handler: async ({ ctx }) => {
+      const rows = await ctx.db.manager.find(Station, { select: { id: true, name: true }, order: { id: 'ASC' } });
+      return { items: rows.map((s) => ({ id: s.id, name: s.name })) };
+    },
+  }),
+  route({
     method: 'post', path: '/api/dev/chat', summary: '模拟联系人给站点微信发消息，返回机器人回复', tag: 'dev', access: 'public',
     body: z.object({
       from: z.string().min(1).max(100).regex(/^[^@\s]+$/, '联系人 id 不能含 @ 或空白'),

@@ -2,11 +2,23 @@ import type { AppContext } from '../../services/context';
 import type { AnyRoute } from '../route';
 import { devRoutes } from './dev';
 import { policyRoutes } from './policies';
+import { authRoutes } from './auth';
+import { organisationRoutes } from './organisation';
+import { residentRoutes } from './residents';
+import { miniappRoutes } from './miniapp';
+import { checkinRoutes } from './checkins';
+import { handoffRoutes } from './handoffs';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
   return [
     ...policyRoutes,
+    ...authRoutes,
+    ...organisationRoutes,
+    ...residentRoutes,
+    ...miniappRoutes,
+    ...checkinRoutes,
+    ...handoffRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

@@ -1,0 +1,63 @@
+import type { AuditEntry, Community, FamilyContact, Resident, Station, Worker } from '../../entities';
+import { ageOn } from '../../services/idnumber';
+import { maskPhone } from '../../services/phone';
+import { toIso } from '../../services/time';
+
+export { maskPhone };
+
+/** A station as the console shows it (its phone is the station's public number, not masked). */
+export function presentStation(s: Station) {
+  return { id: s.id, name: s.name, township: s.township, county: s.county, address: s.address, phone: s.phone, openHours: s.openHours };
+}
+
+export function presentCommunity(c: Community) {
+  return { id: c.id, stationId: c.stationId, name: c.name };
+}
+
+/** A worker account: never the password hash or the WeChat id, phone masked. */
+export function presentWorker(w: Worker) {
+  return {
+    id: w.id, username: w.username, name: w.name, role: w.role, stationId: w.stationId, county: w.county,
+    phone: maskPhone(w.phone), active: w.active, wechatBound: w.wechatContactId !== null,
+  };
+}
+
+/**
+ * A resident for the station's workers: phone masked, the ID number never (only whether one is
+ * held), contact ids never; `age` in whole years on `today` when the birth date is known.
+ */
+export function presentResident(r: Resident, today: string) {
+  return {
+    id: r.id, stationId: r.stationId, communityId: r.communityId, name: r.name, phone: maskPhone(r.phone),
+    birthDate: r.birthDate, age: r.birthDate ? ageOn(r.birthDate, today) : null, gender: r.gender,
+    tags: r.tags, address: r.address, status: r.status, riskTier: r.riskTier,
+    hasIdNumber: r.idNumberHash !== null, wechatBound: r.wechatContactId !== null, miniProgramBound: r.openid !== null,
+    optedOut: r.optedOut, erased: r.erasedAt !== null, erasedAt: toIso(r.erasedAt),
+    createdAt: toIso(r.createdAt), updatedAt: toIso(r.updatedAt),
+  };
+}
+
+/** A resident's own record, as the mini-program shows it to them. */
+export function presentOwnResident(r: Resident, today: string) {
+  return {
+    id: r.id, stationId: r.stationId, communityId: r.communityId, name: r.name, phone: maskPhone(r.phone),
+    birthDate: r.birthDate, age: r.birthDate ? ageOn(r.birthDate, today) : null, gender: r.gender,
+    status: r.status, wechatBound: r.wechatContactId !== null, optedOut: r.optedOut,
+  };
+}
+
+export function presentFamily(f: FamilyContact) {
+  return {
+    id: f.id, residentId: f.residentId, name: f.name, relation: f.relation, phone: maskPhone(f.phone),
+    wechatBound: f.wechatContactId !== null, createdAt: toIso(f.createdAt),
+  };
+}
+
+export function presentAudit(a: AuditEntry & { workerName?: string | null }) {
+  return { id: a.id, residentId: a.residentId, workerId: a.workerId, workerName: a.workerName ?? null, action: a.action, detail: a.detail, at: toIso(a.at) };
+}
+
+/** A binding code as handed out: shown once, with its expiry. */
+export function presentCode(c: { code: string; expiresAt: Date }) {
+  return { code: c.code, expiresAt: toIso(c.expiresAt) };
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { ALERT_OUTCOMES, ALERT_STATUSES, CHECKIN_STATUSES } from '../../entities';
+import { localDateSchema, planInputSchema } from '../../services/checkins';
+import { ownStationId } from '../../services/permissions';
+import { localDate } from '../../services/time';
+import { presentAlert, presentBoardItem, presentConfirmation, presentHistory, presentPlan } from '../presenters/checkins';
+import { idParams, pageQuery, route } from '../route';
+
+const residentParams = z.object({ residentId: z.coerce.number().int().positive() });
+
+/** Check-in plans, the board, signs of life and the alerts they raise (workers of the resident's station). */
+export const checkinRoutes = [
+  route({
+    method: 'put', path: '/api/residents/:id/checkin-plan', summary: '设置居民的报平安计划（提醒时间、二次提醒、截止、星期、暂停、升级顺序）',
+    tag: 'checkins', access: 'worker', params: idParams, body: planInputSchema,
+    handler: async ({ ctx, actor, params, body }) => {
+      const { plan } = await ctx.services.checkins.savePlan(actor, params.id, body);
+      return presentPlan(plan, localDate(ctx.clock.now()));
+    },
+  }),
+  route({
+    method: 'get', path: '/api/residents/:id/checkin-plan', summary: '居民的报平安计划', tag: 'checkins', access: 'worker', params: idParams,
+    handler: async ({ ctx, actor, params }) => presentPlan(await ctx.services.checkins.getPlan(actor, params.id), localDate(ctx.clock.now())),
+  }),
+  route({
+    method: 'get', path: '/api/checkins', summary: '报平安看板：本站每位有计划的居民当天的状态', tag: 'checkins', access: 'worker',
+    query: pageQuery.extend({
+      limit: z.coerce.number().int().min(1).max(500).default(500),
+      date: localDateSchema.optional(),
+      status: z.enum(CHECKIN_STATUSES).optional(),
+      communityId: z.coerce.number().int().positive().optional(),
+    }),
+    handler: async ({ ctx, actor, query }) => {
+      const board = await ctx.services.checkins.board(actor, query);
+      return { date: board.date, items: board.items.map(presentBoardItem), total: board.total, counts: board.counts };
+    },
+  }),
+  route({
+    method: 'get', path: '/api/residents/:id/checkins', summary: '居民的报平安记录：连续天数、30 天内未报次数、每日明细', tag: 'checkins', access: 'worker',
+    params: idParams, query: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+    handler: async ({ ctx, actor, params, query }) => presentHistory(await ctx.services.checkins.history(actor, params.id, query.days)),
+  }),
+  route({
+    method: 'post', path: '/api/me/checkins', summary: '居民本人报平安（小程序）', tag: 'checkins', access: 'resident',
+    handler: async ({ ctx, actor }) => {
+      const { day, result } = await ctx.services.checkins.confirmBySelf(actor);
+      return presentConfirmation(day.residentId, day, result);
+    },
+  }),
+  route({
+    method: 'get', path: '/api/me/checkins', summary: '居民本人的报平安记录（小程序）', tag: 'checkins', access: 'resident',
+    query: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+    handler: async ({ ctx, actor, query }) => {
+      const residentId = actor.kind === 'resident' ? (actor.residentId ?? 0) : 0;
+      return presentHistory(await ctx.services.checkins.history(actor, residentId, query.days));
+    },
+  }),
+  route({
+    method: 'post', path: '/api/checkins/:residentId/confirm', summary: '社工确认老人今日平安（见到或电话联系上）', tag: 'checkins', access: 'worker',
+    params: residentParams, body: z.strictObject({ note: z.string().trim().max(500, '备注最多 500 个字').nullable().optional() }),
+    handler: async ({ ctx, actor, params, body }) => {
+      const { day, result } = await ctx.services.checkins.confirmByWorker(actor, params.residentId, body.note ?? null);
+      return presentConfirmation(params.residentId, day, result);
+    },
+  }),
+  route({
+    method: 'get', path: '/api/alerts', summary: '本站告警（未报平安、求助、提醒无法送达、微信掉线…），新的在前', tag: 'alerts', access: 'worker',
+    query: pageQuery.extend({
+      status: z.enum(ALERT_STATUSES).optional(),
+      type: z.string().max(30).optional(),
+      residentId: z.coerce.number().int().positive().optional(),
+    }),
+    handler: async ({ ctx, actor, query }) => {
+      const { items, total } = await ctx.services.alerts.listPage(ownStationId(actor), query);
+      return { items: items.map(presentAlert), total };
+    },
+  }),
+  route({
+    method: 'get', path: '/api/alerts/:id', summary: '告警详情', tag: 'alerts', access: 'worker', params: idParams,
+    handler: async ({ ctx, actor, params }) => {
+      const alert = await ctx.services.alerts.get(ownStationId(actor), params.id);
+      return presentAlert((await ctx.services.alerts.withNames([alert]))[0]);
+    },
+  }),
+  route({
+    method: 'post', path: '/api/alerts/:id/ack', summary: '确认收到告警（停止逐级升级）', tag: 'alerts', access: 'worker', params: idParams,
+    handler: async ({ ctx, actor, params }) => {
+      const alert = await ctx.services.alerts.acknowledge(ownStationId(actor), params.id, actor.kind === 'worker' ? actor.id : 0);
+      return presentAlert((await ctx.services.alerts.withNames([alert]))[0]);
+    },
+  }),
+  route({
+    method: 'post', path: '/api/alerts/:id/resolve', summary: '处理完毕：结果（safe 平安 / visited 已上门，记一次入户走访 / hospital 送医 / other）与备注',
+    tag: 'alerts', access: 'worker', params: idParams,
+    body: z.strictObject({ outcome: z.enum(ALERT_OUTCOMES), note: z.string().trim().max(1000, '备注最多 1000 个字').nullable().optional() }),
+    handler: async ({ ctx, actor, params, body }) => {
+      const alert = await ctx.services.alerts.resolve(ownStationId(actor), params.id, actor.kind === 'worker' ? actor.id : 0, body.outcome, body.note || null);
+      return presentAlert((await ctx.services.alerts.withNames([alert]))[0]);
+    },
+  }),
+];

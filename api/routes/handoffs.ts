@@ -1,0 +1,45 @@
+import { In } from 'typeorm';
+import { z } from 'zod';
+import { Handoff, Resident } from '../../entities';
+import type { AppContext } from '../../services/context';
+import { ownStationId } from '../../services/permissions';
+import { presentHandoff } from '../presenters/handoffs';
+import { idParams, pageQuery, route } from '../route';
+
+async function present(ctx: AppContext, items: Handoff[]) {
+  const ids = [...new Set(items.map((h) => h.residentId).filter((x): x is number => x !== null))];
+  const residents = ids.length ? await ctx.db.manager.find(Resident, { where: { id: In(ids) }, select: { id: true, name: true } }) : [];
+  const names = new Map(residents.map((r) => [r.id, r.name]));
+  return items.map((h) => presentHandoff(h, h.residentId ? (names.get(h.residentId) ?? null) : null));
+}
+
+/** Residents who asked for a person (人工/找社工/5): the station's workers list, take and close them. */
+export const handoffRoutes = [
+  route({
+    method: 'get', path: '/api/handoffs', summary: '转人工请求（本站）', tag: 'handoffs', access: 'worker',
+    query: pageQuery.extend({ status: z.enum(['open', 'taken', 'closed']).optional() }),
+    handler: async ({ ctx, actor, query }) => {
+      const { items, total } = await ctx.services.handoffs.list(ownStationId(actor), query);
+      return { items: await present(ctx, items), total };
+    },
+  }),
+  route({
+    method: 'post', path: '/api/handoffs/:id/take', summary: '接手转人工请求（居民会收到社工已接手的消息）', tag: 'handoffs', access: 'worker',
+    params: idParams,
+    handler: async ({ ctx, actor, params }) => {
+      const stationId = ownStationId(actor);
+      const worker = actor.kind === 'worker' ? actor : null;
+      const h = await ctx.services.handoffs.take(stationId, params.id, { id: worker!.id, name: worker!.name });
+      return (await present(ctx, [h]))[0];
+    },
+  }),
+  route({
+    method: 'post', path: '/api/handoffs/:id/close', summary: '结束转人工请求（机器人恢复自动回复）', tag: 'handoffs', access: 'worker',
+    params: idParams,
+    handler: async ({ ctx, actor, params }) => {
+      const stationId = ownStationId(actor);
+      const h = await ctx.services.handoffs.close(stationId, params.id, actor.kind === 'worker' ? actor.id : 0);
+      return (await present(ctx, [h]))[0];
+    },
+  }),
+];

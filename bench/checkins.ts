@@ -1,0 +1,157 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Community, Resident, Station, Worker } from '../entities';
+import { JOBS } from '../jobs';
+import { AdjustableClock } from '../services/clock';
+import { CheckinSweep, dbInstant, Sql } from '../services/checkin-sweep';
+import { loadConfig } from '../services/config';
+import { AppContext, createContext } from '../services/context';
+import { createLogger } from '../services/logger';
+
+/**
+ * `npm run bench -- checkins [--n 100000] [--stations 20]`: the check-in sweeps with N planned
+ * elders, all due at 09:00 (the worst case: everyone at once). Times and peak memory of
+ *  - the reminder sweep at 09:00 (opens N days, queues N first reminders),
+ *  - an idle run at 09:30 (the every-minute cost when nothing is due),
+ *  - the escalation sweep at 11:00 with every reminder delivered and nobody answering (N alerts,
+ *    N family alarms, N × bound workers worker alarms).
+ * On SQLite (a temp file) always; on MySQL/MariaDB too when DATABASE_URL is set (its tables are
+ * dropped first: give it a database of its own).
+ */
+
+function arg(args: string[], name: string, def: number): number {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+}
+
+/** Samples RSS and heap while `fn` runs; reports the peaks. */
+async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number; peakHeapMb: number; rssBeforeMb: number }> {
+  const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let peakHeap = before.heapUsed;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const timer = setInterval(sample, 20);
+  const t0 = performance.now();
+  try {
+    const result = await fn();
+    sample();
+    return { result, ms: Math.round(performance.now() - t0), peakRssMb: mb(peakRss), peakHeapMb: mb(peakHeap), rssBeforeMb: mb(before.rss) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function seed(ctx: AppContext, n: number, stations: number): Promise<void> {
+  const m = ctx.db.manager;
+  const sql = new Sql(ctx);
+  const now = dbInstant(new Date());
+  const communityIds: number[][] = [];
+  for (let s = 0; s < stations; s++) {
+    const st = await m.save(Station, m.create(Station, { name: `基准镇${s}社工站`, township: `基准镇${s}`, county: '基准县' }));
+    const cs: number[] = [];
+    for (let c = 0; c < 5; c++) cs.push((await m.save(Community, m.create(Community, { stationId: st.id, name: `基准村${s}-${c}` }))).id);
+    communityIds.push(cs);
+    for (const [role, k] of [['worker', 1], ['worker', 2], ['station_admin', 3]] as const) {
+      await m.insert(Worker, {
+        stationId: st.id, county: '基准县', username: `bench${s}-${k}`, passwordHash: 'x', name: `社工${s}-${k}`, role,
+        active: true, tokenVersion: 0, wechatContactId: `bench-w${s}-${k}`,
+      });
+    }
+  }
+  const stationIds = (await m.find(Station, { order: { id: 'ASC' } })).map((s) => s.id);
+  const batch = 1000;
+  for (let i = 0; i < n; i += batch) {
+    const rows: Partial<Resident>[] = [];
+    for (let j = i; j < Math.min(n, i + batch); j++) {
+      const s = j % stations;
+      rows.push({
+        stationId: stationIds[s], communityId: communityIds[s][j % 5], name: `老人${j}`, gender: j % 2 ? 'female' : 'male',
+        birthDate: '1940-01-01', tags: ['living_alone'], status: 'active', riskTier: 'general', optedOut: false,
+        wechatContactId: `bench-r${j}`, phone: '13800000000',
+      });
+    }
+    await m.createQueryBuilder().insert().into(Resident).values(rows).updateEntity(false).execute();
+  }
+  const concat = ctx.db.sqlite ? `'bench-f' || id` : `CONCAT('bench-f', id)`;
+  await sql.exec(
+    `INSERT INTO family_contacts (residentId, stationId, name, relation, phone, wechatContactId, createdAt)
+     SELECT id, stationId, '家属', '儿子', '13900000000', ${concat}, ? FROM residents`, [now],
+  );
+  await sql.exec(
+    `INSERT INTO checkin_plans (residentId, stationId, enabled, remindAt, remindMinute, secondReminderMinutes, graceMinutes,
+       weekdays, weekdayMask, escalation, appliesFromDate, createdAt, updatedAt)
+     SELECT id, stationId, 1, '09:00', 540, 60, 120, '[0,1,2,3,4,5,6]', 127, '{"familyContactIds":[],"volunteer":null}',
+       '2026-01-01', ?, ? FROM residents`, [now, now],
+  );
+}
+
+async function runOn(url: string, n: number, stations: number): Promise<Record<string, unknown>> {
+  const clock = new AdjustableClock(new Date('2026-12-03T08:00:00+08:00'), { frozen: true });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-checkins-data-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', DATA_DIR: dataDir });
+  const ctx = await createContext(config, { jobs: JOBS, clock, logger: createLogger('silent'), connectAttempts: 1, resetDatabase: true });
+  try {
+    const t0 = performance.now();
+    await seed(ctx, n, stations);
+    const seedMs = Math.round(performance.now() - t0);
+    const sql = new Sql(ctx);
+
+    clock.set(new Date('2026-12-03T09:00:00+08:00'));
+    const reminder = await measure(() => new CheckinSweep(ctx, clock.now()).reminders());
+    const queuedReminders = Number((await sql.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'checkin_first'`, []))[0].n);
+
+    // The sender delivered everything (not timed).
+    await sql.exec(`UPDATE outbox SET status = 'sent', sentAt = ? WHERE status = 'pending'`, [dbInstant(clock.now())]);
+    clock.set(new Date('2026-12-03T09:30:00+08:00'));
+    const idle = await measure(() => new CheckinSweep(ctx, clock.now()).run());
+
+    clock.set(new Date('2026-12-03T11:00:00+08:00'));
+    const escalation = await measure(() => new CheckinSweep(ctx, clock.now()).escalations());
+    const alerts = Number((await sql.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM alerts WHERE type = 'checkin_missed'`, []))[0].n);
+    const alarms = Number((await sql.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'alert_checkin_missed'`, []))[0].n);
+
+    // The whole job at 11:01 once everything is done: idempotent, nothing new.
+    clock.set(new Date('2026-12-03T11:01:00+08:00'));
+    const after = await measure(() => ctx.services.jobs.runNow('checkins'));
+
+    return {
+      engine: ctx.db.sqlite ? 'sqlite' : 'mysql', elders: n, stations, seedMs,
+      reminderSweep: { ms: reminder.ms, peakRssMb: reminder.peakRssMb, peakHeapMb: reminder.peakHeapMb, rssBeforeMb: reminder.rssBeforeMb, ...reminder.result, queuedReminders },
+      idleRun0930: { ms: idle.ms, peakRssMb: idle.peakRssMb },
+      escalationSweep: { ms: escalation.ms, peakRssMb: escalation.peakRssMb, peakHeapMb: escalation.peakHeapMb, rssBeforeMb: escalation.rssBeforeMb, ...escalation.result, alerts, alarmMessages: alarms },
+      fullRunAfter: { ms: after.ms, summary: after.result },
+    };
+  } finally {
+    await ctx.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
+  const n = arg(args, 'n', 100_000);
+  const stations = arg(args, 'stations', 20);
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-checkins-'));
+  const results: Record<string, unknown>[] = [];
+  try {
+    results.push(await runOn(`sqlite:${path.join(dir, 'bench.sqlite')}`, n, stations));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const url = process.env.DATABASE_URL;
+  if (url && /^(mysql|mariadb):/.test(url)) results.push(await runOn(url, n, stations));
+  return { targets: { ms: 20_000, peakRssMb: 300 }, results };
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then((r) => console.log(JSON.stringify(r, null, 2))).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,46 @@
+import * as P from '../presenters';
+import type { Inbound, IntentHandler } from '../types';
+
+/** Words of distress: an elder who writes any of these is treated as an emergency. */
+export const HELP_WORDS = [
+  '救命', '救救', '摔倒', '摔了', '跌倒', '不舒服', '难受', '胸口疼', '胸口痛', '心口疼', '心口痛', '喘不上气', '喘不过气',
+  '上不来气', '快来人', '来人啊', '起不来', '头晕', '晕倒', '出血', '流血', '着火', '失火', '急救', '救护车', 'sos', '疼死',
+];
+// "不难受" / "没有不舒服" are not distress.
+const NEGATED = /(不|没有|没|别)(难受|不舒服)/;
+
+/** True when a compact text says distress. */
+export function isHelpCall(compact: string): boolean {
+  if (!compact) return false;
+  if (!HELP_WORDS.some((w) => compact.includes(w))) return false;
+  return !(NEGATED.test(compact) && !HELP_WORDS.filter((w) => w !== '不舒服' && w !== '难受').some((w) => compact.includes(w)));
+}
+
+function who(m: Inbound): string {
+  if (m.who.resident) return m.who.resident.name;
+  if (m.who.family.length) return `家属${m.who.family[0].name}`;
+  return `未绑定联系人“${m.contactName ?? m.contactId}”`;
+}
+
+/** A help call: an urgent alert to the workers and the family at once, and the 120 reply. */
+export const helpCallHandler: IntentHandler = {
+  name: 'help_call',
+  duringHandoff: true,
+  match: (m) => m.kind === 'text' && isHelpCall(m.compact),
+  handle: async (m) => {
+    const now = m.ctx.clock.now();
+    const resident = m.who.resident;
+    // One alert per contact per half hour: repeating "救命" does not flood the workers' phones.
+    const bucket = Math.floor(now.getTime() / (30 * 60_000));
+    await m.ctx.services.alerts.raise({
+      stationId: m.station.id,
+      residentId: resident?.id ?? null,
+      type: 'help_call',
+      summary: `${who(m)}：${m.text.slice(0, 100)}`,
+      dedupeKey: `help:${m.station.id}:${m.contactId}:${bucket}`,
+      workerText: P.helpCallWorkerText(who(m), m.text, now),
+      familyText: resident ? P.helpCallFamilyText(resident.name, m.text, m.station) : undefined,
+    });
+    await m.reply(P.helpCallReply(m.station));
+  },
+};

@@ -1,0 +1,50 @@
+import type { IntentHandler } from '../types';
+import { bindingHandler } from './binding';
+import { checkinHandler, familyContactedHandler } from './checkin';
+import { fallbackHandler } from './fallback';
+import { handoffHandler } from './handoff';
+import { helpCallHandler } from './help-call';
+import { menuChoiceHandler, menuHandler } from './menu';
+import { needsBindingHandler } from './needs-binding';
+import { nonTextHandler } from './non-text';
+import { optOutHandler } from './opt-out';
+import { workerAlertsHandler, workerResolveHandler } from './worker-alerts';
+
+/**
+ * The intents, in the order they are tried; the first whose `match` is true handles the message.
+ * Where new intents go:
+ * - feature dialogues (bookings `预约`/`2`, activities `活动`/`3`/`报名 N`): right after
+ *   `needsBindingHandler` (they may then assume a bound resident), before `menuChoiceHandler`;
+ *   a dialogue that continues over several messages matches on `input.state` first.
+ * - policy answers (free questions): right before `fallbackHandler`.
+ * Use `insertBefore`/`insertAfter` to place a handler by name.
+ */
+export const HANDLERS: IntentHandler[] = [
+  nonTextHandler,
+  helpCallHandler,
+  bindingHandler,
+  workerAlertsHandler,
+  workerResolveHandler,
+  familyContactedHandler,
+  checkinHandler,
+  handoffHandler,
+  optOutHandler,
+  menuHandler,
+  needsBindingHandler,
+  menuChoiceHandler,
+  fallbackHandler,
+];
+
+/** Inserts `handler` before the one named `name` (feature modules plug in here). */
+export function insertBefore(name: string, handler: IntentHandler, list: IntentHandler[] = HANDLERS): void {
+  const i = list.findIndex((h) => h.name === name);
+  if (i < 0) throw new Error(`no handler named ${name}`);
+  if (!list.includes(handler)) list.splice(i, 0, handler);
+}
+
+/** Inserts `handler` after the one named `name`. */
+export function insertAfter(name: string, handler: IntentHandler, list: IntentHandler[] = HANDLERS): void {
+  const i = list.findIndex((h) => h.name === name);
+  if (i < 0) throw new Error(`no handler named ${name}`);
+  if (!list.includes(handler)) list.splice(i + 1, 0, handler);
+}

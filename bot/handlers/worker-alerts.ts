@@ -1,0 +1,47 @@
+import { In } from 'typeorm';
+import { Resident } from '../../entities';
+import type { Actor } from '../../services/auth';
+import { AppError } from '../../services/errors';
+import { ownStationId } from '../../services/permissions';
+import * as P from '../presenters';
+import type { Inbound, IntentHandler } from '../types';
+
+/** The bound worker behind a contact as an actor, so the same permission rules apply as in the API. */
+export function workerActor(m: Inbound): Actor | null {
+  const w = m.who.worker;
+  if (!w) return null;
+  return { kind: 'worker', id: w.id, role: w.role, stationId: w.stationId, county: w.county, name: w.name };
+}
+
+/** `告警`: a bound worker lists the open alerts of their station, numbered by id. */
+export const workerAlertsHandler: IntentHandler = {
+  name: 'worker_alerts',
+  match: (m) => m.kind === 'text' && m.who.worker !== null && /^(告警|查看告警|未处理告警)$/.test(m.compact),
+  handle: async (m) => {
+    const stationId = ownStationId(workerActor(m)!);
+    const open = (await m.ctx.services.alerts.list(stationId)).filter((a) => a.status !== 'resolved');
+    const ids = [...new Set(open.map((a) => a.residentId).filter((x): x is number => x !== null))];
+    const residents = ids.length ? await m.ctx.db.manager.find(Resident, { where: { id: In(ids) } }) : [];
+    await m.reply(P.alertList(open, new Map(residents.map((r) => [r.id, r.name]))));
+  },
+};
+
+const RESOLVE = /^已处理(\d{1,9})$/;
+
+/** `已处理 12`: a bound worker closes alert 12 of their station (outcome "other"). */
+export const workerResolveHandler: IntentHandler = {
+  name: 'worker_resolve',
+  match: (m) => m.kind === 'text' && m.who.worker !== null && RESOLVE.test(m.compact),
+  handle: async (m) => {
+    const actor = workerActor(m)!;
+    const id = Number(RESOLVE.exec(m.compact)![1]);
+    try {
+      await m.ctx.services.alerts.resolve(ownStationId(actor), id, m.who.worker!.id, 'other', '社工在微信中回复“已处理”');
+      await m.reply(P.alertResolved(id));
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) return m.reply(P.alertNotFound(id));
+      if (err instanceof AppError && err.status === 409) return m.reply(P.alertAlreadyResolved(id));
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,128 @@
+import type { Alert, FamilyContact, Resident, Station } from '../entities';
+import type { BoundTarget } from '../services/binding';
+import { formatForChat } from '../services/time';
+
+/**
+ * Every text the bot writes to residents, families and workers: short, warm, plain Chinese, every
+ * list numbered so that one digit answers it.
+ */
+
+/** The station's short name as residents say it: 沙河镇社工站. */
+export function stationLabel(station: Pick<Station, 'name'>): string {
+  return station.name;
+}
+
+/** How to address a resident: an elder by surname + 奶奶/爷爷, others by name. */
+export function salutation(r: Pick<Resident, 'name' | 'gender' | 'birthDate' | 'tags'>, now: Date = new Date()): string {
+  const age = r.birthDate ? now.getUTCFullYear() - Number(r.birthDate.slice(0, 4)) : null;
+  const elder = (age !== null && age >= 60) || r.tags?.some((t) => t === 'empty_nest_elder' || t === 'living_alone' || t === 'left_behind_elder');
+  if (elder && r.gender && r.name.length >= 2) return `${r.name.slice(0, 1)}${r.gender === 'female' ? '奶奶' : '爷爷'}`;
+  return r.name;
+}
+
+export const MENU_LINE = '1 政策咨询  2 预约服务  3 近期活动  4 报平安  5 找社工';
+
+export function menu(station: Pick<Station, 'name'>): string {
+  return `您好，我是${stationLabel(station)}小助手。回复数字或直接打字提问：\n${MENU_LINE}`;
+}
+
+export function notUnderstood(): string {
+  return `不好意思，没太明白您的意思。可以换个说法，或者回复数字：\n${MENU_LINE}\n想找真人社工，回复“5”。`;
+}
+
+export const BIND_HOW = '请向社工索取绑定码，然后发送“绑定 123456”（换成您拿到的6位数字）。';
+
+export function needsBinding(what: string): string {
+  return `${what}需要先绑定身份。${BIND_HOW}`;
+}
+
+export const bindAskCode = `好的，请发送社工给您的6位绑定码，例如“绑定 123456”。`;
+export const bindRefused = '绑定码不对或已失效，请核对后再发，或向社工重新索取。';
+export const bindThrottled = '错误次数太多，请15分钟后再试。';
+
+/** Who the contact is bound as now. */
+export function bound(target: BoundTarget, extra: { residentName?: string; relation?: string } = {}): string {
+  if (target.targetType === 'resident') {
+    return `绑定成功！您好，${target.name}。以后可以在这里报平安、预约服务、看活动。\n${MENU_LINE}`;
+  }
+  if (target.targetType === 'family') {
+    const of = extra.residentName ? `${extra.residentName}的家属（${extra.relation ?? '家人'}）` : '家属';
+    return `绑定成功！您已登记为${of} ${target.name}。家人有情况时，社工站会第一时间在这里告诉您。`;
+  }
+  return `绑定成功！社工${target.name}，您可以在这里收到告警：回复“告警”查看未处理的，回复“已处理 编号”结案。`;
+}
+
+/** The reply to a help call: emergency number first, then the station. */
+export function helpCallReply(station: Pick<Station, 'name' | 'phone'>): string {
+  const phone = station.phone ? `（电话 ${station.phone}）` : '';
+  return `如果情况紧急，请马上拨打120！已通知${stationLabel(station)}${phone}，社工会尽快联系您。`;
+}
+
+export function helpCallWorkerText(who: string, said: string, at: Date): string {
+  return `【紧急求助】${who} ${formatForChat(at)} 发来：“${said.slice(0, 80)}”。请立即电话联系！处理后回复“已处理 {id}”。`;
+}
+
+export function helpCallFamilyText(residentName: string, said: string, station: Pick<Station, 'name' | 'phone'>): string {
+  const phone = station.phone ? `，电话 ${station.phone}` : '';
+  return `【紧急】${residentName}刚刚在微信上求助：“${said.slice(0, 80)}”。${stationLabel(station)}已收到${phone}。如情况紧急请拨打120。`;
+}
+
+export function handoffReply(station: Pick<Station, 'phone' | 'openHours'>, already: boolean): string {
+  const first = already ? '已经通知社工了，请稍等，社工会在这里回复您。' : '好的，已通知社工，他们会尽快在这里回复您。';
+  const hours = station.openHours ? `工作时间：${station.openHours}。` : '';
+  const phone = station.phone ? `着急可以打电话 ${station.phone}。` : '';
+  return `${first}${hours}${phone}`;
+}
+
+export const optedOut = '已退订活动通知。想再收到时，回复“订阅”。（报平安提醒不受影响）';
+export const optedIn = '已重新订阅活动通知，有新活动会告诉您。回复“退订”可随时停止。';
+
+export function nonText(kind: 'voice' | 'media'): string {
+  return kind === 'voice'
+    ? '收到您的语音啦！小助手暂时还听不了语音，麻烦打字告诉我；想找社工直接回复“5”。'
+    : '收到！小助手暂时看不了图片和文件，有事请打字告诉我；想找社工直接回复“5”。';
+}
+
+export function checkinConfirmed(name: string): string {
+  return `收到！${name}今天平安 ✅`;
+}
+
+export const familyThanks = '谢谢您！已记录您联系上了家人，社工站会继续关注。';
+
+export const tooManyMessages = '消息太多，请稍等，我一条一条回复您。';
+
+/** A bound worker's list of open alerts, numbered by alert id. */
+export function alertList(alerts: Alert[], names: Map<number, string>): string {
+  if (!alerts.length) return '目前没有未处理的告警 👍';
+  const lines = alerts.slice(0, 20).map((a) => {
+    const who = a.residentId ? (names.get(a.residentId) ?? '') : '';
+    return `${a.id} ${ALERT_LABEL[a.type] ?? a.type} ${who} ${a.summary.slice(0, 30)}（${formatForChat(a.createdAt)}）`.replace(/\s+/g, ' ');
+  });
+  const more = alerts.length > 20 ? `\n……共 ${alerts.length} 条，请到工作台查看全部。` : '';
+  return `未处理告警 ${alerts.length} 条：\n${lines.join('\n')}${more}\n处理后回复“已处理 编号”，例如“已处理 ${alerts[0].id}”。`;
+}
+
+const ALERT_LABEL: Record<string, string> = {
+  help_call: '【求助】', checkin_missed: '【未报平安】', bot_logout: '【微信掉线】', send_failed: '【发送失败】',
+};
+
+export function alertResolved(id: number): string {
+  return `告警 ${id} 已结案 ✅`;
+}
+export function alertNotFound(id: number): string {
+  return `没有找到本站的告警 ${id}，请回复“告警”查看编号。`;
+}
+export function alertAlreadyResolved(id: number): string {
+  return `告警 ${id} 之前已经处理过了。`;
+}
+
+/** Placeholders for menu numbers whose features are not in this process. */
+export function comingSoon(what: string): string {
+  return `${what}功能正在准备中，着急的话回复“5”找社工。`;
+}
+export const askPolicy = '请直接打字说出您想问的事，比如“低保怎么申请”“残疾人补贴”。';
+
+/** A family contact's own label in a hand-off or alert. */
+export function familyLabel(f: Pick<FamilyContact, 'name' | 'relation'>, residentName?: string): string {
+  return residentName ? `${residentName}的家属${f.name}（${f.relation}）` : `家属${f.name}`;
+}

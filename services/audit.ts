@@ -1,0 +1,62 @@
+import type { EntityManager } from 'typeorm';
+import { AuditEntry, Resident, Worker } from '../entities';
+import type { Actor } from './auth';
+import type { AppContext } from './context';
+import { notFound } from './errors';
+import { assertCases, assertStationAdmin, ownStationId } from './permissions';
+
+/** What can be recorded about a resident's personal data (PIPL: who looked, who changed). */
+export type AuditAction =
+  | 'read' | 'export' | 'create' | 'update' | 'delete' | 'erase' | 'import'
+  | 'family_create' | 'family_delete' | 'family_read' | 'binding_code';
+
+export interface AuditInput {
+  stationId: number;
+  residentId: number | null;
+  workerId: number | null;
+  action: AuditAction;
+  /** Field names or counts only, never the personal data itself. */
+  detail?: string | null;
+}
+
+/** The audit log of reads and changes of residents' personal data, for the station admin. */
+export class AuditService {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Writes one entry at the application clock's now (inside `em`'s transaction when given). */
+  async record(input: AuditInput, em: EntityManager = this.ctx.db.manager): Promise<void> {
+    await em.insert(AuditEntry, {
+      stationId: input.stationId, residentId: input.residentId, workerId: input.workerId,
+      action: input.action, detail: input.detail ?? null, at: this.ctx.clock.now(),
+    });
+  }
+
+  /**
+   * The audit log as the caller may read it: their own station's, station admins only; a resident
+   * of another station is a 404 like everywhere else.
+   */
+  async listFor(actor: Actor, filter: { residentId?: number; limit: number; offset: number }) {
+    const stationId = ownStationId(actor);
+    if (filter.residentId) {
+      const r = await this.ctx.db.manager.findOne(Resident, { where: { id: filter.residentId }, select: { id: true, stationId: true } });
+      if (!r) throw notFound('居民');
+      assertCases(actor, r.stationId, '居民');
+    }
+    assertStationAdmin(actor, stationId);
+    return this.list(stationId, filter);
+  }
+
+  /** A station's entries, newest first, optionally for one resident, with the worker's name. */
+  async list(
+    stationId: number,
+    filter: { residentId?: number; limit: number; offset: number },
+  ): Promise<{ items: (AuditEntry & { workerName: string | null })[]; total: number }> {
+    const m = this.ctx.db.manager;
+    const where = { stationId, ...(filter.residentId ? { residentId: filter.residentId } : {}) };
+    const [rows, total] = await m.findAndCount(AuditEntry, { where, order: { id: 'DESC' }, take: filter.limit, skip: filter.offset });
+    const ids = [...new Set(rows.map((r) => r.workerId).filter((id): id is number => id !== null))];
+    const workers = ids.length ? await m.createQueryBuilder(Worker, 'w').select(['w.id', 'w.name']).whereInIds(ids).getMany() : [];
+    const names = new Map(workers.map((w) => [w.id, w.name]));
+    return { items: rows.map((r) => Object.assign(r, { workerName: r.workerId ? names.get(r.workerId) ?? null : null })), total };
+  }
+}

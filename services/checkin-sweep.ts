@@ -1,0 +1,597 @@
+import { Alert, PRIORITY, ResidentTag } from '../entities';
+import type { EscalationOrder, UnreachableReason } from '../entities';
+import type { AppContext } from './context';
+import type { OutgoingMessage } from './outbox';
+import { aliasFor } from './notify';
+import {
+  adminEscalationText, familyAlarmText, firstReminderText, morningSummaryText, secondReminderText, unreachableTexts,
+  wallTime, workerAlarmText,
+} from './checkin-texts';
+import { formatForChat, localDate, localMinutes, localWeekday } from './time';
+
+/** How many days (rows) one step handles per round trip: bounded memory, short statements. */
+export const CHUNK = 1000;
+/** An alert nobody acknowledged within this goes to the next in the escalation order. */
+export const ESCALATE_AFTER_MS = 3600_000;
+/** The morning summary of open alerts goes to station admins from this local time… */
+export const SUMMARY_FROM_MINUTE = 8 * 60 + 30;
+/** …and is made up until this time when the job was down at 08:30. */
+export const SUMMARY_UNTIL_MINUTE = 12 * 60;
+
+/** An instant as both engines store a `datetime(3)` in UTC (SQLite keeps it as this text). */
+export function dbInstant(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** An instant read by a raw query: a Date on MySQL, UTC text on SQLite. */
+export function parseInstant(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  const s = String(v);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+}
+
+/** A JSON column read by a raw query (text on both engines). */
+function parseJson<T>(v: unknown, fallback: T): T {
+  if (v === null || v === undefined || v === '') return fallback;
+  if (typeof v !== 'string') return v as T;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** Raw SQL on both engines: a write that tells how many rows it changed, and reads. */
+export class Sql {
+  constructor(private readonly ctx: AppContext) {}
+
+  get sqlite(): boolean {
+    return this.ctx.db.sqlite;
+  }
+
+  /** `INSERT OR IGNORE` (SQLite) / `INSERT IGNORE` (MySQL). */
+  get insertIgnore(): string {
+    return this.sqlite ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+  }
+
+  async exec(sql: string, params: unknown[]): Promise<number> {
+    const runner = this.ctx.db.dataSource.createQueryRunner();
+    try {
+      const res = await runner.query(sql, params, true);
+      return res.affected ?? 0;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.ctx.db.dataSource.query(sql, params);
+  }
+}
+
+export interface SweepSummary {
+  date: string;
+  time: string;
+  stopped: number;
+  opened: number;
+  firstReminders: number;
+  secondReminders: number;
+  unreachable: number;
+  unreachableNotices: number;
+  missed: number;
+  escalated: number;
+  levelUps: number;
+  summaries: number;
+}
+
+interface DayRow {
+  id: number;
+  residentId: number;
+  stationId: number;
+  remindMinute: number;
+  secondMinute: number;
+  deadlineMinute: number;
+  name: string;
+  gender: 'male' | 'female' | null;
+  birthDate: string | null;
+  wechatContactId: string | null;
+}
+
+interface FamilyRow {
+  id: number;
+  residentId: number;
+  name: string;
+  relation: string;
+  phone: string | null;
+  wechatContactId: string | null;
+}
+
+interface WorkerRef {
+  id: number;
+  wechatContactId: string;
+}
+
+/**
+ * The `checkins` job: one pass of set-based steps for the local day of `at`. Every step selects
+ * what is due and not yet done today (so a run after downtime catches up), works in chunks, and
+ * is idempotent: days are unique per (resident, date), alerts per dedupe key, every message per
+ * dedupe key, so two runners on one database, or the same minute run twice, send each message once.
+ */
+export class CheckinSweep {
+  private readonly sql: Sql;
+  readonly today: string;
+  readonly minute: number;
+  private readonly nowDb: string;
+  private readonly workerCache = new Map<string, WorkerRef[]>();
+
+  constructor(private readonly ctx: AppContext, private readonly at: Date) {
+    this.sql = new Sql(ctx);
+    this.today = localDate(at);
+    this.minute = localMinutes(at);
+    this.nowDb = dbInstant(at);
+  }
+
+  /** Runs every step in order and says how much each did. */
+  async run(): Promise<SweepSummary> {
+    const s: SweepSummary = {
+      date: this.today, time: wallTime(this.minute), stopped: 0, opened: 0, firstReminders: 0, secondReminders: 0,
+      unreachable: 0, unreachableNotices: 0, missed: 0, escalated: 0, levelUps: 0, summaries: 0,
+    };
+    s.stopped = await this.stopInactive();
+    Object.assign(s, await this.reminders());
+    s.unreachable += await this.accountsDown();
+    s.unreachable += await this.failedDeliveries();
+    const deadline = await this.deadlines();
+    s.unreachable += deadline.unreachable;
+    s.missed = deadline.missed;
+    s.unreachableNotices = await this.tellUnreachable();
+    s.escalated = await this.escalateMissed();
+    s.levelUps = await this.escalateUnacknowledged();
+    s.summaries = await this.morningSummaries();
+    return s;
+  }
+
+  /** The reminder sweep: open today's days that are due, then the first and second reminders. */
+  async reminders(): Promise<{ opened: number; firstReminders: number; secondReminders: number; unreachable: number }> {
+    const opened = await this.openDays();
+    const first = await this.firstReminders();
+    const secondReminders = await this.secondReminders();
+    return { opened, firstReminders: first.sent, secondReminders, unreachable: first.unreachable };
+  }
+
+  /** The escalation sweep: undelivered days become unreachable, silent ones missed, then alerts and messages. */
+  async escalations(): Promise<{ unreachable: number; missed: number; escalated: number; notices: number }> {
+    const d = await this.deadlines();
+    const notices = await this.tellUnreachable();
+    const escalated = await this.escalateMissed();
+    return { unreachable: d.unreachable, missed: d.missed, escalated, notices };
+  }
+
+  /** Days still running for a resident who is no longer active, or whose plan was switched off or paused. */
+  async stopInactive(): Promise<number> {
+    return this.sql.exec(
+      `UPDATE checkin_days SET status = 'paused', updatedAt = ?
+       WHERE \`date\` = ? AND status IN ('pending', 'reminded') AND (
+         EXISTS (SELECT 1 FROM residents r WHERE r.id = checkin_days.residentId AND (r.status <> 'active' OR r.erasedAt IS NOT NULL))
+         OR EXISTS (SELECT 1 FROM checkin_plans p WHERE p.residentId = checkin_days.residentId
+                    AND (p.enabled = 0 OR (p.pausedUntil IS NOT NULL AND p.pausedUntil >= ?))))`,
+      [this.nowDb, this.today, this.today],
+    );
+  }
+
+  /**
+   * Creates today's day for every plan whose first reminder is due and whose deadline has not
+   * passed: active resident, a plan weekday, not paused, the plan applying today. One INSERT … SELECT.
+   */
+  async openDays(): Promise<number> {
+    const bit = 1 << localWeekday(this.at);
+    return this.sql.exec(
+      `${this.sql.insertIgnore} INTO checkin_days
+         (residentId, stationId, \`date\`, status, remindMinute, secondMinute, deadlineMinute, createdAt, updatedAt)
+       SELECT p.residentId, r.stationId, ?, 'pending', p.remindMinute, p.remindMinute + p.secondReminderMinutes,
+              p.remindMinute + p.graceMinutes, ?, ?
+       FROM checkin_plans p JOIN residents r ON r.id = p.residentId
+       WHERE p.enabled = 1 AND r.status = 'active' AND r.erasedAt IS NULL
+         AND (p.weekdayMask & ?) <> 0
+         AND (p.pausedUntil IS NULL OR p.pausedUntil < ?)
+         AND p.appliesFromDate <= ?
+         AND p.remindMinute <= ? AND p.remindMinute + p.graceMinutes > ?
+         AND NOT EXISTS (SELECT 1 FROM checkin_days d WHERE d.residentId = p.residentId AND d.\`date\` = ?)`,
+      [this.today, this.nowDb, this.nowDb, bit, this.today, this.today, this.minute, this.minute, this.today],
+    );
+  }
+
+  /** Today's days in a state, due by `column`, with what the messages need; keyset-paged by id. */
+  private async dueDays(status: 'pending' | 'reminded', dueColumn: 'remindMinute' | 'secondMinute', extra: string, afterId: number): Promise<DayRow[]> {
+    const rows = await this.sql.rows<DayRow>(
+      `SELECT d.id, d.residentId, d.stationId, d.remindMinute, d.secondMinute, d.deadlineMinute,
+              r.name, r.gender, r.birthDate, r.wechatContactId
+       FROM checkin_days d JOIN residents r ON r.id = d.residentId
+       WHERE d.\`date\` = ? AND d.status = ? AND d.${dueColumn} <= ? AND d.deadlineMinute > ? ${extra} AND d.id > ?
+       ORDER BY d.id LIMIT ${CHUNK}`,
+      [this.today, status, this.minute, this.minute, afterId],
+    );
+    return rows.map((r) => ({ ...r, id: Number(r.id), residentId: Number(r.residentId), stationId: Number(r.stationId) }));
+  }
+
+  private reminderMessage(d: DayRow, which: 'first' | 'second'): OutgoingMessage {
+    const elder = { name: d.name, gender: d.gender, birthDate: d.birthDate };
+    return {
+      stationId: d.stationId, toContactId: d.wechatContactId!, toAlias: aliasFor('resident', d.residentId),
+      text: which === 'first' ? firstReminderText(elder, this.today, this.minute) : secondReminderText(elder, this.today),
+      kind: `checkin_${which}`, priority: PRIORITY.checkin, dedupeKey: `checkin:${d.residentId}:${this.today}:${which}`,
+      refType: 'checkin_day', refId: d.id,
+    };
+  }
+
+  /** First reminders due and not sent; an elder with no WeChat, or whose station account is down, is unreachable instead. */
+  async firstReminders(): Promise<{ sent: number; unreachable: number }> {
+    let sent = 0;
+    let unreachable = 0;
+    let last = 0;
+    const accounts = this.ctx.services.accounts;
+    for (;;) {
+      const chunk = await this.dueDays('pending', 'remindMinute', 'AND d.firstReminderAt IS NULL', last);
+      if (!chunk.length) break;
+      last = chunk[chunk.length - 1].id;
+      const reach: DayRow[] = [];
+      const byReason: Record<UnreachableReason, number[]> = { no_wechat: [], account_down: [], not_delivered: [] };
+      for (const d of chunk) {
+        if (!d.wechatContactId) byReason.no_wechat.push(d.id);
+        else if (!accounts.isUp(d.stationId)) byReason.account_down.push(d.id);
+        else reach.push(d);
+      }
+      await this.ctx.services.outbox.enqueue(reach.map((d) => this.reminderMessage(d, 'first')));
+      sent += await this.updateIds(reach.map((d) => d.id), `status = 'reminded', firstReminderAt = ?`, [this.nowDb], `status = 'pending'`);
+      for (const [reason, ids] of Object.entries(byReason)) {
+        unreachable += await this.updateIds(ids, `status = 'unreachable', unreachableReason = ?`, [reason], `status = 'pending'`);
+      }
+    }
+    return { sent, unreachable };
+  }
+
+  /** Second reminders due: the elder was reminded, has not answered, and the deadline is still ahead. */
+  async secondReminders(): Promise<number> {
+    let sent = 0;
+    let last = 0;
+    for (;;) {
+      const chunk = await this.dueDays('reminded', 'secondMinute', 'AND d.secondReminderAt IS NULL AND r.wechatContactId IS NOT NULL', last);
+      if (!chunk.length) break;
+      last = chunk[chunk.length - 1].id;
+      const up = chunk.filter((d) => this.ctx.services.accounts.isUp(d.stationId));
+      await this.ctx.services.outbox.enqueue(up.map((d) => this.reminderMessage(d, 'second')));
+      sent += await this.updateIds(up.map((d) => d.id), `secondReminderAt = ?`, [this.nowDb], `status = 'reminded' AND secondReminderAt IS NULL`);
+    }
+    return sent;
+  }
+
+  /** `UPDATE checkin_days SET … WHERE id IN (…) AND <guard>`, chunked; returns rows changed. */
+  private async updateIds(ids: number[], set: string, setParams: unknown[], guard: string): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const part = ids.slice(i, i + CHUNK);
+      n += await this.sql.exec(
+        `UPDATE checkin_days SET ${set}, updatedAt = ? WHERE id IN (${placeholders(part.length)}) AND ${guard}`,
+        [...setParams, this.nowDb, ...part],
+      );
+    }
+    return n;
+  }
+
+  /**
+   * While a station's WeChat account is down nothing reaches its elders and their replies do not
+   * reach us: today's started days there are unreachable at once (not missed).
+   */
+  async accountsDown(): Promise<number> {
+    const down = this.ctx.services.accounts.list().filter((a) => !a.up).map((a) => a.stationId);
+    if (!down.length) return 0;
+    return this.sql.exec(
+      `UPDATE checkin_days SET status = 'unreachable', unreachableReason = 'account_down', updatedAt = ?
+       WHERE \`date\` = ? AND status IN ('pending', 'reminded') AND remindMinute <= ? AND stationId IN (${placeholders(down.length)})`,
+      [this.nowDb, this.today, this.minute, ...down],
+    );
+  }
+
+  /** Reminders that failed for good (and none still on its way or delivered): unreachable now, not at the deadline. */
+  async failedDeliveries(): Promise<number> {
+    return this.sql.exec(
+      `UPDATE checkin_days SET status = 'unreachable', unreachableReason = 'not_delivered', updatedAt = ?
+       WHERE \`date\` = ? AND status = 'reminded'
+         AND EXISTS (SELECT 1 FROM outbox o WHERE o.refType = 'checkin_day' AND o.refId = checkin_days.id AND o.status = 'failed')
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.refType = 'checkin_day' AND o.refId = checkin_days.id
+                         AND o.status IN ('pending', 'sending', 'sent'))`,
+      [this.nowDb, this.today],
+    );
+  }
+
+  /**
+   * At the deadline: a day none of whose reminders was delivered is unreachable (the family is not
+   * alarmed for our failure); a day whose reminder was delivered and got no answer is missed.
+   */
+  async deadlines(): Promise<{ unreachable: number; missed: number }> {
+    const unreachable = await this.sql.exec(
+      `UPDATE checkin_days SET status = 'unreachable', unreachableReason = 'not_delivered', updatedAt = ?
+       WHERE \`date\` = ? AND status IN ('pending', 'reminded') AND deadlineMinute <= ?
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.refType = 'checkin_day' AND o.refId = checkin_days.id AND o.status = 'sent')`,
+      [this.nowDb, this.today, this.minute],
+    );
+    const missed = await this.sql.exec(
+      `UPDATE checkin_days SET status = 'missed', missedAt = ?, updatedAt = ?
+       WHERE \`date\` = ? AND status = 'reminded' AND deadlineMinute <= ?`,
+      [this.nowDb, this.nowDb, this.today, this.minute],
+    );
+    return { unreachable, missed };
+  }
+
+  private async boundWorkers(stationId: number, roles: ('worker' | 'station_admin')[] = ['worker', 'station_admin']): Promise<WorkerRef[]> {
+    const key = `${stationId}:${roles.join(',')}`;
+    let ws = this.workerCache.get(key);
+    if (!ws) {
+      ws = (await this.ctx.services.notify.boundWorkers(stationId, roles)).map((w) => ({ id: w.id, wechatContactId: w.wechatContactId! }));
+      this.workerCache.set(key, ws);
+    }
+    return ws;
+  }
+
+  /** Urgent messages to a station's bound workers, one dedupe key per worker. */
+  private async toWorkers(stationId: number, text: string, kind: string, dedupeKey: string, ref: { refType: string; refId: number } | null, roles?: ('worker' | 'station_admin')[]): Promise<OutgoingMessage[]> {
+    let ws = await this.boundWorkers(stationId, roles);
+    if (!ws.length && roles) ws = await this.boundWorkers(stationId);
+    return ws.map((w) => ({
+      stationId, toContactId: w.wechatContactId, toAlias: aliasFor('worker', w.id), text, kind, priority: PRIORITY.alert, urgent: true,
+      dedupeKey: `${dedupeKey}:w${w.id}`, refType: ref?.refType ?? null, refId: ref?.refId ?? null,
+    }));
+  }
+
+  /**
+   * Tells the workers, at once, which elders could not be reached today: one list per station and
+   * run (dedupe per station, date and batch minute), and one alert per list for the console.
+   */
+  async tellUnreachable(): Promise<number> {
+    const rows = await this.sql.rows<{ id: number; stationId: number; name: string; phone: string | null; reason: UnreachableReason; community: string | null }>(
+      `SELECT d.id, d.stationId, r.name, r.phone, d.unreachableReason AS reason, c.name AS community
+       FROM checkin_days d JOIN residents r ON r.id = d.residentId LEFT JOIN communities c ON c.id = r.communityId
+       WHERE d.\`date\` = ? AND d.status = 'unreachable' AND d.workersToldAt IS NULL
+       ORDER BY d.stationId, c.name, d.id`,
+      [this.today],
+    );
+    if (!rows.length) return 0;
+    const byStation = new Map<number, typeof rows>();
+    for (const r of rows) {
+      const sid = Number(r.stationId);
+      if (!byStation.has(sid)) byStation.set(sid, []);
+      byStation.get(sid)!.push(r);
+    }
+    const batch = `${this.today}:${wallTime(this.minute)}`;
+    let notices = 0;
+    for (const [stationId, list] of byStation) {
+      const names = list.map((l) => l.name);
+      const { alert } = await this.ctx.services.alerts.raise({
+        stationId, residentId: null, type: 'checkin_unreachable', dedupeKey: `checkin:unreachable:${stationId}:${batch}`,
+        summary: `${list.length}位老人今日报平安提醒无法送达，请电话联系：${names.join('、')}`,
+      });
+      const texts = unreachableTexts(list.map((l) => ({ community: l.community, name: l.name, phone: l.phone, reason: l.reason })));
+      const messages: OutgoingMessage[] = [];
+      for (let i = 0; i < texts.length; i++) {
+        messages.push(...(await this.toWorkers(stationId, texts[i], 'checkin_unreachable', `checkin:unreachable:${stationId}:${batch}:${i + 1}`, { refType: 'alert', refId: alert.id })));
+      }
+      await this.ctx.services.outbox.enqueue(messages);
+      await this.updateIds(list.map((l) => Number(l.id)), 'workersToldAt = ?', [this.nowDb], 'workersToldAt IS NULL');
+      notices += texts.length;
+    }
+    return notices;
+  }
+
+  private async familyOf(residentIds: number[]): Promise<Map<number, FamilyRow[]>> {
+    const out = new Map<number, FamilyRow[]>();
+    if (!residentIds.length) return out;
+    const rows = await this.sql.rows<FamilyRow>(
+      `SELECT id, residentId, name, relation, phone, wechatContactId FROM family_contacts
+       WHERE residentId IN (${placeholders(residentIds.length)}) ORDER BY id`,
+      residentIds,
+    );
+    for (const f of rows) {
+      const rid = Number(f.residentId);
+      if (!out.has(rid)) out.set(rid, []);
+      out.get(rid)!.push({ ...f, id: Number(f.id), residentId: rid });
+    }
+    return out;
+  }
+
+  /**
+   * Missed days → escalated: per chunk, one bulk insert of alerts (unique dedupe key per resident
+   * and date), the urgent messages to the first family contact in the escalation order and to the
+   * station's bound workers, then the days point at their alerts.
+   */
+  async escalateMissed(): Promise<number> {
+    let escalated = 0;
+    let last = 0;
+    for (;;) {
+      const chunk = await this.sql.rows<{
+        id: number; residentId: number; stationId: number; deadlineMinute: number; name: string; gender: 'male' | 'female' | null;
+        birthDate: string | null; tags: string; community: string | null; escalation: string | null;
+      }>(
+        `SELECT d.id, d.residentId, d.stationId, d.deadlineMinute, r.name, r.gender, r.birthDate, r.tags, c.name AS community,
+                p.escalation
+         FROM checkin_days d JOIN residents r ON r.id = d.residentId
+           LEFT JOIN communities c ON c.id = r.communityId LEFT JOIN checkin_plans p ON p.residentId = d.residentId
+         WHERE d.\`date\` = ? AND d.status = 'missed' AND d.id > ? ORDER BY d.id LIMIT ${CHUNK}`,
+        [this.today, last],
+      );
+      if (!chunk.length) break;
+      last = Number(chunk[chunk.length - 1].id);
+      const days = chunk.map((d) => ({
+        ...d, id: Number(d.id), residentId: Number(d.residentId), stationId: Number(d.stationId), deadlineMinute: Number(d.deadlineMinute),
+        tags: parseJson<ResidentTag[]>(d.tags, []), order: parseJson<EscalationOrder>(d.escalation, { familyContactIds: [], volunteer: null }),
+      }));
+      const family = await this.familyOf(days.map((d) => d.residentId));
+      const key = (rid: number) => `checkin:${rid}:${this.today}`;
+      await this.ctx.db.affected(this.ctx.db.manager.createQueryBuilder().insert().into(Alert).values(days.map((d) => ({
+        stationId: d.stationId, residentId: d.residentId, type: 'checkin_missed', status: 'open' as const,
+        summary: `${d.community ? `${d.community} ` : ''}${d.name} ${this.today} 到${wallTime(d.deadlineMinute)}未报平安`.slice(0, 500),
+        dedupeKey: key(d.residentId), escalationLevel: 0, createdAt: this.at,
+      }))).orIgnore());
+      const alerts = await this.sql.rows<{ id: number; dedupeKey: string }>(
+        `SELECT id, dedupeKey FROM alerts WHERE dedupeKey IN (${placeholders(days.length)})`,
+        days.map((d) => key(d.residentId)),
+      );
+      const alertIds = new Map(alerts.map((a) => [a.dedupeKey, Number(a.id)]));
+      const messages: OutgoingMessage[] = [];
+      const cases: number[] = [];
+      for (const d of days) {
+        const alertId = alertIds.get(key(d.residentId));
+        if (!alertId) continue;
+        cases.push(d.id, alertId);
+        const fam = orderedFamily(family.get(d.residentId) ?? [], d.order);
+        const elder = { name: d.name, gender: d.gender, birthDate: d.birthDate, tags: d.tags };
+        const extra = { kind: 'alert_checkin_missed', priority: PRIORITY.alert, urgent: true, refType: 'alert', refId: alertId };
+        const firstBound = fam.find((f) => f.wechatContactId);
+        if (firstBound) {
+          messages.push({
+            ...extra, stationId: d.stationId, toContactId: firstBound.wechatContactId!, toAlias: aliasFor('family', firstBound.id),
+            text: familyAlarmText(elder, firstBound.relation, d.deadlineMinute), dedupeKey: `${key(d.residentId)}:escalate:f${firstBound.id}`,
+          });
+        }
+        const text = workerAlarmText(d.community, elder, fam[0] ?? null, alertId);
+        messages.push(...(await this.toWorkers(d.stationId, text, 'alert_checkin_missed', `${key(d.residentId)}:escalate`, { refType: 'alert', refId: alertId })));
+      }
+      await this.ctx.services.outbox.enqueue(messages);
+      if (cases.length) {
+        const whens = Array.from({ length: cases.length / 2 }, () => 'WHEN ? THEN ?').join(' ');
+        const ids = cases.filter((_, i) => i % 2 === 0);
+        escalated += await this.sql.exec(
+          `UPDATE checkin_days SET status = 'escalated', escalatedAt = ?, updatedAt = ?, alertId = CASE id ${whens} END
+           WHERE id IN (${placeholders(ids.length)}) AND status = 'missed'`,
+          [this.nowDb, this.nowDb, ...cases, ...ids],
+        );
+      }
+    }
+    return escalated;
+  }
+
+  /**
+   * Alerts of silent elders nobody acknowledged within the hour (and with no sign of life since):
+   * the next family contact in the escalation order, then the volunteer, hear of it, and the
+   * station admin every time; once per level (dedupe per alert and level).
+   */
+  async escalateUnacknowledged(): Promise<number> {
+    const cutoff = dbInstant(new Date(this.at.getTime() - ESCALATE_AFTER_MS));
+    let levelUps = 0;
+    let last = 0;
+    for (;;) {
+      const chunk = await this.sql.rows<{
+        id: number; stationId: number; residentId: number; escalationLevel: number; createdAt: unknown; name: string;
+        gender: 'male' | 'female' | null; birthDate: string | null; community: string | null; escalation: string | null; deadlineMinute: number | null;
+      }>(
+        `SELECT a.id, a.stationId, a.residentId, a.escalationLevel, a.createdAt, r.name, r.gender, r.birthDate, c.name AS community,
+                p.escalation, d.deadlineMinute
+         FROM alerts a JOIN residents r ON r.id = a.residentId LEFT JOIN communities c ON c.id = r.communityId
+           LEFT JOIN checkin_plans p ON p.residentId = a.residentId LEFT JOIN checkin_days d ON d.alertId = a.id
+         WHERE a.type = 'checkin_missed' AND a.status = 'open' AND a.replyAt IS NULL
+           AND COALESCE(a.escalatedAt, a.createdAt) <= ? AND a.id > ?
+         ORDER BY a.id LIMIT ${CHUNK}`,
+        [cutoff, last],
+      );
+      if (!chunk.length) break;
+      last = Number(chunk[chunk.length - 1].id);
+      const family = await this.familyOf(chunk.map((a) => Number(a.residentId)));
+      const messages: OutgoingMessage[] = [];
+      const exhausted: number[] = [];
+      const raised = new Map<number, number[]>();
+      for (const a of chunk) {
+        const id = Number(a.id);
+        const level = Number(a.escalationLevel);
+        const stationId = Number(a.stationId);
+        const order = parseJson<EscalationOrder>(a.escalation, { familyContactIds: [], volunteer: null });
+        const bound = orderedFamily(family.get(Number(a.residentId)) ?? [], order).filter((f) => f.wechatContactId);
+        // Level 0 told the first bound family contact; each later level tells the next one, then the volunteer is named.
+        const ladder: ({ family: FamilyRow } | { volunteer: { name: string; phone: string } } | { adminOnly: true })[] = [
+          ...bound.slice(1).map((f) => ({ family: f })),
+          ...(order.volunteer ? [{ volunteer: order.volunteer }] : []),
+        ];
+        if (!ladder.length) ladder.push({ adminOnly: true });
+        if (level >= ladder.length) {
+          exhausted.push(id);
+          continue;
+        }
+        const step = ladder[level];
+        const next = level + 1;
+        const elder = { name: a.name, gender: a.gender, birthDate: a.birthDate };
+        const createdAt = parseInstant(a.createdAt) ?? this.at;
+        const hours = Math.max(1, Math.floor((this.at.getTime() - createdAt.getTime()) / 3600_000));
+        const extra = { kind: 'alert_escalation', priority: PRIORITY.alert, urgent: true, refType: 'alert', refId: id };
+        const deadline = a.deadlineMinute !== null && a.deadlineMinute !== undefined ? Number(a.deadlineMinute) : localMinutes(createdAt);
+        if ('family' in step) {
+          messages.push({
+            ...extra, stationId, toContactId: step.family.wechatContactId!, toAlias: aliasFor('family', step.family.id),
+            text: familyAlarmText(elder, step.family.relation, deadline), dedupeKey: `alert:${id}:L${next}:f${step.family.id}`,
+          });
+        }
+        const text = adminEscalationText(a.community, elder, id, hours, {
+          familyName: 'family' in step ? step.family.name : null, volunteer: 'volunteer' in step ? step.volunteer : null,
+        });
+        messages.push(...(await this.toWorkers(stationId, text, 'alert_escalation', `alert:${id}:L${next}`, { refType: 'alert', refId: id }, ['station_admin'])));
+        if (!raised.has(level)) raised.set(level, []);
+        raised.get(level)!.push(id);
+      }
+      await this.ctx.services.outbox.enqueue(messages);
+      for (const [level, ids] of raised) {
+        levelUps += await this.sql.exec(
+          `UPDATE alerts SET escalationLevel = ?, escalatedAt = ? WHERE id IN (${placeholders(ids.length)}) AND escalationLevel = ? AND status = 'open'`,
+          [level + 1, this.nowDb, ...ids, level],
+        );
+      }
+      // Nobody left to tell: look again only in an hour (a new family contact may have been bound by then).
+      if (exhausted.length) {
+        await this.sql.exec(`UPDATE alerts SET escalatedAt = ? WHERE id IN (${placeholders(exhausted.length)})`, [this.nowDb, ...exhausted]);
+      }
+    }
+    return levelUps;
+  }
+
+  /** From 08:30 (made up until noon), each station admin gets the list of the station's open alerts, once a day. */
+  async morningSummaries(): Promise<number> {
+    if (this.minute < SUMMARY_FROM_MINUTE || this.minute >= SUMMARY_UNTIL_MINUTE) return 0;
+    const stations = await this.sql.rows<{ stationId: number; n: number; stationName: string }>(
+      `SELECT a.stationId, COUNT(*) AS n, s.name AS stationName FROM alerts a JOIN stations s ON s.id = a.stationId
+       WHERE a.status IN ('open', 'acknowledged') GROUP BY a.stationId, s.name`,
+      [],
+    );
+    let sent = 0;
+    for (const st of stations) {
+      const stationId = Number(st.stationId);
+      const key = `checkin:summary:${stationId}:${this.today}`;
+      const recipients = await this.toWorkers(stationId, '', 'alert_summary', key, null, ['station_admin']);
+      if (!recipients.length) continue;
+      const queued = await this.sql.rows<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM outbox WHERE dedupeKey IN (${placeholders(recipients.length)})`,
+        recipients.map((r) => r.dedupeKey),
+      );
+      if (Number(queued[0]?.n ?? 0) >= recipients.length) continue;
+      const alerts = await this.sql.rows<{ id: number; type: string; status: string; createdAt: unknown; replyAt: unknown; name: string | null; community: string | null }>(
+        `SELECT a.id, a.type, a.status, a.createdAt, a.replyAt, r.name, c.name AS community
+         FROM alerts a LEFT JOIN residents r ON r.id = a.residentId LEFT JOIN communities c ON c.id = r.communityId
+         WHERE a.stationId = ? AND a.status IN ('open', 'acknowledged') ORDER BY a.id LIMIT 200`,
+        [stationId],
+      );
+      const text = morningSummaryText(st.stationName, alerts.map((a) => ({
+        id: Number(a.id), type: a.type, who: [a.community, a.name].filter(Boolean).join(' '),
+        when: formatForChat(parseInstant(a.createdAt) ?? this.at), replied: a.replyAt !== null, acknowledged: a.status === 'acknowledged',
+      })));
+      sent += await this.ctx.services.outbox.enqueue(recipients.map((r) => ({ ...r, text, urgent: false, priority: PRIORITY.alert })));
+    }
+    return sent;
+  }
+}
+
+/**
+ * A resident's family contacts in escalation order: exactly the ones the plan names, in its order
+ * (a worker may leave someone out on purpose); every contact, oldest first, when it names none.
+ */
+export function orderedFamily<F extends { id: number }>(family: F[], order: EscalationOrder): F[] {
+  if (!order.familyContactIds.length) return family;
+  return order.familyContactIds.map((id) => family.find((f) => f.id === id)).filter((f): f is F => !!f);
+}

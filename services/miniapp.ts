@@ -1,0 +1,70 @@
+import { AppError, badRequest, unauthorized } from './errors';
+import type { Actor } from './auth';
+import type { AppContext } from './context';
+import { Resident } from '../entities';
+import { boundResidentId } from './permissions';
+
+const CODE2SESSION_TIMEOUT_MS = 5000;
+
+/**
+ * The mini-program door: a `wx.login` code becomes an openid through WeChat's code2session; the
+ * openid gets a resident token; a binding code links it to the resident's record.
+ */
+export class MiniappService {
+  constructor(private readonly ctx: AppContext) {}
+
+  /**
+   * Exchanges a login code for the user's openid. In the embedded default with no app id, a code
+   * `dev:<openid>` stands in for WeChat; anywhere else such a code is just an invalid one.
+   */
+  async code2session(code: string): Promise<string> {
+    const { config } = this.ctx;
+    const dev = /^dev:([\w-]{1,64})$/.exec(code);
+    if (config.devEndpoints && !config.wechatAppId) {
+      if (dev) return dev[1];
+      throw unauthorized('登录码无效（开发模式请使用 dev:<openid>）', 'invalid_code');
+    }
+    if (!config.wechatAppId || !config.wechatAppSecret) {
+      throw new AppError(503, 'miniapp_not_configured', '小程序登录未配置（WECHAT_APP_ID / WECHAT_APP_SECRET）');
+    }
+    const url = new URL('/sns/jscode2session', config.wechatApiBase);
+    url.search = new URLSearchParams({
+      appid: config.wechatAppId, secret: config.wechatAppSecret, js_code: code, grant_type: 'authorization_code',
+    }).toString();
+    let body: { openid?: string; errcode?: number; errmsg?: string };
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(CODE2SESSION_TIMEOUT_MS) });
+      body = (await res.json()) as typeof body;
+    } catch (err) {
+      this.ctx.logger.warn({ err: (err as Error).message }, 'code2session unreachable');
+      throw new AppError(503, 'wechat_unavailable', '暂时无法连接微信，请稍后再试');
+    }
+    if (body.errcode || !body.openid) {
+      // 40029 invalid code, 40163 code used, 45011 too frequent: all mean "log in again" to the user.
+      this.ctx.logger.info({ errcode: body.errcode }, 'code2session refused');
+      throw unauthorized('微信登录失败，请重新打开小程序', 'invalid_code');
+    }
+    return body.openid;
+  }
+
+  /** Logs a mini-program user in: a resident token and the bound record, if any. */
+  async login(code: string): Promise<{ token: string; openid: string; resident: Resident | null }> {
+    const openid = await this.code2session(code);
+    const resident = await this.ctx.services.residents.byOpenid(openid);
+    return { token: this.ctx.services.auth.residentToken(openid), openid, resident };
+  }
+
+  /** Binds the caller's openid to the resident a binding code was issued for. */
+  async bind(actor: Actor, bindingCode: string): Promise<Resident> {
+    if (actor.kind !== 'resident') throw badRequest('not_resident', '仅限居民使用');
+    const bound = await this.ctx.services.binding.redeem({ code: bindingCode, throttleKey: `openid:${actor.openid}`, openid: actor.openid });
+    if (!bound) throw badRequest('invalid_binding_code', '绑定码无效或已过期，请向社工索取新的绑定码');
+    return this.ctx.db.manager.findOneByOrFail(Resident, { id: bound.targetId });
+  }
+
+  /** The caller's own record (a bound resident only). */
+  async me(actor: Actor): Promise<Resident> {
+    const id = boundResidentId(actor);
+    return this.ctx.db.manager.findOneByOrFail(Resident, { id });
+  }
+}

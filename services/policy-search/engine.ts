@@ -1,0 +1,410 @@
+/**
+ * In-memory policy search for residents' questions (no database).
+ *
+ * Query pipeline: clean (NFKC full-width→half-width, traditional→simplified, punctuation/emoji dropped,
+ * cut to 300 characters) → typo table → homophone correction against the policies' own titles/keywords
+ * and the domain lexicon (pinyin, fuzzy zh/z, n/l, -ng/-n) → colloquial→formal replacement → words,
+ * sub-words and character bigrams, plus situation concepts (着火 → 临时救助) and spoken ages (八十五 → 高龄).
+ *
+ * Ranking: BM25F over title, keywords, example questions, summary, content and category, plus a bonus when
+ * the query contains a policy's title part or keyword verbatim (double for the title: "低保" names
+ * "城乡最低生活保障（低保）").
+ *
+ * Confidence: the best policy's matched evidence in units of the idf of a term found in ~3% of the
+ * policies (so it means the same for 40 or 4,000 policies), mapped to 0..1; `answered` needs it ≥ 0.4,
+ * at least 10% of the query's weight matched, and the message not being greetings/thanks/chat/spam.
+ */
+import { defaultLexiconDir, Lexicons, loadLexicons, PhraseTable, replaceAll } from './lexicon';
+import { basicNormalize, hanRuns, MAX_QUERY_CHARS } from './normalize';
+import { isOffTopicWith } from './offtopic';
+import { HomophoneCorrector } from './pinyin';
+import { cut, cutForSearch, isDictWord, teachWords } from './segmenter';
+import type { PolicyDoc, PolicySearchOptions, SearchHit, SearchResult } from './types';
+
+export type { PolicyDoc, SearchHit, SearchResult, PolicySearchOptions } from './types';
+
+/** BM25F fields: title, keywords, questions, summary, content, category. */
+const FIELD_WEIGHT = [3.0, 2.5, 1.5, 1.5, 1.0, 0.8];
+const FIELD_B = [0.3, 0.3, 0.5, 0.5, 0.75, 0.3];
+const NFIELDS = FIELD_WEIGHT.length;
+const CONTENT_FIELD = 4;
+const K1 = 1.2;
+/** Query weights of the feature kinds. */
+const BIGRAM_WEIGHT = 0.4;
+const SUBWORD_WEIGHT = 0.5;
+const SITUATION_WEIGHT = 0.6;
+/** A query word the corpus has never seen counts this much of its idf in the denominator. */
+const UNKNOWN_FACTOR = 0.3;
+/** Bonus (in idf units) when a policy's title or keyword appears verbatim in the query. */
+const PHRASE_WEIGHT = 1.0;
+/** A query that names a policy (its title or a part of it, e.g. 低保 in "城乡最低生活保障（低保）") counts this much more. */
+const TITLE_PHRASE_FACTOR = 2;
+const DEFAULT_MIN_SCORE = 0.4;
+/** The best policy must also match at least this share of the query's weight. */
+const MIN_COVERAGE = 0.1;
+const BIGRAM_PREFIX = '~';
+/** Characters that make a character bigram meaningless. */
+const PARTICLES = new Set([...'的了吗呢吧啊呀哦嘛么哈啦咧嘞呗我你您他她它']);
+
+interface IndexedDoc {
+  id: PolicyDoc['id'];
+  /** per field: feature → count */
+  fields: Array<Map<string, number>>;
+  lens: number[];
+  /** normalised title parts and keywords, matched verbatim in queries */
+  phrases: string[];
+  /** the subset of `phrases` that name the policy (title and its parts) */
+  titlePhrases: string[];
+  /** raw domain terms for the typo corrector */
+  vocab: string[];
+}
+
+interface Posting {
+  docs: number[];
+  weights: number[];
+}
+
+interface Built {
+  docs: IndexedDoc[];
+  postings: Map<string, Posting>;
+  phrases: PhraseTable<number[]>;
+  /** phrase → documents whose title contains it as a part */
+  titleOf: Map<string, Set<number>>;
+  corrector: HomophoneCorrector;
+  knownWords: Set<string>;
+  scratch: Float64Array;
+}
+
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/**
+ * Ages said in a message ("85岁", "八十五了", "九十多", "80多了") become the concepts welfare rules use:
+ * 80 and over → 高龄 (most allowances start there), 60 and over → 老年人.
+ */
+export function ageConcepts(text: string): string[] {
+  const ages: number[] = [];
+  for (const m of text.matchAll(/(\d{2,3})(?:周岁|岁|多|了)/g)) ages.push(Number(m[1]));
+  for (const m of text.matchAll(/([六七八九])十([一二三四五六七八九])?(?:周岁|岁|多|了)?/g)) {
+    ages.push(CN_DIGITS[m[1]] * 10 + (m[2] ? CN_DIGITS[m[2]] : 0));
+  }
+  if (/百岁|一百/.test(text)) ages.push(100);
+  const top = Math.max(0, ...ages.filter((a) => a < 130));
+  if (top >= 80) return ['高龄', '80岁', '老年人'];
+  if (top >= 60) return ['老年人'];
+  return [];
+}
+
+function keyOf(id: PolicyDoc['id']): string {
+  return String(id);
+}
+
+function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+export class PolicySearchEngine {
+  private readonly lex: Lexicons;
+  private readonly minScore: number;
+  private readonly docs = new Map<string, IndexedDoc>();
+  private built: Built | undefined;
+  /** Figures behind the last search (for tuning and logging). */
+  lastDebug: { raw: number; den: number; unit: number; second: number; offTopic: boolean } | undefined;
+
+  constructor(options: PolicySearchOptions = {}) {
+    this.lex = loadLexicons(options.lexiconDir ?? defaultLexiconDir());
+    this.minScore = options.minScore ?? DEFAULT_MIN_SCORE;
+    teachWords(this.lex.dictWords);
+  }
+
+  /** Replace the whole index. */
+  index(docs: PolicyDoc[]): void {
+    this.docs.clear();
+    const list = Array.isArray(docs) ? docs : [];
+    const words: string[] = [];
+    for (const d of list) for (const k of d?.keywords ?? []) words.push(...this.cleanPhrases(k));
+    teachWords(words);
+    for (const d of list) if (d && d.id !== undefined && d.id !== null) this.docs.set(keyOf(d.id), this.analyzeDoc(d));
+    this.built = undefined;
+  }
+
+  /** Add or replace one policy. */
+  upsert(doc: PolicyDoc): void {
+    if (!doc || doc.id === undefined || doc.id === null) return;
+    teachWords((doc.keywords ?? []).flatMap((k) => this.cleanPhrases(k)));
+    this.docs.set(keyOf(doc.id), this.analyzeDoc(doc));
+    this.built = undefined;
+  }
+
+  remove(id: PolicyDoc['id']): void {
+    if (this.docs.delete(keyOf(id))) this.built = undefined;
+  }
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  /** Is this message chit-chat rather than a policy question (also knows this index's titles and keywords)? */
+  isOffTopic(text: string): boolean {
+    const built = this.build();
+    return isOffTopicWith(this.lex, text, (s) => built.phrases.has(s));
+  }
+
+  /** Hits sorted best first (at most `limit`, default 5); `answered` is false when nothing is a confident match. */
+  search(query: string, limit = 5): SearchResult {
+    try {
+      return this.doSearch(query, limit);
+    } catch {
+      return { hits: [], answered: false, normalizedQuery: '' };
+    }
+  }
+
+  // ---------------------------------------------------------------- analysis
+
+  /** Normalised text in which colloquial words are replaced by the formal ones (spaces kept). */
+  private formal(text: string): string {
+    return replaceAll(this.lex.colloquial, text);
+  }
+
+  private cleanPhrases(text: string): string[] {
+    return basicNormalize(text ?? '')
+      .split(' ')
+      .filter((p) => p.length >= 2);
+  }
+
+  /**
+   * Query features: the segmenter's words (weight 1), the dictionary sub-words of longer words
+   * (SUBWORD_WEIGHT) and character bigrams (BIGRAM_WEIGHT), so that one phrase is not counted many times over.
+   */
+  private features(text: string, out: Map<string, number>, weight = 1): void {
+    const add = (f: string, w: number) => {
+      out.set(f, Math.max(out.get(f) ?? 0, w));
+    };
+    const words = new Set<string>();
+    for (const w of cut(text)) {
+      if (!w.trim() || this.lex.stopwords.has(w)) continue;
+      words.add(w);
+      add(w, weight);
+    }
+    for (const w of cutForSearch(text)) {
+      if (words.has(w) || !w.trim() || this.lex.stopwords.has(w)) continue;
+      add(w, weight * SUBWORD_WEIGHT);
+    }
+    for (const run of hanRuns(text)) {
+      for (let i = 0; i + 1 < run.length; i++) {
+        const bg = run[i] + run[i + 1];
+        if (PARTICLES.has(run[i]) || PARTICLES.has(run[i + 1]) || this.lex.stopwords.has(bg)) continue;
+        add(BIGRAM_PREFIX + bg, weight * BIGRAM_WEIGHT);
+      }
+    }
+  }
+
+  /** Term counts of one field's normalised text, given its words; character bigrams unless `bigrams` is false. */
+  private countFeatures(s: string, words: string[], bigrams: boolean): [Map<string, number>, number] {
+    const tf = new Map<string, number>();
+    let n = 0;
+    for (const w of words) {
+      if (w === ' ' || this.lex.stopwords.has(w) || !w.trim()) continue;
+      tf.set(w, (tf.get(w) ?? 0) + 1);
+      n++;
+    }
+    if (!bigrams) return [tf, n];
+    for (const run of hanRuns(s)) {
+      for (let i = 0; i + 1 < run.length; i++) {
+        if (PARTICLES.has(run[i]) || PARTICLES.has(run[i + 1])) continue;
+        const bg = run[i] + run[i + 1];
+        if (this.lex.stopwords.has(bg)) continue;
+        const f = BIGRAM_PREFIX + bg;
+        tf.set(f, (tf.get(f) ?? 0) + 1);
+      }
+    }
+    return [tf, n];
+  }
+
+  private analyzeDoc(d: PolicyDoc): IndexedDoc {
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    const arr = (v: unknown) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string').join('。') : '');
+    const texts = [str(d.title), arr(d.keywords), arr(d.questions), str(d.summary), str(d.content), str(d.category)];
+    const normalized = texts.map((t) => this.formal(basicNormalize(t)));
+    // one segmenter call per document: the fields joined by newlines, split back afterwards
+    const words: string[][] = normalized.map(() => []);
+    let f = 0;
+    for (const w of cutForSearch(normalized.join('\n'))) {
+      if (w === '\n') f = Math.min(f + 1, NFIELDS - 1);
+      else words[f].push(w);
+    }
+    const fields: Array<Map<string, number>> = [];
+    const lens: number[] = [];
+    for (let i = 0; i < NFIELDS; i++) {
+      // the long content field is indexed by words only: character bigrams there cost memory and add noise
+      const [tf, n] = this.countFeatures(normalized[i], words[i], i !== CONTENT_FIELD);
+      fields.push(tf);
+      lens.push(n);
+    }
+    const rawPhrases = [...this.cleanPhrases(str(d.title)), ...(Array.isArray(d.keywords) ? d.keywords : []).flatMap((k) => this.cleanPhrases(str(k)))];
+    const phrases = new Set<string>();
+    for (const p of rawPhrases) {
+      phrases.add(p);
+      phrases.add(this.formal(p));
+    }
+    const titlePhrases = new Set<string>();
+    for (const p of this.cleanPhrases(str(d.title))) {
+      titlePhrases.add(p);
+      titlePhrases.add(this.formal(p));
+    }
+    const vocab = new Set<string>(rawPhrases);
+    for (const w of words[0]) if (w.length >= 2 && w.trim()) vocab.add(w);
+    return { id: d.id, fields, lens, phrases: [...phrases], titlePhrases: [...titlePhrases], vocab: [...vocab] };
+  }
+
+  private build(): Built {
+    if (this.built) return this.built;
+    const docs = [...this.docs.values()];
+    const n = docs.length;
+    const avg = new Array<number>(NFIELDS).fill(0);
+    for (const d of docs) for (let f = 0; f < NFIELDS; f++) avg[f] += d.lens[f];
+    for (let f = 0; f < NFIELDS; f++) avg[f] = Math.max(1, avg[f] / Math.max(1, n));
+
+    const postings = new Map<string, Posting>();
+    const phraseDocs = new Map<string, number[]>();
+    const titleOf = new Map<string, Set<number>>();
+    const vocab = new Set<string>(this.lex.domainWords);
+    for (const [k] of this.lexEntries()) vocab.add(k);
+    const knownWords = new Set<string>();
+    docs.forEach((d, i) => {
+      for (let f = 0; f < NFIELDS; f++) {
+        const norm = 1 - FIELD_B[f] + (FIELD_B[f] * d.lens[f]) / avg[f];
+        const w = FIELD_WEIGHT[f] / norm;
+        for (const [t, tf] of d.fields[f]) {
+          let p = postings.get(t);
+          if (!p) {
+            postings.set(t, (p = { docs: [i], weights: [w * tf] }));
+            if (t[0] !== BIGRAM_PREFIX) knownWords.add(t);
+          } else if (p.docs[p.docs.length - 1] === i) p.weights[p.weights.length - 1] += w * tf;
+          else {
+            p.docs.push(i);
+            p.weights.push(w * tf);
+          }
+        }
+      }
+      for (const ph of d.titlePhrases) {
+        let set = titleOf.get(ph);
+        if (!set) titleOf.set(ph, (set = new Set()));
+        set.add(i);
+      }
+      for (const ph of d.phrases) {
+        const list = phraseDocs.get(ph);
+        if (!list) phraseDocs.set(ph, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+      for (const v of d.vocab) vocab.add(v);
+    });
+    const corrector = new HomophoneCorrector(vocab, (w) => vocab.has(w) || knownWords.has(w) || isDictWord(w));
+    this.built = {
+      docs,
+      postings,
+      phrases: PhraseTable.fromEntries(phraseDocs),
+      titleOf,
+      corrector,
+      knownWords,
+      scratch: new Float64Array(n),
+    };
+    return this.built;
+  }
+
+  /** Lexicon words that the typo corrector may correct towards (colloquial keys and targets, situation triggers). */
+  private *lexEntries(): Generator<[string]> {
+    for (const [k, v] of this.lex.colloquial.findAllEntries()) {
+      yield [k];
+      for (const w of v.split(' ')) if (w) yield [w];
+    }
+    for (const [k, v] of this.lex.situations.findAllEntries()) {
+      yield [k];
+      for (const w of v.concepts) yield [w];
+    }
+  }
+
+  // ---------------------------------------------------------------- search
+
+  private doSearch(query: string, limit: number): SearchResult {
+    this.lastDebug = undefined;
+    const max = Number.isFinite(limit) ? Math.max(0, Math.min(100, Math.floor(limit))) : 5;
+    const cleaned = basicNormalize(query, MAX_QUERY_CHARS);
+    if (!cleaned) return { hits: [], answered: false, normalizedQuery: '' };
+    const built = this.build();
+
+    const fixed = built.corrector.correct(replaceAll(this.lex.typos, cleaned));
+    const formal = this.formal(fixed);
+    const compactFixed = fixed.replace(/\s+/g, '');
+    const compactFormal = formal.replace(/\s+/g, '');
+
+    // query features: words and bigrams of the formal text, plus situation concepts at a lower weight
+    const q = new Map<string, number>();
+    this.features(formal, q, 1);
+    const concepts = new Map<string, number>();
+    // "着了火", "评过残": aspect particles inside a phrase should not hide a trigger
+    const noParticles = compactFormal.replace(/[了过]/g, '');
+    for (const text of [compactFixed, compactFormal, noParticles]) {
+      for (const [, sit] of this.lex.situations.findAll(text)) {
+        for (const c of sit.concepts) concepts.set(c, Math.max(concepts.get(c) ?? 0, sit.weight));
+      }
+    }
+    for (const c of ageConcepts(compactFormal)) concepts.set(c, Math.max(concepts.get(c) ?? 0, 1));
+    for (const [c, w] of concepts) this.features(this.formal(c), q, SITUATION_WEIGHT * w);
+
+    const n = built.docs.length;
+    const acc = built.scratch;
+    acc.fill(0);
+    const touched: number[] = [];
+    let den = 0;
+    const unknownIdf = idf(n, 0) * UNKNOWN_FACTOR;
+    for (const [t, qw] of q) {
+      const p = built.postings.get(t);
+      if (!p) {
+        den += qw * unknownIdf;
+        continue;
+      }
+      const wIdf = qw * idf(n, p.docs.length);
+      den += wIdf;
+      for (let i = 0; i < p.docs.length; i++) {
+        const d = p.docs[i];
+        const tf = p.weights[i];
+        if (acc[d] === 0) touched.push(d);
+        acc[d] += (wIdf * tf) / (K1 + tf);
+      }
+    }
+    // verbatim titles and keywords in the query
+    const seen = new Set<string>();
+    for (const text of [compactFixed, compactFormal]) {
+      for (const [phrase, docs] of built.phrases.findAll(text)) {
+        if (seen.has(phrase)) continue;
+        seen.add(phrase);
+        const bonus = PHRASE_WEIGHT * idf(n, docs.length) * Math.min(1, phrase.length / 3);
+        const named = built.titleOf.get(phrase);
+        den += named ? bonus * TITLE_PHRASE_FACTOR : bonus;
+        for (const d of docs) {
+          if (acc[d] === 0) touched.push(d);
+          acc[d] += named?.has(d) ? bonus * TITLE_PHRASE_FACTOR : bonus;
+        }
+      }
+    }
+
+    const normalizedQuery = formal;
+    if (touched.length === 0 || den <= 0) return { hits: [], answered: false, normalizedQuery };
+    touched.sort((a, b) => acc[b] - acc[a]);
+    // Confidence: matched evidence measured in units of "the idf of a term found in ~3% of the policies",
+    // so it means the same with 40 or 4,000 policies; 1 - exp(-x/2) maps it into 0..1.
+    const unit = idf(n, Math.max(1, n * 0.03));
+    const confidence = (raw: number) => 1 - Math.exp(-raw / (2 * unit));
+    const hits: SearchHit[] = [];
+    for (const d of touched.slice(0, max)) {
+      if (acc[d] <= 0) break;
+      hits.push({ id: built.docs[d].id, score: Math.round(confidence(acc[d]) * 10000) / 10000 });
+    }
+    const topRaw = acc[touched[0]];
+    const coverage = topRaw / den;
+    const offTopic = isOffTopicWith(this.lex, query, (s) => built.phrases.has(s));
+    this.lastDebug = { raw: topRaw, den, unit, second: touched[1] !== undefined ? acc[touched[1]] : 0, offTopic };
+    const answered = !offTopic && confidence(topRaw) >= this.minScore && coverage >= MIN_COVERAGE;
+    return { hits, answered, normalizedQuery };
+  }
+}

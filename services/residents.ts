@@ -1,0 +1,380 @@
+import { z } from 'zod';
+import { EntityManager, In, IsNull } from 'typeorm';
+import {
+  AuditEntry, BindingCode, Community, FamilyContact, MessageLog, OutboxMessage, Resident,
+  RESIDENT_STATUSES, RESIDENT_TAGS, RISK_TIERS,
+} from '../entities';
+import type { Actor } from './auth';
+import type { AppContext } from './context';
+import { DataCrypto } from './crypto';
+import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
+import { idNumberFacts, idNumberMessage, idNumberProblem, isCalendarDate, normaliseIdNumber } from './idnumber';
+import { assertCases, assertStationAdmin, ownStationId } from './permissions';
+import { isValidPhone, normalisePhone } from './phone';
+import { localDate } from './time';
+
+const trimmed = (max: number) => z.string().trim().min(1, '不能为空').max(max, `最多 ${max} 个字`);
+const phoneSchema = z.string().trim().max(30).refine(isValidPhone, '电话号码格式不正确（手机号11位，座机带区号）');
+const idNumberSchema = z.string().trim().superRefine((v, c) => {
+  const problem = idNumberProblem(v);
+  if (problem) c.addIssue({ code: 'custom', message: idNumberMessage(problem) });
+});
+const dateSchema = z.string().refine(isCalendarDate, '日期格式应为 YYYY-MM-DD');
+
+/** Fields of a resident as the API and the import accept them (unknown keys are refused). */
+export const residentFields = {
+  name: trimmed(50),
+  phone: phoneSchema.nullable(),
+  communityId: z.number().int().positive(),
+  birthDate: dateSchema.nullable(),
+  gender: z.enum(['male', 'female']).nullable(),
+  tags: z.array(z.enum(RESIDENT_TAGS)).max(RESIDENT_TAGS.length).transform((t) => [...new Set(t)]),
+  address: trimmed(200).nullable(),
+  idNumber: idNumberSchema.nullable(),
+  status: z.enum(RESIDENT_STATUSES),
+  riskTier: z.enum(RISK_TIERS),
+};
+
+/** A new resident: name and community required, the rest optional. */
+export const residentCreateSchema = z.object({
+  name: residentFields.name,
+  communityId: residentFields.communityId,
+  phone: residentFields.phone.optional(),
+  birthDate: residentFields.birthDate.optional(),
+  gender: residentFields.gender.optional(),
+  tags: residentFields.tags.default([]),
+  address: residentFields.address.optional(),
+  idNumber: residentFields.idNumber.optional(),
+  status: residentFields.status.default('active'),
+  riskTier: residentFields.riskTier.default('general'),
+});
+/** A change: any field; `null` clears an optional one. */
+export const residentPatchSchema = residentCreateSchema.partial().extend({
+  tags: residentFields.tags.optional(),
+  status: residentFields.status.optional(),
+  riskTier: residentFields.riskTier.optional(),
+});
+export type ResidentCreate = z.output<typeof residentCreateSchema>;
+export type ResidentPatch = z.output<typeof residentPatchSchema>;
+
+export const familyCreateSchema = z.object({
+  name: trimmed(50),
+  relation: trimmed(20),
+  phone: phoneSchema.nullable().optional(),
+});
+export type FamilyCreate = z.output<typeof familyCreateSchema>;
+
+export interface ResidentFilter {
+  tag?: string;
+  communityId?: number;
+  status?: string;
+  riskTier?: string;
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+/** A part of a resident's export (PIPL) held by another feature: bookings, check-ins, … */
+export type ExportSection = (em: EntityManager, resident: Resident) => Promise<unknown>;
+/** Removes another feature's personal data of a resident being erased, inside the erase transaction. */
+export type EraseHook = (em: EntityManager, resident: Resident) => Promise<void>;
+
+const ERASED_NAME = '已删除';
+
+/**
+ * Residents and their family contacts: the records at the centre of everything. Every function
+ * takes the caller and checks it with the permissions module; a resident of another station is
+ * a 404, whatever the route.
+ */
+export class ResidentService {
+  private readonly crypto: DataCrypto;
+  private readonly exportSections = new Map<string, ExportSection>();
+  private readonly eraseHooks: EraseHook[] = [];
+
+  constructor(private readonly ctx: AppContext) {
+    this.crypto = new DataCrypto(ctx.config.dataKey);
+  }
+
+  /** Lets another feature add its records to the export (`GET /api/residents/:id/export`). */
+  registerExportSection(name: string, section: ExportSection): void {
+    this.exportSections.set(name, section);
+  }
+
+  /** Lets another feature remove its personal data when a resident is erased. */
+  registerEraseHook(hook: EraseHook): void {
+    this.eraseHooks.push(hook);
+  }
+
+  /** The keyed look-up hash of an ID number (the number itself is stored only encrypted). */
+  idNumberHash(idNumber: string): string {
+    return this.crypto.hash(`id:${normaliseIdNumber(idNumber)}`);
+  }
+
+  /** True when the resident has this ID number (compares hashes, decrypts nothing). */
+  hasIdNumber(resident: Pick<Resident, 'idNumberHash'>, idNumber: string): boolean {
+    return resident.idNumberHash !== null && resident.idNumberHash === this.idNumberHash(idNumber);
+  }
+
+  /** The decrypted ID number, for code that truly needs it (none of the doors outputs it). */
+  decryptIdNumber(resident: Pick<Resident, 'idNumberEnc'>): string | null {
+    return resident.idNumberEnc ? this.crypto.decrypt(resident.idNumberEnc) : null;
+  }
+
+  /** Today in Shanghai, by the application clock. */
+  today(): string {
+    return localDate(this.ctx.clock.now());
+  }
+
+  /** Turns validated input into columns: phone normalised, ID number encrypted and hashed, birth date and gender from it. */
+  private columns(input: ResidentPatch): Partial<Resident> {
+    const out: Partial<Resident> = {};
+    if (input.name !== undefined) out.name = input.name;
+    if (input.communityId !== undefined) out.communityId = input.communityId;
+    if (input.phone !== undefined) out.phone = input.phone ? normalisePhone(input.phone) : null;
+    if (input.birthDate !== undefined) out.birthDate = input.birthDate;
+    if (input.gender !== undefined) out.gender = input.gender;
+    if (input.tags !== undefined) out.tags = input.tags;
+    if (input.address !== undefined) out.address = input.address;
+    if (input.status !== undefined) out.status = input.status;
+    if (input.riskTier !== undefined) out.riskTier = input.riskTier;
+    if (input.idNumber !== undefined) {
+      if (input.idNumber === null) {
+        out.idNumberEnc = null;
+        out.idNumberHash = null;
+      } else {
+        const id = normaliseIdNumber(input.idNumber);
+        const facts = idNumberFacts(id);
+        if (facts.birthDate > this.today()) throw badRequest('validation_failed', idNumberMessage('birth_date'), [{ in: 'body', path: 'idNumber', message: idNumberMessage('birth_date') }]);
+        out.idNumberEnc = this.crypto.encrypt(id);
+        out.idNumberHash = this.idNumberHash(id);
+        if (input.birthDate === undefined || input.birthDate === null) out.birthDate = facts.birthDate;
+        if (input.gender === undefined || input.gender === null) out.gender = facts.gender;
+      }
+    }
+    if (out.birthDate && out.birthDate > this.today()) {
+      throw badRequest('validation_failed', '出生日期不能晚于今天', [{ in: 'body', path: 'birthDate', message: '出生日期不能晚于今天' }]);
+    }
+    return out;
+  }
+
+  /** The community must be one of the station's; another station's looks the same as none. */
+  private async assertCommunity(em: EntityManager, stationId: number, communityId: number): Promise<void> {
+    const c = await em.findOne(Community, { where: { id: communityId, stationId } });
+    if (!c) throw badRequest('unknown_community', '所选村（社区）不存在', [{ in: 'body', path: 'communityId', message: '所选村（社区）不存在' }]);
+  }
+
+  /** Creates a resident of the caller's station. A duplicate ID number in the station is a 409. */
+  async create(actor: Actor, input: ResidentCreate): Promise<Resident> {
+    return this.createForStation(ownStationId(actor), actor.kind === 'worker' ? actor.id : null, input);
+  }
+
+  /** Creates a resident of a station on behalf of a worker (or the command line: null). */
+  async createForStation(stationId: number, workerId: number | null, input: ResidentCreate, detail: string | null = null): Promise<Resident> {
+    const cols = this.columns(input);
+    try {
+      return await this.ctx.db.transaction(async (em) => {
+        await this.assertCommunity(em, stationId, input.communityId);
+        const r = await em.save(Resident, em.create(Resident, {
+          phone: null, birthDate: null, gender: null, address: null, idNumberEnc: null, idNumberHash: null,
+          wechatContactId: null, openid: null, optedOut: false, erasedAt: null, ...cols, stationId,
+        }));
+        await this.ctx.services.audit.record({ stationId, residentId: r.id, workerId, action: 'create', detail }, em);
+        return r;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('duplicate_id_number', '本站已有该身份证号的居民');
+      throw err;
+    }
+  }
+
+  /** The caller's station's residents, filtered; erased records are left out. */
+  async list(actor: Actor, filter: ResidentFilter): Promise<{ items: Resident[]; total: number }> {
+    const stationId = ownStationId(actor);
+    const qb = this.ctx.db.manager.createQueryBuilder(Resident, 'r')
+      .where('r.stationId = :stationId', { stationId })
+      .andWhere('r.erasedAt IS NULL')
+      .orderBy('r.id', 'ASC').take(filter.limit).skip(filter.offset);
+    // Tags are a JSON array kept as text: match the quoted tag, which no other tag contains.
+    if (filter.tag) qb.andWhere('r.tags LIKE :tag', { tag: `%"${filter.tag}"%` });
+    if (filter.communityId) qb.andWhere('r.communityId = :cid', { cid: filter.communityId });
+    if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
+    if (filter.riskTier) qb.andWhere('r.riskTier = :tier', { tier: filter.riskTier });
+    const q = filter.q?.replace(/[%_\\]/g, '').trim();
+    if (q) {
+      if (idNumberProblem(q) === null) {
+        qb.andWhere('r.idNumberHash = :h', { h: this.idNumberHash(q) });
+      } else if (/^[\d+\- ]{4,}$/.test(q)) {
+        qb.andWhere('r.phone LIKE :p', { p: `%${q.replace(/\D/g, '')}%` });
+      } else {
+        qb.andWhere('r.name LIKE :q', { q: `%${q}%` });
+      }
+    }
+    const [items, total] = await qb.getManyAndCount();
+    return { items, total };
+  }
+
+  /** Loads a resident the caller works on; anything else (other station, none, county admin) is a 404. */
+  async load(actor: Actor, id: number): Promise<Resident> {
+    const r = await this.ctx.db.manager.findOne(Resident, { where: { id } });
+    if (!r) throw notFound('居民');
+    assertCases(actor, r.stationId, '居民');
+    return r;
+  }
+
+  /** A worker's read of a resident's detail: allowed for their station only, and written to the audit log. */
+  async read(actor: Actor, id: number): Promise<Resident> {
+    const r = await this.load(actor, id);
+    await this.audit(actor, r, 'read');
+    return r;
+  }
+
+  private async audit(actor: Actor, r: Resident, action: Parameters<AppContext['services']['audit']['record']>[0]['action'], detail: string | null = null, em?: EntityManager): Promise<void> {
+    await this.ctx.services.audit.record({ stationId: r.stationId, residentId: r.id, workerId: actor.kind === 'worker' ? actor.id : null, action, detail }, em);
+  }
+
+  /** Changes a resident; the audit entry names the fields changed, never their values. */
+  async update(actor: Actor, id: number, patch: ResidentPatch): Promise<Resident> {
+    const r = await this.load(actor, id);
+    return this.updateLoaded(r, actor.kind === 'worker' ? actor.id : null, patch);
+  }
+
+  /** Changes an already authorised resident (the API after `load`, the import). */
+  async updateLoaded(r: Resident, workerId: number | null, patch: ResidentPatch, detail?: string): Promise<Resident> {
+    if (r.erasedAt) throw conflict('resident_erased', '该居民的个人信息已删除，不能修改');
+    const cols = this.columns(patch);
+    const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    try {
+      return await this.ctx.db.transaction(async (em) => {
+        if (patch.communityId !== undefined) await this.assertCommunity(em, r.stationId, patch.communityId);
+        if (Object.keys(cols).length) await em.update(Resident, { id: r.id }, cols);
+        await this.ctx.services.audit.record({ stationId: r.stationId, residentId: r.id, workerId, action: 'update', detail: detail ?? fields.join(',') }, em);
+        return em.findOneByOrFail(Resident, { id: r.id });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('duplicate_id_number', '本站已有该身份证号的居民');
+      throw err;
+    }
+  }
+
+  /**
+   * DELETE is soft: the resident becomes `inactive` (no reminders, no notices) and stays in the
+   * statistics and history. Removing personal data is `erase`, the PIPL path.
+   */
+  async deactivate(actor: Actor, id: number): Promise<Resident> {
+    const r = await this.load(actor, id);
+    await this.ctx.db.transaction(async (em) => {
+      await em.update(Resident, { id: r.id }, { status: 'inactive' });
+      await this.audit(actor, r, 'delete', null, em);
+    });
+    return this.ctx.db.manager.findOneByOrFail(Resident, { id: r.id });
+  }
+
+  /** A fresh one-time binding code for the resident (earlier ones stop working). */
+  async bindingCode(actor: Actor, id: number): Promise<{ code: string; expiresAt: Date }> {
+    const r = await this.load(actor, id);
+    if (r.erasedAt) throw conflict('resident_erased', '该居民的个人信息已删除');
+    const code = await this.ctx.services.binding.issue(r.stationId, 'resident', r.id);
+    await this.audit(actor, r, 'binding_code');
+    return code;
+  }
+
+  /** Adds a family contact with a binding code to pass on to them. */
+  async addFamily(actor: Actor, residentId: number, input: FamilyCreate): Promise<{ family: FamilyContact; code: string; expiresAt: Date }> {
+    const r = await this.load(actor, residentId);
+    if (r.erasedAt) throw conflict('resident_erased', '该居民的个人信息已删除');
+    const family = await this.ctx.db.transaction(async (em) => {
+      const f = await em.save(FamilyContact, em.create(FamilyContact, {
+        residentId: r.id, stationId: r.stationId, name: input.name, relation: input.relation,
+        phone: input.phone ? normalisePhone(input.phone) : null, wechatContactId: null,
+      }));
+      await this.audit(actor, r, 'family_create', `family:${f.id}`, em);
+      return f;
+    });
+    const { code, expiresAt } = await this.ctx.services.binding.issue(r.stationId, 'family', family.id);
+    return { family, code, expiresAt };
+  }
+
+  /** A resident's family contacts. */
+  async listFamily(actor: Actor, residentId: number): Promise<FamilyContact[]> {
+    const r = await this.load(actor, residentId);
+    return this.ctx.db.manager.find(FamilyContact, { where: { residentId: r.id }, order: { id: 'ASC' } });
+  }
+
+  /** Loads a family contact of the caller's station, 404 otherwise. */
+  async loadFamily(actor: Actor, id: number): Promise<FamilyContact> {
+    const f = await this.ctx.db.manager.findOne(FamilyContact, { where: { id } });
+    if (!f) throw notFound('家属');
+    assertCases(actor, f.stationId, '家属');
+    return f;
+  }
+
+  /** A fresh binding code for a family contact. */
+  async familyBindingCode(actor: Actor, id: number): Promise<{ code: string; expiresAt: Date }> {
+    const f = await this.loadFamily(actor, id);
+    return this.ctx.services.binding.issue(f.stationId, 'family', f.id);
+  }
+
+  /** Removes a family contact (and their unused codes). */
+  async deleteFamily(actor: Actor, id: number): Promise<void> {
+    const f = await this.loadFamily(actor, id);
+    await this.ctx.db.transaction(async (em) => {
+      await em.delete(BindingCode, { targetType: 'family', targetId: f.id });
+      await em.delete(FamilyContact, { id: f.id });
+      await this.ctx.services.audit.record({ stationId: f.stationId, residentId: f.residentId, workerId: actor.kind === 'worker' ? actor.id : null, action: 'family_delete', detail: `family:${f.id}` }, em);
+    });
+  }
+
+  /**
+   * Everything held on a resident (PIPL right of access): the record, family contacts, binding
+   * codes issued, the audit trail, alerts and conversations, and each feature's own section. The
+   * ID number is never output, only whether one is held.
+   */
+  async export(actor: Actor, id: number): Promise<{ resident: Resident; family: FamilyContact[]; audit: AuditEntry[]; sections: Record<string, unknown> }> {
+    const r = await this.load(actor, id);
+    await this.audit(actor, r, 'export');
+    const m = this.ctx.db.manager;
+    const family = await m.find(FamilyContact, { where: { residentId: r.id }, order: { id: 'ASC' } });
+    const audit = await m.find(AuditEntry, { where: { stationId: r.stationId, residentId: r.id }, order: { id: 'ASC' } });
+    const sections: Record<string, unknown> = {};
+    for (const [name, section] of this.exportSections) sections[name] = await section(m, r);
+    return { resident: r, family, audit, sections };
+  }
+
+  /**
+   * Erases a resident's personal data (station admin): name, phone, ID number, address and WeChat
+   * links go, family contacts and chat history too; tags, community, status and history stay so
+   * that statistics still count them, anonymously.
+   */
+  async erase(actor: Actor, id: number): Promise<Resident> {
+    const r = await this.load(actor, id);
+    assertStationAdmin(actor, r.stationId, '居民');
+    if (r.erasedAt) throw conflict('already_erased', '该居民的个人信息已删除');
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction(async (em) => {
+      const family = await em.find(FamilyContact, { where: { residentId: r.id } });
+      const contacts = [r.wechatContactId, ...family.map((f) => f.wechatContactId)].filter((c): c is string => !!c);
+      if (contacts.length) {
+        await em.delete(MessageLog, { stationId: r.stationId, contactId: In(contacts) });
+        await em.update(OutboxMessage, { stationId: r.stationId, toContactId: In(contacts), status: 'pending' }, { status: 'cancelled' });
+      }
+      await em.delete(BindingCode, { targetType: 'resident', targetId: r.id });
+      if (family.length) {
+        await em.delete(BindingCode, { targetType: 'family', targetId: In(family.map((f) => f.id)) });
+        await em.delete(FamilyContact, { residentId: r.id });
+      }
+      const done = await em.update(Resident, { id: r.id, erasedAt: IsNull() }, {
+        name: ERASED_NAME, phone: null, idNumberEnc: null, idNumberHash: null, address: null, birthDate: null,
+        wechatContactId: null, openid: null, optedOut: true, status: 'inactive', erasedAt: now,
+      });
+      if (!done.affected) throw conflict('already_erased', '该居民的个人信息已删除');
+      for (const hook of this.eraseHooks) await hook(em, r);
+      await this.audit(actor, r, 'erase', null, em);
+    });
+    return this.ctx.db.manager.findOneByOrFail(Resident, { id: r.id });
+  }
+
+  /** The resident a mini-program user is bound to, or null. */
+  async byOpenid(openid: string): Promise<Resident | null> {
+    return this.ctx.db.manager.findOne(Resident, { where: { openid, erasedAt: IsNull() } });
+  }
+}

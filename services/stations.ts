@@ -1,0 +1,73 @@
+import { In } from 'typeorm';
+import { Community, Station } from '../entities';
+import type { Actor } from './auth';
+import type { AppContext } from './context';
+import { conflict, forbidden, isUniqueViolation } from './errors';
+import { assertCountyAdmin, assertStation } from './permissions';
+
+export interface StationInput {
+  name: string;
+  township: string;
+  county: string;
+  address?: string | null;
+  phone?: string | null;
+  openHours?: string | null;
+}
+
+/** Stations and their communities: the organisation a county admin sets up. */
+export class StationService {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** A station in the county admin's own county. */
+  async create(actor: Actor, input: StationInput): Promise<Station> {
+    assertCountyAdmin(actor);
+    if (input.county !== actor.county) throw forbidden(`只能在本县（${actor.county}）内设立站点`, 'other_county');
+    const m = this.ctx.db.manager;
+    return m.save(Station, m.create(Station, {
+      name: input.name, township: input.township, county: input.county,
+      address: input.address ?? null, phone: input.phone ?? null, openHours: input.openHours ?? null,
+    }));
+  }
+
+  /** The stations the caller can see: the county's for a county admin, their own for a station worker. */
+  async list(actor: Actor, page: { limit: number; offset: number }): Promise<{ items: Station[]; total: number }> {
+    if (actor.kind !== 'worker') throw forbidden('仅限社工使用');
+    const where = actor.role === 'county_admin' ? { county: actor.county } : { id: actor.stationId ?? -1 };
+    const [items, total] = await this.ctx.db.manager.findAndCount(Station, { where, order: { id: 'ASC' }, take: page.limit, skip: page.offset });
+    return { items, total };
+  }
+
+  /** Loads a station the caller may read (404 otherwise) or manage (403 when read-only). */
+  async get(actor: Actor, id: number, mode: 'read' | 'manage'): Promise<Station> {
+    const station = await this.ctx.db.manager.findOne(Station, { where: { id } });
+    assertStation(actor, station, mode);
+    return station as Station;
+  }
+
+  /** Adds a village or community; a duplicate name in the station is a 409. */
+  async addCommunity(actor: Actor, stationId: number, name: string): Promise<Community> {
+    const station = await this.get(actor, stationId, 'manage');
+    const m = this.ctx.db.manager;
+    try {
+      return await m.save(Community, m.create(Community, { stationId: station.id, name }));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('duplicate_community', `本站已有名为“${name}”的村（社区）`);
+      throw err;
+    }
+  }
+
+  /** A station's communities. */
+  async communities(actor: Actor, stationId: number, page: { limit: number; offset: number }): Promise<{ items: Community[]; total: number }> {
+    const station = await this.get(actor, stationId, 'read');
+    const [items, total] = await this.ctx.db.manager.findAndCount(Community, {
+      where: { stationId: station.id }, order: { id: 'ASC' }, take: page.limit, skip: page.offset,
+    });
+    return { items, total };
+  }
+
+  /** Communities by id, restricted to one station (ids of other stations are simply absent). */
+  async communitiesOf(stationId: number, ids: number[]): Promise<Community[]> {
+    if (!ids.length) return [];
+    return this.ctx.db.manager.find(Community, { where: { stationId, id: In(ids) } });
+  }
+}

@@ -1,0 +1,26 @@
+import { startBot, BotHandle, BotOptions } from '../../bot';
+import type { StationAccount } from '../../bot/account';
+import type { AppContext } from '../../services/context';
+
+/** A started bot on a test context, and a way to talk to a station's account as a contact. */
+export interface TestBot {
+  handle: BotHandle;
+  account(stationId: number): Promise<StationAccount>;
+  /** Contact `from` says `text` to the station; resolves with the bot's replies to it. */
+  say(stationId: number, from: string, text: string, name?: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export async function startTestBot(ctx: AppContext, options: BotOptions = {}): Promise<TestBot> {
+  const handle = await startBot(ctx, { refreshMs: 0, ...options });
+  return {
+    handle,
+    account: async (id) => {
+      const a = await handle.ensure(id);
+      if (!a) throw new Error(`no account for station ${id}`);
+      return a;
+    },
+    say: (stationId, from, text, name) => ctx.chatBridge!.chat({ stationId, from, text, name }),
+    stop: () => handle.stop(),
+  };
+}
