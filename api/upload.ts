@@ -1,3 +1,4 @@
+import busboy from 'busboy';
 import type Koa from 'koa';
 import { AppError, badRequest } from '../services/errors';
 
@@ -26,25 +27,35 @@ async function readStream(koa: Koa.Context, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The first file part of a multipart/form-data body (a minimal reader: one field named anything). */
-function firstFilePart(body: Buffer, boundary: string): UploadedFile | null {
-  const delimiter = Buffer.from(`--${boundary}`);
-  let start = body.indexOf(delimiter);
-  while (start !== -1) {
-    const headerStart = start + delimiter.length + 2; // skip CRLF after the boundary
-    const headerEnd = body.indexOf('\r\n\r\n', headerStart);
-    if (headerEnd === -1) return null;
-    const headers = body.subarray(headerStart, headerEnd).toString('utf8');
-    const next = body.indexOf(Buffer.from(`\r\n--${boundary}`), headerEnd + 4);
-    if (next === -1) return null;
-    const filename = /filename\*?=(?:UTF-8'')?"?([^";\r\n]*)"?/i.exec(headers)?.[1];
-    if (filename !== undefined) {
-      const type = /content-type:\s*([^\r\n;]+)/i.exec(headers)?.[1]?.trim() ?? 'application/octet-stream';
-      return { buffer: body.subarray(headerEnd + 4, next), filename: decodeURIComponent(filename), contentType: type };
+/** The first file part of a multipart/form-data request, read with busboy within `limit` bytes. */
+function firstFilePart(koa: Koa.Context, limit: number): Promise<UploadedFile | null> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: koa.req.headers, limits: { files: 1, fileSize: limit } });
+    } catch {
+      reject(badRequest('upload_malformed', '上传内容格式有误（缺少 boundary）'));
+      return;
     }
-    start = next + 2;
-  }
-  return null;
+    let found: UploadedFile | null = null;
+    let tooLarge = false;
+    parser.on('file', (_field, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('limit', () => {
+        tooLarge = true;
+      });
+      stream.on('end', () => {
+        found = { buffer: Buffer.concat(chunks), filename: info.filename || null, contentType: info.mimeType || 'application/octet-stream' };
+      });
+    });
+    parser.on('error', () => reject(badRequest('upload_malformed', '上传内容格式有误')));
+    parser.on('close', () => {
+      if (tooLarge) reject(new AppError(413, 'payload_too_large', `文件太大（最大 ${Math.round(limit / 1048576)} MB）`));
+      else resolve(found);
+    });
+    koa.req.pipe(parser);
+  });
 }
 
 /**
@@ -54,9 +65,9 @@ function firstFilePart(body: Buffer, boundary: string): UploadedFile | null {
 export async function readUpload(koa: Koa.Context, limit = UPLOAD_LIMIT_BYTES): Promise<UploadedFile> {
   const type = (koa.get('Content-Type') || '').toLowerCase();
   if (type.startsWith('multipart/form-data')) {
-    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(koa.get('Content-Type'));
-    if (!boundary) throw badRequest('upload_malformed', '上传内容格式有误（缺少 boundary）');
-    const file = firstFilePart(await readStream(koa, limit), (boundary[1] ?? boundary[2]).trim());
+    const declared = Number(koa.get('Content-Length') || 0);
+    if (declared > limit) throw new AppError(413, 'payload_too_large', `文件太大（最大 ${Math.round(limit / 1048576)} MB）`);
+    const file = await firstFilePart(koa, limit);
     if (!file) throw badRequest('upload_missing_file', '请选择要上传的文件');
     return file;
   }

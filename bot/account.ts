@@ -27,6 +27,7 @@ export class StationAccount {
   /** The account's own mock contact (simulator). */
   selfId?: string;
   loggedIn = false;
+  private stopping = false;
   private station?: Station;
   private readonly label: string;
 
@@ -90,6 +91,8 @@ export class StationAccount {
     });
     bot.on('logout', (user, reason) => {
       this.loggedIn = false;
+      // Our own stop logs the puppet out: no alarm for that.
+      if (this.stopping) return ctx.services.accounts.set(this.stationId, false, 'stopped');
       void this.loggedOut(`已退出登录${reason ? `：${reason}` : ''}`, user?.id);
     });
     bot.on('error', (err) => {
@@ -199,6 +202,7 @@ export class StationAccount {
 
   /** Stops the sender (after its current send), lets inbound messages finish, stops Wechaty. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.sender.stop();
     await this.router.idle();
     this.loggedIn = false;

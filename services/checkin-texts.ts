@@ -117,6 +117,22 @@ export function workerAlarmText(community: string | null, e: ElderRef & { tags: 
   return `【未报平安】${elderLine(community, e)}今日未报平安。${fam}。处理后回复"已处理 ${alertId}"。`;
 }
 
+/** One line of the workers' list when many elders fell silent at once. */
+export function missedDigestLine(community: string | null, e: ElderRef & { tags: ResidentTag[] }, family: FamilyRef | null, alertId: number): string {
+  const fam = family ? `家属 ${family.name}${family.phone ? ` ${maskPhone(family.phone)}` : ''}` : '无家属联系人';
+  return `${elderLine(community, e)}，${fam}，告警 ${alertId}`;
+}
+
+/** The workers' lists of silent elders, at most `perMessage` lines each. */
+export function missedDigestTexts(lines: string[], perMessage = 30): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i += perMessage) {
+    const head = i === 0 ? `【未报平安】以下${lines.length}位老人今日未报平安，请尽快联系：` : '【未报平安】（续）';
+    out.push([head, ...lines.slice(i, i + perMessage).map((l, k) => `${i + k + 1}. ${l}`), '逐一处理后回复"已处理 告警编号"。'].join('\n'));
+  }
+  return out;
+}
+
 /** The escalation to the station admin when nobody acknowledged the alert within the hour. */
 export function adminEscalationText(
   community: string | null, e: ElderRef, alertId: number, hours: number,

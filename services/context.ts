@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { z } from 'zod';
 import type { Config } from './config';
 import { AdjustableClock, Clock, SystemClock } from './clock';
 import { connectDatabase, Database } from './db';
@@ -6,6 +7,9 @@ import { createLogger, Logger } from './logger';
 import { Metrics } from './metrics';
 import { JobDefinition } from './jobs';
 import { createServices, Services } from './index';
+
+// Validation messages reach residents and workers: Simplified Chinese (zod's own locale).
+z.config(z.locales.zhCN());
 
 /** What the simulator endpoints need from the bot, registered by the bot role when it runs. */
 export interface ChatBridge {

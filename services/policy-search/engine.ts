@@ -94,6 +94,12 @@ export function ageConcepts(text: string): string[] {
   return [];
 }
 
+/** Keywords as strings, whatever a caller's row holds. */
+function keywordsOf(d: PolicyDoc | undefined | null): string[] {
+  const k: unknown = d?.keywords;
+  return Array.isArray(k) ? k.filter((x): x is string => typeof x === 'string') : [];
+}
+
 function keyOf(id: PolicyDoc['id']): string {
   return String(id);
 }
@@ -121,7 +127,7 @@ export class PolicySearchEngine {
     this.docs.clear();
     const list = Array.isArray(docs) ? docs : [];
     const words: string[] = [];
-    for (const d of list) for (const k of d?.keywords ?? []) words.push(...this.cleanPhrases(k));
+    for (const d of list) for (const k of keywordsOf(d)) words.push(...this.cleanPhrases(k));
     teachWords(words);
     for (const d of list) if (d && d.id !== undefined && d.id !== null) this.docs.set(keyOf(d.id), this.analyzeDoc(d));
     this.built = undefined;
@@ -130,7 +136,7 @@ export class PolicySearchEngine {
   /** Add or replace one policy. */
   upsert(doc: PolicyDoc): void {
     if (!doc || doc.id === undefined || doc.id === null) return;
-    teachWords((doc.keywords ?? []).flatMap((k) => this.cleanPhrases(k)));
+    teachWords(keywordsOf(doc).flatMap((k) => this.cleanPhrases(k)));
     this.docs.set(keyOf(doc.id), this.analyzeDoc(doc));
     this.built = undefined;
   }
@@ -240,7 +246,7 @@ export class PolicySearchEngine {
       fields.push(tf);
       lens.push(n);
     }
-    const rawPhrases = [...this.cleanPhrases(str(d.title)), ...(Array.isArray(d.keywords) ? d.keywords : []).flatMap((k) => this.cleanPhrases(str(k)))];
+    const rawPhrases = [...this.cleanPhrases(str(d.title)), ...keywordsOf(d).flatMap((k) => this.cleanPhrases(k))];
     const phrases = new Set<string>();
     for (const p of rawPhrases) {
       phrases.add(p);

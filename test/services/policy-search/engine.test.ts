@@ -134,6 +134,10 @@ describe('index maintenance', () => {
     expect(e.search('长寿补贴怎么领').hits.map((h) => h.id)).not.toContain('b');
     expect(e.size).toBe(1);
 
+    // rows with odd shapes (a database JSON column left as a string, missing fields) do not break the index
+    e.upsert({ id: 9, title: '慈善助学', category: '慈善', summary: '', content: '', keywords: '助学' as unknown as string[], questions: undefined as unknown as string[] });
+    expect(e.search('慈善助学').hits[0]?.id).toBe(9);
+
     e.index([]);
     expect(e.search('低保怎么申请')).toEqual(expect.objectContaining({ hits: [], answered: false }));
   });
