@@ -50,7 +50,7 @@ export function route<BS extends ZodType | undefined = undefined, QS extends Zod
 
 function parse(schema: ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return undefined;
-  const r = schema.safeParse(value ?? {});
+  const r = schema.safeParse(value);
   if (!r.success) {
     throw validationFailed(
       r.error.issues.map((i) => ({ in: where, path: i.path.join('.'), message: i.message })),
@@ -87,9 +87,10 @@ export function mount(router: Router, ctx: AppContext, routes: AnyRoute[]): void
       authorize(r.access, actor);
       const input = {
         ctx, koa, actor,
-        params: parse(r.params, koa.params, 'params'),
-        query: parse(r.query, koa.query, 'query'),
-        body: parse(r.body, (koa.request as unknown as { body?: unknown }).body, 'body'),
+        params: parse(r.params, koa.params ?? {}, 'params'),
+        query: parse(r.query, koa.query ?? {}, 'query'),
+        // Only a JSON request has a JSON body; uploads are read by their route.
+        body: parse(r.body, koa.is('json') ? (koa.request as unknown as { body?: unknown }).body : undefined, 'body'),
       };
       const result = await r.handler(input as unknown as RouteInput<never, never, never>);
       if (r.raw) return;

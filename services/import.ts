@@ -1,10 +1,12 @@
-import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { Community, Resident, RESIDENT_TAGS, ResidentTag } from '../entities';
 import type { AppContext } from './context';
 import { AppError, badRequest } from './errors';
 import { residentCreateSchema, ResidentPatch, residentPatchSchema } from './residents';
 import { normalisePhone } from './phone';
+import { ImportFormat, readTable, sniffFormat } from './spreadsheet';
+
+export { sniffFormat };
+export type { ImportFormat };
 
 /** At most this many data rows per file; bigger files are split by the user. */
 export const MAX_IMPORT_ROWS = 20_000;
@@ -14,8 +16,6 @@ export interface ImportResult {
   updated: number;
   errors: { row: number; message: string }[];
 }
-
-export type ImportFormat = 'csv' | 'xlsx';
 
 /** A sheet row as text cells keyed by our field names; `row` is the spreadsheet's row number. */
 interface SheetRow {
@@ -71,15 +71,6 @@ function fieldOf(header: string): Field | undefined {
   return (Object.keys(HEADERS) as Field[]).find((f) => HEADERS[f].some((a) => normHeader(a) === h));
 }
 
-/** UTF-8 when it decodes cleanly, else GBK (what Excel in China saves as "CSV"). */
-function decodeText(buf: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf).replace(/^\uFEFF/, '');
-  } catch {
-    return new TextDecoder('gbk').decode(buf);
-  }
-}
-
 function rowsFromMatrix(matrix: { row: number; values: string[]; numeric?: boolean[] }[]): SheetRow[] {
   if (!matrix.length) throw badRequest('import_empty', '文件是空的');
   const header = matrix[0].values.map((h) => fieldOf(h ?? ''));
@@ -101,60 +92,7 @@ function rowsFromMatrix(matrix: { row: number; values: string[]; numeric?: boole
   return rows;
 }
 
-function readCsv(buf: Buffer): SheetRow[] {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(decodeText(buf), { info: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, trim: true }) as unknown as typeof records;
-  } catch (err) {
-    throw badRequest('import_unreadable', `CSV 文件无法读取：${(err as Error).message}`);
-  }
-  return rowsFromMatrix(records.map((r) => ({ row: r.info.lines, values: r.record })));
-}
-
 const pad = (n: number) => String(n).padStart(2, '0');
-
-function cellText(value: ExcelJS.CellValue): { text: string; numeric: boolean } {
-  if (value === null || value === undefined) return { text: '', numeric: false };
-  if (value instanceof Date) {
-    // Excel dates carry no zone; exceljs reads them as UTC midnight.
-    return { text: `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`, numeric: false };
-  }
-  if (typeof value === 'number') return { text: Number.isInteger(value) ? value.toFixed(0) : String(value), numeric: true };
-  if (typeof value === 'string' || typeof value === 'boolean') return { text: String(value), numeric: false };
-  const v = value as { richText?: { text: string }[]; text?: unknown; result?: ExcelJS.CellValue; error?: string };
-  if (v.richText) return { text: v.richText.map((t) => t.text).join(''), numeric: false };
-  if (v.result !== undefined) return cellText(v.result);
-  if (typeof v.text === 'string') return { text: v.text, numeric: false };
-  return { text: '', numeric: false };
-}
-
-async function readXlsx(buf: Buffer): Promise<SheetRow[]> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch (err) {
-    throw badRequest('import_unreadable', `Excel 文件无法读取：${(err as Error).message}`);
-  }
-  const sheet = wb.worksheets[0];
-  if (!sheet) throw badRequest('import_empty', '文件里没有工作表');
-  const matrix: { row: number; values: string[]; numeric: boolean[] }[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const values: string[] = [];
-    const numeric: boolean[] = [];
-    for (let c = 1; c <= row.cellCount; c++) {
-      const t = cellText(row.getCell(c).value);
-      values.push(t.text);
-      numeric.push(t.numeric);
-    }
-    matrix.push({ row: rowNumber, values, numeric });
-  });
-  return rowsFromMatrix(matrix);
-}
-
-/** Tells the format from the first bytes: an XLSX file is a zip (`PK`). */
-export function sniffFormat(buf: Buffer): ImportFormat {
-  return buf.length >= 2 && buf[0] === 0x50 && buf[1] === 0x4b ? 'xlsx' : 'csv';
-}
 
 function parseDate(s: string): string | undefined {
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
@@ -171,7 +109,7 @@ export class ImportService {
 
   /** Reads a file into rows (throws 400 for a file that cannot be read at all). */
   async readRows(buf: Buffer, format: ImportFormat = sniffFormat(buf)): Promise<SheetRow[]> {
-    return format === 'xlsx' ? readXlsx(buf) : readCsv(buf);
+    return rowsFromMatrix(await readTable(buf, format));
   }
 
   async importResidents(

@@ -8,6 +8,7 @@ import type { AppContext } from './context';
 import { forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
 import { canWorkCases } from './permissions';
 import { basicNormalize, PolicySearchEngine } from './policy-search';
+import { readTable } from './spreadsheet';
 import { localDate } from './time';
 
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
@@ -277,6 +278,34 @@ export class PolicyService {
   }
 
   /**
+   * Imports policies from an XLSX or CSV sheet (first row: headers in Chinese or as field names),
+   * all or none; errors name the spreadsheet row.
+   */
+  async importSheet(actor: Actor, file: Buffer): Promise<Policy[]> {
+    const rows = await readTable(file);
+    if (rows.length < 2) throw validationFailed(null, '表格里没有政策（第1行为表头）');
+    const fields = rows[0].values.map(sheetField);
+    if (!fields.includes('title')) throw validationFailed(null, '表头须有“标题”列');
+    const items = rows.slice(1).map((r) => {
+      const item: Record<string, unknown> = {};
+      fields.forEach((f, i) => {
+        const v = (r.values[i] ?? '').trim();
+        if (!f || !v) return;
+        item[f] = LIST_FIELDS.has(f) ? v.split(f === 'steps' || f === 'questions' ? /\r?\n|[；;]/ : /[、，,；;\r\n]/).map((x) => x.trim()).filter(Boolean) : v;
+      });
+      return item;
+    });
+    try {
+      return await this.import(actor, items);
+    } catch (err) {
+      const e = err as { code?: string; details?: { index: number }[] };
+      if (e.code !== 'validation_failed' || !Array.isArray(e.details)) throw err;
+      const details = e.details.map((d) => ({ ...d, row: rows[d.index + 1]?.row }));
+      throw validationFailed(details, `第 ${[...new Set(details.map((d) => d.row))].join('、')} 行有误，未导入任何政策`);
+    }
+  }
+
+  /**
    * Loads the shipped knowledge base as shared policies; titles already present are skipped, so
    * running it again changes nothing. Returns how many were added.
    */
@@ -294,6 +323,26 @@ export class PolicyService {
     }
     return { added: fresh.length, skipped: items.length - fresh.length };
   }
+}
+
+const SHEET_HEADERS: Record<string, string[]> = {
+  title: ['标题', '政策名称', '名称', 'title'],
+  category: ['类别', '分类', 'category'],
+  summary: ['摘要', '简介', '适用对象', 'summary'],
+  content: ['全文', '内容', '正文', 'content'],
+  steps: ['办理步骤', '步骤', '怎么办', 'steps'],
+  materials: ['材料', '所需材料', '带什么', 'materials'],
+  keywords: ['关键词', 'keywords'],
+  questions: ['示例问题', '常见问法', 'questions'],
+  source: ['依据', '来源', '政策依据', 'source'],
+  effectiveFrom: ['生效日期', '施行日期', 'effectivefrom'],
+  effectiveTo: ['失效日期', '截止日期', 'effectiveto'],
+};
+const LIST_FIELDS = new Set(['steps', 'materials', 'keywords', 'questions']);
+
+function sheetField(header: string): string | undefined {
+  const h = header.replace(/[\s*：:]/g, '').toLowerCase();
+  return Object.keys(SHEET_HEADERS).find((f) => SHEET_HEADERS[f].includes(h));
 }
 
 /** The shipped knowledge base. */

@@ -3,6 +3,7 @@ import { ownStationId } from '../../services/permissions';
 import { policyInput, policyPatch } from '../../services/policies';
 import { presentPolicy, presentPolicySummary, presentUnanswered } from '../presenters/policies';
 import { idParams, pageQuery, route } from '../route';
+import { readUpload } from '../upload';
 
 const staff = ['worker', 'station_admin', 'county_admin'] as const;
 const stationQuery = z.coerce.number().int().positive().optional();
@@ -49,10 +50,13 @@ export const policyRoutes = [
     },
   }),
   route({
-    method: 'post', path: '/api/policies/import', summary: '批量导入政策（全部校验通过才写入）', tag: '政策', access: staff, status: 201,
-    body: z.object({ policies: z.array(z.unknown()).min(1).max(2000) }),
-    handler: async ({ ctx, body, actor }) => {
-      const created = await ctx.services.policies.import(actor, body.policies);
+    method: 'post', path: '/api/policies/import', summary: '批量导入政策：JSON { policies: [...] }，或上传 XLSX/CSV 表格（全部校验通过才写入）', tag: '政策',
+    access: staff, status: 201,
+    body: z.object({ policies: z.array(z.unknown()).min(1).max(2000) }).optional(),
+    handler: async ({ ctx, body, actor, koa }) => {
+      const created = koa.is('json')
+        ? await ctx.services.policies.import(actor, body?.policies ?? [])
+        : await ctx.services.policies.importSheet(actor, (await readUpload(koa)).buffer);
       return { created: created.map((p) => ({ id: p.id, title: p.title })) };
     },
   }),

@@ -140,3 +140,41 @@ describe('policies API', () => {
     expect((await http().get('/api/policies/999999')).status).toBe(404);
   });
 });
+
+describe('policies import from a spreadsheet', () => {
+  const env = useTestEnv();
+
+  it('imports an XLSX sheet with Chinese headers, lists split, all or nothing', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const { ctx, app } = env();
+    const admin = await createWorker(ctx, { role: 'county_admin' });
+    const sheet = async (rows: unknown[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('政策');
+      ws.addRow(['标题', '类别', '摘要', '全文', '办理步骤', '材料', '关键词', '示例问题', '依据', '生效日期']);
+      for (const r of rows) ws.addRow(r);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    const good = ['残疾人护理补贴（表格）', '残疾人福利', '重度残疾人每月可领护理补贴。', '全文……', '申请\n审核\n发放', '身份证、残疾证', '护理补贴，重度残疾', '残疾了有护理补贴吗', '示例依据', '2016-01-01'];
+    const bad = await request(app.callback()).post('/api/policies/import').set('Authorization', `Bearer ${admin.token}`)
+      .attach('file', await sheet([good, ['缺少其他列']]), 'policies.xlsx');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.some((d: { row: number }) => d.row === 3)).toBe(true);
+    expect(await ctx.db.manager.count(Policy)).toBe(0);
+    const ok = await request(app.callback()).post('/api/policies/import').set('Authorization', `Bearer ${admin.token}`)
+      .attach('file', await sheet([good]), 'policies.xlsx');
+    expect(ok.status).toBe(201);
+    const saved = await ctx.db.manager.findOneByOrFail(Policy, { id: ok.body.created[0].id });
+    expect(saved.steps).toEqual(['申请', '审核', '发放']);
+    expect(saved.materials).toEqual(['身份证', '残疾证']);
+    expect(saved.keywords).toEqual(['护理补贴', '重度残疾']);
+    expect(saved.effectiveFrom).toBe('2016-01-01');
+  });
+
+  it('refuses a JSON import without policies', async () => {
+    const { ctx, app } = env();
+    const admin = await createWorker(ctx, { role: 'county_admin' });
+    const res = await request(app.callback()).post('/api/policies/import').set('Authorization', `Bearer ${admin.token}`).send({});
+    expect(res.status).toBe(400);
+  });
+});
