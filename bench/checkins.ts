@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,8 @@ import { createLogger } from '../services/logger';
  *  - the escalation sweep at 11:00 with every reminder delivered and nobody answering (N alerts,
  *    N family alarms, N × bound workers worker alarms).
  * On SQLite (a temp file) always; on MySQL/MariaDB too when DATABASE_URL is set (its tables are
- * dropped first: give it a database of its own).
+ * dropped first: give it a database of its own). Seeding runs in one child process and the sweeps
+ * in a fresh one, so the peak memory is the sweeps' own (process RSS, modules and connections included).
  */
 
 function arg(args: string[], name: string, def: number): number {
@@ -27,7 +29,7 @@ function arg(args: string[], name: string, def: number): number {
 }
 
 /** Samples RSS and heap while `fn` runs; reports the peaks. */
-async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number; peakHeapMb: number; rssBeforeMb: number }> {
+async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number; peakHeapMb: number }> {
   const mb = (b: number) => Math.round((b / 1048576) * 10) / 10;
   const before = process.memoryUsage();
   let peakRss = before.rss;
@@ -42,7 +44,7 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number
   try {
     const result = await fn();
     sample();
-    return { result, ms: Math.round(performance.now() - t0), peakRssMb: mb(peakRss), peakHeapMb: mb(peakHeap), rssBeforeMb: mb(before.rss) };
+    return { result, ms: Math.round(performance.now() - t0), peakRssMb: mb(peakRss), peakHeapMb: mb(peakHeap) };
   } finally {
     clearInterval(timer);
   }
@@ -92,20 +94,38 @@ async function seed(ctx: AppContext, n: number, stations: number): Promise<void>
   );
 }
 
-async function runOn(url: string, n: number, stations: number): Promise<Record<string, unknown>> {
-  const clock = new AdjustableClock(new Date('2026-12-03T08:00:00+08:00'), { frozen: true });
+async function open(url: string, clock: AdjustableClock, reset: boolean): Promise<{ ctx: AppContext; dataDir: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-checkins-data-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', DATA_DIR: dataDir });
-  const ctx = await createContext(config, { jobs: JOBS, clock, logger: createLogger('silent'), connectAttempts: 1, resetDatabase: true });
+  const ctx = await createContext(config, { jobs: JOBS, clock, logger: createLogger('silent'), connectAttempts: 1, resetDatabase: reset });
+  return { ctx, dataDir };
+}
+
+/** Child process 1: an empty database with N planned elders. */
+async function seedPhase(url: string, n: number, stations: number): Promise<Record<string, unknown>> {
+  const { ctx, dataDir } = await open(url, new AdjustableClock(new Date('2026-12-03T08:00:00+08:00'), { frozen: true }), true);
   try {
     const t0 = performance.now();
     await seed(ctx, n, stations);
-    const seedMs = Math.round(performance.now() - t0);
+    return { seedMs: Math.round(performance.now() - t0) };
+  } finally {
+    await ctx.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Child process 2, fresh (so the seeding's memory does not count): the sweeps, timed and measured. */
+export async function sweepPhase(url: string): Promise<Record<string, unknown>> {
+  const clock = new AdjustableClock(new Date('2026-12-03T08:00:00+08:00'), { frozen: true });
+  const { ctx, dataDir } = await open(url, clock, false);
+  try {
     const sql = new Sql(ctx);
+    const count = async (q: string) => Number((await sql.rows<{ n: number }>(q, []))[0].n);
+    const rssAtStartMb = Math.round(process.memoryUsage().rss / 104857.6) / 10;
 
     clock.set(new Date('2026-12-03T09:00:00+08:00'));
     const reminder = await measure(() => new CheckinSweep(ctx, clock.now()).reminders());
-    const queuedReminders = Number((await sql.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'checkin_first'`, []))[0].n);
+    const queuedReminders = await count(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'checkin_first'`);
 
     // The sender delivered everything (not timed).
     await sql.exec(`UPDATE outbox SET status = 'sent', sentAt = ? WHERE status = 'pending'`, [dbInstant(clock.now())]);
@@ -114,24 +134,41 @@ async function runOn(url: string, n: number, stations: number): Promise<Record<s
 
     clock.set(new Date('2026-12-03T11:00:00+08:00'));
     const escalation = await measure(() => new CheckinSweep(ctx, clock.now()).escalations());
-    const alerts = Number((await sql.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM alerts WHERE type = 'checkin_missed'`, []))[0].n);
-    const alarms = Number((await sql.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'alert_checkin_missed'`, []))[0].n);
+    const alerts = await count(`SELECT COUNT(*) AS n FROM alerts WHERE type = 'checkin_missed'`);
+    const familyAlarms = await count(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'alert_checkin_missed' AND toContactId LIKE 'bench-f%'`);
+    const workerMessages = await count(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'alert_checkin_missed' AND toContactId LIKE 'bench-w%'`);
 
-    // The whole job at 11:01 once everything is done: idempotent, nothing new.
+    // The whole job a minute later: idempotent, nothing new.
     clock.set(new Date('2026-12-03T11:01:00+08:00'));
     const after = await measure(() => ctx.services.jobs.runNow('checkins'));
 
     return {
-      engine: ctx.db.sqlite ? 'sqlite' : 'mysql', elders: n, stations, seedMs,
-      reminderSweep: { ms: reminder.ms, peakRssMb: reminder.peakRssMb, peakHeapMb: reminder.peakHeapMb, rssBeforeMb: reminder.rssBeforeMb, ...reminder.result, queuedReminders },
+      engine: ctx.db.sqlite ? 'sqlite' : 'mysql', rssAtStartMb,
+      reminderSweep: { ms: reminder.ms, peakRssMb: reminder.peakRssMb, peakHeapMb: reminder.peakHeapMb, ...reminder.result, queuedReminders },
       idleRun0930: { ms: idle.ms, peakRssMb: idle.peakRssMb },
-      escalationSweep: { ms: escalation.ms, peakRssMb: escalation.peakRssMb, peakHeapMb: escalation.peakHeapMb, rssBeforeMb: escalation.rssBeforeMb, ...escalation.result, alerts, alarmMessages: alarms },
-      fullRunAfter: { ms: after.ms, summary: after.result },
+      escalationSweep: {
+        ms: escalation.ms, peakRssMb: escalation.peakRssMb, peakHeapMb: escalation.peakHeapMb, ...escalation.result, alerts, familyAlarms, workerMessages,
+      },
+      fullRunAfter: { ms: after.ms, escalated: (after.result as { escalated?: number }).escalated, firstReminders: (after.result as { firstReminders?: number }).firstReminders },
     };
   } finally {
     await ctx.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function child(args: string[]): Record<string, unknown> {
+  const cli = path.join(__dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const res = spawnSync(process.execPath, [cli, __filename, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: process.env });
+  if (res.status !== 0) throw new Error(`bench child failed: ${res.stderr || res.stdout}`);
+  const lines = res.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
+}
+
+async function runOn(url: string, n: number, stations: number): Promise<Record<string, unknown>> {
+  const seeded = child(['--phase', 'seed', '--url', url, '--n', String(n), '--stations', String(stations)]);
+  const swept = child(['--phase', 'sweeps', '--url', url]);
+  return { elders: n, stations, ...seeded, ...swept };
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
@@ -150,7 +187,14 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 }
 
 if (require.main === module) {
-  run(process.argv.slice(2)).then((r) => console.log(JSON.stringify(r, null, 2))).catch((err) => {
+  const args = process.argv.slice(2);
+  const i = args.indexOf('--phase');
+  const phase = i >= 0 ? args[i + 1] : null;
+  const url = args[args.indexOf('--url') + 1];
+  const job = phase === 'seed' ? seedPhase(url, arg(args, 'n', 100_000), arg(args, 'stations', 20))
+    : phase === 'sweeps' ? sweepPhase(url)
+      : run(args);
+  job.then((r) => console.log(JSON.stringify(r))).catch((err) => {
     console.error(err);
     process.exit(1);
   });

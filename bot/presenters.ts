@@ -1,4 +1,4 @@
-import type { Alert, FamilyContact, Resident, Station } from '../entities';
+import type { Alert, FamilyContact, Policy, Resident, Station } from '../entities';
 import type { BoundTarget } from '../services/binding';
 import { formatForChat } from '../services/time';
 
@@ -95,7 +95,8 @@ export const tooManyMessages = '消息太多，请稍等，我一条一条回复
 export function alertList(alerts: Alert[], names: Map<number, string>): string {
   if (!alerts.length) return '目前没有未处理的告警 👍';
   const lines = alerts.slice(0, 20).map((a) => {
-    const who = a.residentId ? (names.get(a.residentId) ?? '') : '';
+    const name = a.residentId ? (names.get(a.residentId) ?? '') : '';
+    const who = name && !a.summary.includes(name) ? name : '';
     return `${a.id} ${ALERT_LABEL[a.type] ?? a.type} ${who} ${a.summary.slice(0, 30)}（${formatForChat(a.createdAt)}）`.replace(/\s+/g, ' ');
   });
   const more = alerts.length > 20 ? `\n……共 ${alerts.length} 条，请到工作台查看全部。` : '';
@@ -126,3 +127,32 @@ export const askPolicy = '请直接打字说出您想问的事，比如“低保
 export function familyLabel(f: Pick<FamilyContact, 'name' | 'relation'>, residentName?: string): string {
   return residentName ? `${residentName}的家属${f.name}（${f.relation}）` : `家属${f.name}`;
 }
+
+/** A policy's name as residents read it: without the bracketed alias (城乡最低生活保障（低保） → 城乡最低生活保障). */
+function policyName(title: string): string {
+  return title.replace(/[（(][^）)]*[）)]\s*$/, '').trim() || title;
+}
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** The short answer: what it is, numbered steps, what to bring, the source and date, and what next. */
+export function policyAnswer(p: Pick<Policy, 'title' | 'summary' | 'steps' | 'materials' | 'source' | 'effectiveFrom'>): string {
+  const lines = [`【${policyName(p.title)}】${clip(p.summary, 160)}`];
+  if (p.steps.length) lines.push('怎么办：', ...p.steps.slice(0, 5).map((s, i) => `${i + 1}. ${clip(s, 60)}`));
+  if (p.materials.length) lines.push(`带什么：${p.materials.slice(0, 8).join('、')}`);
+  if (p.source) lines.push(`依据：${clip(p.source, 80)}${p.effectiveFrom ? `（${p.effectiveFrom}起施行）` : ''}`);
+  lines.push('回复“详细”看全文，回复“5”找社工。');
+  return lines.join('\n');
+}
+
+/** The whole text of a policy, cut to what one WeChat message comfortably holds. */
+export function policyDetail(p: Pick<Policy, 'title' | 'content' | 'source'>): string {
+  const body = clip(p.content, 1500);
+  return `【${policyName(p.title)}】全文\n${body}${p.source ? `\n依据：${p.source}` : ''}\n具体以当地公布为准，有疑问回复“5”找社工。`;
+}
+
+export const policyDetailNone = '您想看哪项政策的全文？请先直接打字提问，比如“低保怎么申请”。';
+
+export const policyUnknown =
+  '这个问题我还答不准，已经记下来转给社工了。您可以换个说法再问，或者回复“5”找社工。';
+
+export const youAreWelcome = '不客气！还有什么需要，随时发消息给我。';

@@ -13,7 +13,7 @@ import type { Inbound, InboundKind, IntentHandler } from './types';
 export const MAX_QUEUED_PER_CONTACT = 20;
 
 /** Handlers whose reply may follow the 平安 acknowledgement (chatter, greetings, voice notes). */
-const ACK_FIRST = new Set(['checkin', 'fallback', 'menu', 'non_text']);
+const ACK_FIRST = new Set(['checkin', 'fallback', 'menu', 'non_text', 'policy_question']);
 
 /** What the router needs from the account it serves. */
 export interface RouterAccount {
@@ -140,7 +140,8 @@ export class Router {
       const talker = msg.talker();
       const contactId = talker.id;
       const replyTo = room ? room.id : contactId;
-      const body = kind === 'text' ? (room ? await msg.mentionText() : msg.text()) : '';
+      // In a group, drop the @-mentions (WeChat writes "@name" and a narrow space) whatever the puppet left of them.
+      const body = kind === 'text' ? (room ? (await msg.mentionText()).replace(/^(@\S+[\s\u2005]*)+/, '') : msg.text()) : '';
       const n = normalizeText(body);
       const now = this.ctx.clock.now();
       const station = await this.account.station();

@@ -4,7 +4,7 @@ import type { AppContext } from './context';
 import type { OutgoingMessage } from './outbox';
 import { aliasFor } from './notify';
 import {
-  adminEscalationText, familyAlarmText, firstReminderText, missedDigestLine, missedDigestTexts, morningSummaryText,
+  adminEscalationText, familyAlarmText, firstReminderText, missedDigestLine, missedDigestText, morningSummaryText,
   secondReminderText, unreachableTexts, wallTime, workerAlarmText,
 } from './checkin-texts';
 import { afterQuietHours, formatForChat, localDate, localMinutes, localWeekday } from './time';
@@ -19,6 +19,7 @@ export const SUMMARY_FROM_MINUTE = 8 * 60 + 30;
 export const SUMMARY_UNTIL_MINUTE = 12 * 60;
 /** More silent elders than this at one station in one sweep: the workers get lists instead of one alarm each. */
 export const DIGEST_OVER = 10;
+const DIGEST_LINES = 30;
 
 /** An instant as both engines store a `datetime(3)` in UTC (SQLite keeps it as this text). */
 export function dbInstant(d: Date): string {
@@ -458,7 +459,22 @@ export class CheckinSweep {
   async escalateMissed(): Promise<number> {
     let last = 0;
     const done: [number, number][] = [];
-    const lines = new Map<number, { residentId: number; alertId: number; single: string; line: string }[]>();
+    // How many fell silent per station decides, up front, between one alarm each and lists.
+    const counts = await this.sql.rows<{ stationId: number; n: number }>(
+      `SELECT stationId, COUNT(*) AS n FROM checkin_days WHERE \`date\` = ? AND status = 'missed' GROUP BY stationId`, [this.today],
+    );
+    const digest = new Map(counts.filter((c) => Number(c.n) > DIGEST_OVER).map((c) => [Number(c.stationId), { total: Number(c.n), lines: [] as string[], part: 0 }]));
+    const flush = async (stationId: number, all: boolean): Promise<OutgoingMessage[]> => {
+      const dg = digest.get(stationId)!;
+      const out: OutgoingMessage[] = [];
+      while (dg.lines.length >= DIGEST_LINES || (all && dg.lines.length)) {
+        const part = dg.lines.splice(0, DIGEST_LINES);
+        const text = missedDigestText(part, dg.part * DIGEST_LINES, dg.total);
+        dg.part++;
+        out.push(...(await this.toWorkers(stationId, text, 'alert_checkin_missed', `checkin:missed:${stationId}:${this.today}:${wallTime(this.minute)}:${dg.part}`, null)));
+      }
+      return out;
+    };
     for (;;) {
       const chunk = await this.sql.rows<{
         id: number; residentId: number; stationId: number; deadlineMinute: number; name: string; gender: 'male' | 'female' | null;
@@ -505,31 +521,18 @@ export class CheckinSweep {
             text: familyAlarmText(elder, firstBound.relation, d.deadlineMinute), dedupeKey: `${key(d.residentId)}:escalate:f${firstBound.id}`,
           });
         }
-        if (!lines.has(d.stationId)) lines.set(d.stationId, []);
-        const list = lines.get(d.stationId)!;
-        // Past the digest threshold only the list lines are needed: keep memory flat at 100,000 elders.
-        if (list.length === DIGEST_OVER) for (const l of list) l.single = '';
-        list.push({
-          residentId: d.residentId, alertId, line: missedDigestLine(d.community, elder, fam[0] ?? null, alertId),
-          single: list.length < DIGEST_OVER ? workerAlarmText(d.community, elder, fam[0] ?? null, alertId) : '',
-        });
-      }
-      await enqueueMany(this.ctx, messages);
-    }
-    for (const [stationId, list] of lines) {
-      const messages: OutgoingMessage[] = [];
-      if (list.length <= DIGEST_OVER) {
-        for (const l of list) {
-          messages.push(...(await this.toWorkers(stationId, l.single, 'alert_checkin_missed', `checkin:${l.residentId}:${this.today}:escalate`, { refType: 'alert', refId: l.alertId })));
-        }
-      } else {
-        const texts = missedDigestTexts(list.map((l) => l.line));
-        for (let i = 0; i < texts.length; i++) {
-          messages.push(...(await this.toWorkers(stationId, texts[i], 'alert_checkin_missed', `checkin:missed:${stationId}:${this.today}:${wallTime(this.minute)}:${i + 1}`, null)));
+        const dg = digest.get(d.stationId);
+        if (dg) {
+          dg.lines.push(missedDigestLine(d.community, elder, fam[0] ?? null, alertId));
+          messages.push(...(await flush(d.stationId, false)));
+        } else {
+          const text = workerAlarmText(d.community, elder, fam[0] ?? null, alertId);
+          messages.push(...(await this.toWorkers(d.stationId, text, 'alert_checkin_missed', `${key(d.residentId)}:escalate`, { refType: 'alert', refId: alertId })));
         }
       }
       await enqueueMany(this.ctx, messages);
     }
+    for (const stationId of digest.keys()) await enqueueMany(this.ctx, await flush(stationId, true));
     let escalated = 0;
     for (let i = 0; i < done.length; i += CHUNK) {
       const part = done.slice(i, i + CHUNK);

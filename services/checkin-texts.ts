@@ -123,14 +123,10 @@ export function missedDigestLine(community: string | null, e: ElderRef & { tags:
   return `${elderLine(community, e)}，${fam}，告警 ${alertId}`;
 }
 
-/** The workers' lists of silent elders, at most `perMessage` lines each. */
-export function missedDigestTexts(lines: string[], perMessage = 30): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i += perMessage) {
-    const head = i === 0 ? `【未报平安】以下${lines.length}位老人今日未报平安，请尽快联系：` : '【未报平安】（续）';
-    out.push([head, ...lines.slice(i, i + perMessage).map((l, k) => `${i + k + 1}. ${l}`), '逐一处理后回复"已处理 告警编号"。'].join('\n'));
-  }
-  return out;
+/** One of the workers' lists of silent elders: `lines` numbered from `offset + 1`, of `total` in all. */
+export function missedDigestText(lines: string[], offset: number, total: number): string {
+  const head = offset === 0 ? `【未报平安】以下${total}位老人今日未报平安，请尽快联系：` : '【未报平安】（续）';
+  return [head, ...lines.map((l, k) => `${offset + k + 1}. ${l}`), '逐一处理后回复"已处理 告警编号"。'].join('\n');
 }
 
 /** The escalation to the station admin when nobody acknowledged the alert within the hour. */

@@ -200,6 +200,12 @@ export class PolicyService {
     return false;
   }
 
+  /** A policy a station's residents may see (shared or the station's own, in force), or null. */
+  async findForStation(stationId: number, id: number): Promise<Policy | null> {
+    const p = await this.ctx.db.manager.findOne(Policy, { where: { id } });
+    return p && (p.stationId === null || p.stationId === stationId) && this.inForce(p) ? p : null;
+  }
+
   /** Lists policies by category (shared, plus the station's own). */
   async list(actor: Actor, filter: { category?: string; stationId?: number; limit: number; offset: number }): Promise<{ items: Policy[]; total: number }> {
     const station = filter.stationId ?? (actor.kind === 'worker' || actor.kind === 'resident' ? actor.stationId : null) ?? null;

@@ -29,6 +29,8 @@ export const helpCallHandler: IntentHandler = {
   match: (m) => m.kind === 'text' && isHelpCall(m.compact),
   handle: async (m) => {
     const now = m.ctx.clock.now();
+    // Quote what they wrote, as they wrote it (minus control characters and runs of spaces).
+    const said = m.raw.replace(/\s+/g, ' ').trim().slice(0, 100);
     const resident = m.who.resident;
     // One alert per contact per half hour: repeating "救命" does not flood the workers' phones.
     const bucket = Math.floor(now.getTime() / (30 * 60_000));
@@ -36,10 +38,10 @@ export const helpCallHandler: IntentHandler = {
       stationId: m.station.id,
       residentId: resident?.id ?? null,
       type: 'help_call',
-      summary: `${who(m)}：${m.text.slice(0, 100)}`,
+      summary: `${who(m)}：${said}`,
       dedupeKey: `help:${m.station.id}:${m.contactId}:${bucket}`,
-      workerText: P.helpCallWorkerText(who(m), m.text, now),
-      familyText: resident ? P.helpCallFamilyText(resident.name, m.text, m.station) : undefined,
+      workerText: P.helpCallWorkerText(who(m), said, now),
+      familyText: resident ? P.helpCallFamilyText(resident.name, said, m.station) : undefined,
     });
     await m.reply(P.helpCallReply(m.station));
   },

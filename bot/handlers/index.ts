@@ -8,6 +8,7 @@ import { menuChoiceHandler, menuHandler } from './menu';
 import { needsBindingHandler } from './needs-binding';
 import { nonTextHandler } from './non-text';
 import { optOutHandler } from './opt-out';
+import { policyDetailHandler, policyQuestionHandler } from './policy';
 import { workerAlertsHandler, workerResolveHandler } from './worker-alerts';
 
 /**
@@ -32,6 +33,8 @@ export const HANDLERS: IntentHandler[] = [
   menuHandler,
   needsBindingHandler,
   menuChoiceHandler,
+  policyDetailHandler,
+  policyQuestionHandler,
   fallbackHandler,
 ];
 

@@ -33,7 +33,8 @@ describe('bad input and floods', () => {
     expect(logged.text.length).toBeLessThanOrEqual(2000);
     expect((await bot.say(s.id, 'odd', '\u0000\u0001\u0002'))).toEqual([]);
     expect((await bot.say(s.id, 'odd', '😀😀👍'))[0]).toContain('1 政策咨询');
-    expect((await bot.say(s.id, 'odd', 'hello 我想问 ｂａｏｚｈａｎｇ 😀 низкий'))[0]).toContain('没太明白');
+    // Mixed scripts with a question in them: an honest "not sure" that offers a person.
+    expect((await bot.say(s.id, 'odd', 'hello 我想问 ｂａｏｚｈａｎｇ 😀 низкий'))[0]).toMatch(/(没太明白|答不准)[\s\S]*5/);
     expect((await bot.say(s.id, 'odd', '💊\u202e救命'))[0]).toContain('120');
     expect((await bot.say(s.id, 'unknown-contact-123', '报平安'))[0]).toContain('绑定');
   });

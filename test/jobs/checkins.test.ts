@@ -481,3 +481,27 @@ describe('two job runners on one database', () => {
     }
   });
 });
+
+describe('a mass silence', () => {
+  const env = useTestEnv();
+
+  it('gives the workers lists instead of one alarm per elder, while every family is still alarmed', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-03T07:00:00'));
+    const first = await elderScene(ctx);
+    const others = [];
+    for (let i = 0; i < 34; i++) others.push(await elderScene(ctx, { stationId: first.station.id }));
+    for (const t of ['09:00', '10:00', '11:00']) {
+      clock.set(at(`2026-12-03T${t}:00`));
+      await runCheckins(ctx);
+      await runCheckins(ctx);
+      await deliverAll(ctx);
+    }
+    const lists = (await sentTo(ctx, first.worker.wechatContactId!)).map((m) => m.text);
+    expect(lists).toHaveLength(2);
+    expect(lists[0]).toContain('以下35位老人今日未报平安');
+    expect(lists[1]).toContain('35. ');
+    for (const s of [first, ...others]) expect(await sentTo(ctx, s.son!.wechatContactId!)).toHaveLength(1);
+    expect(await ctx.db.manager.count(Alert, { where: { stationId: first.station.id, type: 'checkin_missed' } })).toBe(35);
+  });
+});

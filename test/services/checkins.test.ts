@@ -1,0 +1,97 @@
+import { CheckinPlan, Resident, Station } from '../../entities';
+import { addressElder, familyAlarmText, firstReminderText, kinWord, missedDigestText, unreachableTexts } from '../../services/checkin-texts';
+import { orderedFamily } from '../../services/checkin-sweep';
+import { seedDemoData } from '../../services/demo';
+import { actorOf, elderScene } from '../checkin-fixtures';
+import { createResident } from '../factories';
+import { useTestEnv } from '../helpers';
+
+const at = (s: string) => new Date(`${s}+08:00`);
+
+describe('check-in texts', () => {
+  it('addresses elders warmly and greets by the time of day', () => {
+    const wang = { name: '王秀英', gender: 'female' as const, birthDate: '1944-03-12' };
+    expect(addressElder(wang, '2026-12-03')).toBe('王奶奶');
+    expect(addressElder({ name: '欧阳德明', gender: 'male', birthDate: null }, '2026-12-03')).toBe('欧阳爷爷');
+    expect(addressElder({ name: '李芳', gender: 'female', birthDate: '1990-01-01' }, '2026-12-03')).toBe('李芳');
+    expect(addressElder({ name: '赵四', gender: null }, '2026-12-03')).toBe('赵四');
+    expect(firstReminderText(wang, '2026-12-03', 9 * 60)).toBe('王奶奶早上好！今天身体还好吗？回个话报个平安吧 🌞');
+    expect(firstReminderText(wang, '2026-12-03', 15 * 60)).toBe('王奶奶下午好！今天身体还好吗？回个话报个平安吧 ☀️');
+    expect(firstReminderText(wang, '2026-12-03', 19 * 60)).toContain('晚上好');
+  });
+
+  it('names the elder by the family contact\'s relation', () => {
+    expect(kinWord('儿子', 'female')).toBe('母亲');
+    expect(kinWord('女儿', 'male')).toBe('父亲');
+    expect(kinWord('儿媳', 'female')).toBe('婆婆');
+    expect(kinWord('孙女', 'male')).toBe('爷爷');
+    expect(kinWord('邻居', 'female')).toBe('');
+    expect(familyAlarmText({ name: '王秀英', gender: 'female' }, '儿子', 11 * 60))
+      .toBe('【平安提醒】您的母亲王秀英今天到11:00还没有报平安，社工站已收到提醒。您联系上她后请回复"已联系"。');
+    expect(familyAlarmText({ name: '刘振华', gender: 'male' }, '邻居', 10 * 60 + 30))
+      .toBe('【平安提醒】您关心的老人刘振华今天到10:30还没有报平安，社工站已收到提醒。您联系上他后请回复"已联系"。');
+  });
+
+  it('splits long lists into numbered messages, phones masked', () => {
+    const lines = Array.from({ length: 65 }, (_, i) => ({ community: '沙河村', name: `老人${i}`, phone: '13800001234', reason: 'no_wechat' as const }));
+    const texts = unreachableTexts(lines);
+    expect(texts).toHaveLength(3);
+    expect(texts[0]).toContain('以下65位老人');
+    expect(texts[0]).toContain('1. 沙河村 老人0 138****1234（未绑定微信）');
+    expect(texts[2]).toContain('61. 沙河村 老人60');
+    expect(texts.join()).not.toContain('13800001234');
+    expect(missedDigestText(['a', 'b'], 30, 32)).toContain('31. a');
+  });
+
+  it('orders family contacts by the plan, or oldest first', () => {
+    const fam = [{ id: 1 }, { id: 2 }, { id: 3 }];
+    expect(orderedFamily(fam, { familyContactIds: [], volunteer: null }).map((f) => f.id)).toEqual([1, 2, 3]);
+    expect(orderedFamily(fam, { familyContactIds: [3, 1], volunteer: null }).map((f) => f.id)).toEqual([3, 1]);
+  });
+});
+
+describe('check-in service', () => {
+  const env = useTestEnv();
+
+  it('records no sign of life without an enabled plan', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-03T08:00:00'));
+    const lone = await createResident(ctx);
+    expect(await ctx.services.checkins.recordSignOfLife({ residentId: lone.id, at: clock.now(), source: 'text', text: '你好' })).toBeNull();
+    const s = await elderScene(ctx, { plan: { enabled: false } });
+    expect(await ctx.services.checkins.recordSignOfLife({ residentId: s.resident.id, at: clock.now(), source: 'text' })).toBeNull();
+  });
+
+  it('keeps the start date of an unchanged schedule, and moves a changed one to its next reminder time', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-03T08:00:00'));
+    const s = await elderScene(ctx);
+    expect(s.plan.appliesFromDate).toBe('2026-12-03');
+    clock.set(at('2026-12-03T12:00:00'));
+    const base = { enabled: true, remindAt: '09:00', secondReminderMinutes: 60, graceMinutes: 120 };
+    const same = await ctx.services.checkins.savePlan(actorOf(s.worker), s.resident.id, { ...base, graceMinutes: 150 });
+    expect(same.plan.appliesFromDate).toBe('2026-12-03');
+    const later = await ctx.services.checkins.savePlan(actorOf(s.worker), s.resident.id, { ...base, remindAt: '15:00' });
+    expect(later.plan.appliesFromDate).toBe('2026-12-03');
+    const earlier = await ctx.services.checkins.savePlan(actorOf(s.worker), s.resident.id, { ...base, remindAt: '10:00' });
+    expect(earlier.plan.appliesFromDate).toBe('2026-12-04');
+    expect(earlier.created).toBe(false);
+  });
+
+  it('gives the demo elders living alone or in an empty nest a plan', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-03T08:00:00'));
+    // The demo seeds only an empty database.
+    await ctx.db.manager.query('DELETE FROM checkin_plans');
+    for (const t of ['checkin_days', 'family_contacts', 'residents', 'communities', 'workers', 'stations']) await ctx.db.manager.query(`DELETE FROM ${t}`);
+    const lines = await seedDemoData(ctx);
+    const residents = await ctx.db.manager.find(Resident);
+    const tagged = residents.filter((r) => r.tags.some((t) => t === 'living_alone' || t === 'empty_nest_elder'));
+    expect(tagged.length).toBeGreaterThan(0);
+    const plans = await ctx.db.manager.find(CheckinPlan);
+    expect(plans.map((p) => p.residentId).sort()).toEqual(tagged.map((r) => r.id).sort());
+    expect(plans.every((p) => p.remindAt === '09:00' && p.appliesFromDate === '2026-12-03')).toBe(true);
+    expect(lines.join('\n')).toContain('报平安计划');
+    expect(await ctx.db.manager.count(Station)).toBeGreaterThan(0);
+  });
+});
