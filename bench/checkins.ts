@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Community, Resident, Station, Worker } from '../entities';
 import { JOBS } from '../jobs';
 import { AdjustableClock } from '../services/clock';
-import { CheckinSweep, dbInstant, Sql } from '../services/checkin-sweep';
+import { CheckinSweep } from '../services/checkin-sweep';
+import { dbInstant } from '../services/db';
 import { loadConfig } from '../services/config';
 import { AppContext, createContext } from '../services/context';
 import { createLogger } from '../services/logger';
@@ -52,7 +53,7 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number
 
 async function seed(ctx: AppContext, n: number, stations: number): Promise<void> {
   const m = ctx.db.manager;
-  const sql = new Sql(ctx);
+  const sql = ctx.db;
   const now = dbInstant(new Date());
   const communityIds: number[][] = [];
   for (let s = 0; s < stations; s++) {
@@ -119,7 +120,7 @@ export async function sweepPhase(url: string): Promise<Record<string, unknown>> 
   const clock = new AdjustableClock(new Date('2026-12-03T08:00:00+08:00'), { frozen: true });
   const { ctx, dataDir } = await open(url, clock, false);
   try {
-    const sql = new Sql(ctx);
+    const sql = ctx.db;
     const count = async (q: string) => Number((await sql.rows<{ n: number }>(q, []))[0].n);
     const rssAtStartMb = Math.round(process.memoryUsage().rss / 104857.6) / 10;
 

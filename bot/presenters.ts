@@ -53,9 +53,10 @@ export function bound(target: BoundTarget, extra: { residentName?: string; relat
 }
 
 /** The reply to a help call: emergency number first, then the station. */
-export function helpCallReply(station: Pick<Station, 'name' | 'phone'>): string {
+export function helpCallReply(station: Pick<Station, 'name' | 'phone'>, fire = false): string {
   const phone = station.phone ? `（电话 ${station.phone}）` : '';
-  return `如果情况紧急，请马上拨打120！已通知${stationLabel(station)}${phone}，社工会尽快联系您。`;
+  const call = fire ? '着火请马上拨打119，有人受伤拨打120' : '如果情况紧急，请马上拨打120';
+  return `${call}！已通知${stationLabel(station)}${phone}，社工会尽快联系您。`;
 }
 
 export function helpCallWorkerText(who: string, said: string, at: Date): string {

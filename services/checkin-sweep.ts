@@ -1,6 +1,7 @@
 import { PRIORITY, ResidentTag } from '../entities';
 import type { EscalationOrder, UnreachableReason } from '../entities';
 import type { AppContext } from './context';
+import { dbInstant, parseInstant, placeholders } from './db';
 import type { OutgoingMessage } from './outbox';
 import { aliasFor } from './notify';
 import {
@@ -21,19 +22,6 @@ export const SUMMARY_UNTIL_MINUTE = 12 * 60;
 export const DIGEST_OVER = 10;
 const DIGEST_LINES = 30;
 
-/** An instant as both engines store a `datetime(3)` in UTC (SQLite keeps it as this text). */
-export function dbInstant(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-/** An instant read by a raw query: a Date on MySQL, UTC text on SQLite. */
-export function parseInstant(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v;
-  const s = String(v);
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
-}
-
 /** A JSON column read by a raw query (text on both engines). */
 function parseJson<T>(v: unknown, fallback: T): T {
   if (v === null || v === undefined || v === '') return fallback;
@@ -43,79 +31,6 @@ function parseJson<T>(v: unknown, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
-/** Raw SQL on both engines: a write that tells how many rows it changed, and reads. */
-export class Sql {
-  constructor(private readonly ctx: AppContext) {}
-
-  get sqlite(): boolean {
-    return this.ctx.db.sqlite;
-  }
-
-  /** `INSERT OR IGNORE` (SQLite) / `INSERT IGNORE` (MySQL). */
-  get insertIgnore(): string {
-    return this.sqlite ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
-  }
-
-  async exec(sql: string, params: unknown[]): Promise<number> {
-    const runner = this.ctx.db.dataSource.createQueryRunner();
-    try {
-      const res = await runner.query(sql, params, true);
-      return res.affected ?? 0;
-    } finally {
-      await runner.release();
-    }
-  }
-
-  rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.ctx.db.dataSource.query(sql, params);
-  }
-
-  /**
-   * A multi-row `INSERT [IGNORE]` with positional parameters, in chunks sized for SQLite's
-   * parameter limit. TypeORM's insert builder spends ~0.1 ms per row building the statement,
-   * which is most of the time at 100,000 rows; this spends microseconds. Returns rows inserted.
-   */
-  async insertMany(table: string, columns: string[], rows: unknown[][], options: { ignore?: boolean } = {}): Promise<number> {
-    const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
-    const head = `${options.ignore ? this.insertIgnore : 'INSERT'} INTO ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES `;
-    const tuple = `(${placeholders(columns.length)})`;
-    let n = 0;
-    for (let i = 0; i < rows.length; i += perChunk) {
-      const part = rows.slice(i, i + perChunk);
-      const params: unknown[] = [];
-      for (const r of part) {
-        for (const v of r) params.push(v instanceof Date ? dbInstant(v) : typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null));
-      }
-      n += await this.exec(head + part.map(() => tuple).join(', '), params);
-    }
-    return n;
-  }
-}
-
-const OUTBOX_COLUMNS = ['stationId', 'toContactId', 'toAlias', 'text', 'priority', 'urgent', 'kind', 'dedupeKey', 'notBefore', 'status', 'attempts', 'refType', 'refId', 'createdAt'];
-
-/**
- * Queues outbox rows exactly as `OutboxService.enqueue` does (same columns, dedupe keys, quiet
- * hours for non-urgent rows), through one multi-row `INSERT IGNORE` per chunk: the sweeps queue
- * hundreds of thousands of rows at 100,000 elders. Returns how many were new.
- */
-export async function enqueueMany(ctx: AppContext, messages: OutgoingMessage[]): Promise<number> {
-  if (!messages.length) return 0;
-  const now = ctx.clock.now();
-  const rows = messages.map((m) => {
-    const due = m.notBefore && m.notBefore > now ? m.notBefore : now;
-    return [
-      m.stationId, m.toContactId, m.toAlias ?? null, m.text, m.priority ?? (m.urgent ? PRIORITY.alert : PRIORITY.reminder), m.urgent ?? false,
-      m.kind, m.dedupeKey ?? null, m.urgent ? due : afterQuietHours(due), 'pending', 0, m.refType ?? null, m.refId ?? null, new Date(),
-    ];
-  });
-  const added = await new Sql(ctx).insertMany('outbox', OUTBOX_COLUMNS, rows, { ignore: true });
-  if (added) ctx.events.emit('outbox:queued');
-  return added;
 }
 
 export interface SweepSummary {
@@ -167,14 +82,12 @@ interface WorkerRef {
  * dedupe key, so two runners on one database, or the same minute run twice, send each message once.
  */
 export class CheckinSweep {
-  private readonly sql: Sql;
   readonly today: string;
   readonly minute: number;
   private readonly nowDb: string;
   private readonly workerCache = new Map<string, WorkerRef[]>();
 
   constructor(private readonly ctx: AppContext, private readonly at: Date) {
-    this.sql = new Sql(ctx);
     this.today = localDate(at);
     this.minute = localMinutes(at);
     this.nowDb = dbInstant(at);
@@ -218,7 +131,7 @@ export class CheckinSweep {
 
   /** Days still running for a resident who is no longer active, or whose plan was switched off or paused. */
   async stopInactive(): Promise<number> {
-    return this.sql.exec(
+    return this.ctx.db.exec(
       `UPDATE checkin_days SET status = 'paused', updatedAt = ?
        WHERE \`date\` = ? AND status IN ('pending', 'reminded') AND (
          EXISTS (SELECT 1 FROM residents r WHERE r.id = checkin_days.residentId AND (r.status <> 'active' OR r.erasedAt IS NOT NULL))
@@ -234,8 +147,8 @@ export class CheckinSweep {
    */
   async openDays(): Promise<number> {
     const bit = 1 << localWeekday(this.at);
-    return this.sql.exec(
-      `${this.sql.insertIgnore} INTO checkin_days
+    return this.ctx.db.exec(
+      `${this.ctx.db.insertIgnore} INTO checkin_days
          (residentId, stationId, \`date\`, status, remindMinute, secondMinute, deadlineMinute, createdAt, updatedAt)
        SELECT p.residentId, r.stationId, ?, 'pending', p.remindMinute, p.remindMinute + p.secondReminderMinutes,
               p.remindMinute + p.graceMinutes, ?, ?
@@ -252,7 +165,7 @@ export class CheckinSweep {
 
   /** Today's days in a state, due by `column`, with what the messages need; keyset-paged by id. */
   private async dueDays(status: 'pending' | 'reminded', dueColumn: 'remindMinute' | 'secondMinute', extra: string, afterId: number): Promise<DayRow[]> {
-    const rows = await this.sql.rows<DayRow>(
+    const rows = await this.ctx.db.rows<DayRow>(
       `SELECT d.id, d.residentId, d.stationId, d.remindMinute, d.secondMinute, d.deadlineMinute,
               r.name, r.gender, r.birthDate, r.wechatContactId
        FROM checkin_days d JOIN residents r ON r.id = d.residentId
@@ -290,7 +203,7 @@ export class CheckinSweep {
         else if (!accounts.isUp(d.stationId)) byReason.account_down.push(d.id);
         else reach.push(d);
       }
-      await enqueueMany(this.ctx, reach.map((d) => this.reminderMessage(d, 'first')));
+      await this.ctx.services.outbox.enqueue(reach.map((d) => this.reminderMessage(d, 'first')));
       sent += await this.updateIds(reach.map((d) => d.id), `status = 'reminded', firstReminderAt = ?`, [this.nowDb], `status = 'pending'`);
       for (const [reason, ids] of Object.entries(byReason)) {
         unreachable += await this.updateIds(ids, `status = 'unreachable', unreachableReason = ?`, [reason], `status = 'pending'`);
@@ -308,7 +221,7 @@ export class CheckinSweep {
       if (!chunk.length) break;
       last = chunk[chunk.length - 1].id;
       const up = chunk.filter((d) => this.ctx.services.accounts.isUp(d.stationId));
-      await enqueueMany(this.ctx, up.map((d) => this.reminderMessage(d, 'second')));
+      await this.ctx.services.outbox.enqueue(up.map((d) => this.reminderMessage(d, 'second')));
       sent += await this.updateIds(up.map((d) => d.id), `secondReminderAt = ?`, [this.nowDb], `status = 'reminded' AND secondReminderAt IS NULL`);
     }
     return sent;
@@ -319,7 +232,7 @@ export class CheckinSweep {
     let n = 0;
     for (let i = 0; i < ids.length; i += CHUNK) {
       const part = ids.slice(i, i + CHUNK);
-      n += await this.sql.exec(
+      n += await this.ctx.db.exec(
         `UPDATE checkin_days SET ${set}, updatedAt = ? WHERE id IN (${placeholders(part.length)}) AND ${guard}`,
         [...setParams, this.nowDb, ...part],
       );
@@ -334,7 +247,7 @@ export class CheckinSweep {
   async accountsDown(): Promise<number> {
     const down = this.ctx.services.accounts.list().filter((a) => !a.up).map((a) => a.stationId);
     if (!down.length) return 0;
-    return this.sql.exec(
+    return this.ctx.db.exec(
       `UPDATE checkin_days SET status = 'unreachable', unreachableReason = 'account_down', updatedAt = ?
        WHERE \`date\` = ? AND status IN ('pending', 'reminded') AND remindMinute <= ? AND stationId IN (${placeholders(down.length)})`,
       [this.nowDb, this.today, this.minute, ...down],
@@ -343,7 +256,7 @@ export class CheckinSweep {
 
   /** Reminders that failed for good (and none still on its way or delivered): unreachable now, not at the deadline. */
   async failedDeliveries(): Promise<number> {
-    return this.sql.exec(
+    return this.ctx.db.exec(
       `UPDATE checkin_days SET status = 'unreachable', unreachableReason = 'not_delivered', updatedAt = ?
        WHERE \`date\` = ? AND status = 'reminded'
          AND EXISTS (SELECT 1 FROM outbox o WHERE o.refType = 'checkin_day' AND o.refId = checkin_days.id AND o.status = 'failed')
@@ -358,13 +271,13 @@ export class CheckinSweep {
    * alarmed for our failure); a day whose reminder was delivered and got no answer is missed.
    */
   async deadlines(): Promise<{ unreachable: number; missed: number }> {
-    const unreachable = await this.sql.exec(
+    const unreachable = await this.ctx.db.exec(
       `UPDATE checkin_days SET status = 'unreachable', unreachableReason = 'not_delivered', updatedAt = ?
        WHERE \`date\` = ? AND status IN ('pending', 'reminded') AND deadlineMinute <= ?
          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.refType = 'checkin_day' AND o.refId = checkin_days.id AND o.status = 'sent')`,
       [this.nowDb, this.today, this.minute],
     );
-    const missed = await this.sql.exec(
+    const missed = await this.ctx.db.exec(
       `UPDATE checkin_days SET status = 'missed', missedAt = ?, updatedAt = ?
        WHERE \`date\` = ? AND status = 'reminded' AND deadlineMinute <= ?`,
       [this.nowDb, this.nowDb, this.today, this.minute],
@@ -397,7 +310,7 @@ export class CheckinSweep {
    * run (dedupe per station, date and batch minute), and one alert per list for the console.
    */
   async tellUnreachable(): Promise<number> {
-    const rows = await this.sql.rows<{ id: number; stationId: number; name: string; phone: string | null; reason: UnreachableReason; community: string | null }>(
+    const rows = await this.ctx.db.rows<{ id: number; stationId: number; name: string; phone: string | null; reason: UnreachableReason; community: string | null }>(
       `SELECT d.id, d.stationId, r.name, r.phone, d.unreachableReason AS reason, c.name AS community
        FROM checkin_days d JOIN residents r ON r.id = d.residentId LEFT JOIN communities c ON c.id = r.communityId
        WHERE d.\`date\` = ? AND d.status = 'unreachable' AND d.workersToldAt IS NULL
@@ -424,7 +337,7 @@ export class CheckinSweep {
       for (let i = 0; i < texts.length; i++) {
         messages.push(...(await this.toWorkers(stationId, texts[i], 'checkin_unreachable', `checkin:unreachable:${stationId}:${batch}:${i + 1}`, { refType: 'alert', refId: alert.id })));
       }
-      await enqueueMany(this.ctx, messages);
+      await this.ctx.services.outbox.enqueue(messages);
       await this.updateIds(list.map((l) => Number(l.id)), 'workersToldAt = ?', [this.nowDb], 'workersToldAt IS NULL');
       notices += texts.length;
     }
@@ -434,7 +347,7 @@ export class CheckinSweep {
   private async familyOf(residentIds: number[]): Promise<Map<number, FamilyRow[]>> {
     const out = new Map<number, FamilyRow[]>();
     if (!residentIds.length) return out;
-    const rows = await this.sql.rows<FamilyRow>(
+    const rows = await this.ctx.db.rows<FamilyRow>(
       `SELECT id, residentId, name, relation, phone, wechatContactId FROM family_contacts
        WHERE residentId IN (${placeholders(residentIds.length)}) ORDER BY id`,
       residentIds,
@@ -460,7 +373,7 @@ export class CheckinSweep {
     let last = 0;
     const done: [number, number][] = [];
     // How many fell silent per station decides, up front, between one alarm each and lists.
-    const counts = await this.sql.rows<{ stationId: number; n: number }>(
+    const counts = await this.ctx.db.rows<{ stationId: number; n: number }>(
       `SELECT stationId, COUNT(*) AS n FROM checkin_days WHERE \`date\` = ? AND status = 'missed' GROUP BY stationId`, [this.today],
     );
     const digest = new Map(counts.filter((c) => Number(c.n) > DIGEST_OVER).map((c) => [Number(c.stationId), { total: Number(c.n), lines: [] as string[], part: 0 }]));
@@ -476,7 +389,7 @@ export class CheckinSweep {
       return out;
     };
     for (;;) {
-      const chunk = await this.sql.rows<{
+      const chunk = await this.ctx.db.rows<{
         id: number; residentId: number; stationId: number; deadlineMinute: number; name: string; gender: 'male' | 'female' | null;
         birthDate: string | null; tags: string; community: string | null; escalation: string | null;
       }>(
@@ -495,13 +408,13 @@ export class CheckinSweep {
       }));
       const family = await this.familyOf(days.map((d) => d.residentId));
       const key = (rid: number) => `checkin:${rid}:${this.today}`;
-      await this.sql.insertMany('alerts', ['stationId', 'residentId', 'type', 'status', 'summary', 'dedupeKey', 'escalationLevel', 'createdAt'],
+      await this.ctx.db.insertMany('alerts', ['stationId', 'residentId', 'type', 'status', 'summary', 'dedupeKey', 'escalationLevel', 'createdAt'],
         days.map((d) => [
           d.stationId, d.residentId, 'checkin_missed', 'open',
           `${d.community ? `${d.community} ` : ''}${d.name} ${this.today} 到${wallTime(d.deadlineMinute)}未报平安`.slice(0, 500),
           key(d.residentId), 0, this.at,
         ]), { ignore: true });
-      const alerts = await this.sql.rows<{ id: number; dedupeKey: string }>(
+      const alerts = await this.ctx.db.rows<{ id: number; dedupeKey: string }>(
         `SELECT id, dedupeKey FROM alerts WHERE dedupeKey IN (${placeholders(days.length)})`,
         days.map((d) => key(d.residentId)),
       );
@@ -530,14 +443,14 @@ export class CheckinSweep {
           messages.push(...(await this.toWorkers(d.stationId, text, 'alert_checkin_missed', `${key(d.residentId)}:escalate`, { refType: 'alert', refId: alertId })));
         }
       }
-      await enqueueMany(this.ctx, messages);
+      await this.ctx.services.outbox.enqueue(messages);
     }
-    for (const stationId of digest.keys()) await enqueueMany(this.ctx, await flush(stationId, true));
+    for (const stationId of digest.keys()) await this.ctx.services.outbox.enqueue(await flush(stationId, true));
     let escalated = 0;
     for (let i = 0; i < done.length; i += CHUNK) {
       const part = done.slice(i, i + CHUNK);
       const whens = part.map(() => 'WHEN ? THEN ?').join(' ');
-      escalated += await this.sql.exec(
+      escalated += await this.ctx.db.exec(
         `UPDATE checkin_days SET status = 'escalated', escalatedAt = ?, updatedAt = ?, alertId = CASE id ${whens} END
          WHERE id IN (${placeholders(part.length)}) AND status = 'missed'`,
         [this.nowDb, this.nowDb, ...part.flat(), ...part.map((p) => p[0])],
@@ -556,7 +469,7 @@ export class CheckinSweep {
     let levelUps = 0;
     let last = 0;
     for (;;) {
-      const chunk = await this.sql.rows<{
+      const chunk = await this.ctx.db.rows<{
         id: number; stationId: number; residentId: number; escalationLevel: number; createdAt: unknown; name: string;
         gender: 'male' | 'female' | null; birthDate: string | null; community: string | null; escalation: string | null; deadlineMinute: number | null;
       }>(
@@ -611,16 +524,16 @@ export class CheckinSweep {
         if (!raised.has(level)) raised.set(level, []);
         raised.get(level)!.push(id);
       }
-      await enqueueMany(this.ctx, messages);
+      await this.ctx.services.outbox.enqueue(messages);
       for (const [level, ids] of raised) {
-        levelUps += await this.sql.exec(
+        levelUps += await this.ctx.db.exec(
           `UPDATE alerts SET escalationLevel = ?, escalatedAt = ? WHERE id IN (${placeholders(ids.length)}) AND escalationLevel = ? AND status = 'open'`,
           [level + 1, this.nowDb, ...ids, level],
         );
       }
       // Nobody left to tell: look again only in an hour (a new family contact may have been bound by then).
       if (exhausted.length) {
-        await this.sql.exec(`UPDATE alerts SET escalatedAt = ? WHERE id IN (${placeholders(exhausted.length)})`, [this.nowDb, ...exhausted]);
+        await this.ctx.db.exec(`UPDATE alerts SET escalatedAt = ? WHERE id IN (${placeholders(exhausted.length)})`, [this.nowDb, ...exhausted]);
       }
     }
     return levelUps;
@@ -629,7 +542,7 @@ export class CheckinSweep {
   /** From 08:30 (made up until noon), each station admin gets the list of the station's open alerts, once a day. */
   async morningSummaries(): Promise<number> {
     if (this.minute < SUMMARY_FROM_MINUTE || this.minute >= SUMMARY_UNTIL_MINUTE) return 0;
-    const stations = await this.sql.rows<{ stationId: number; n: number; stationName: string }>(
+    const stations = await this.ctx.db.rows<{ stationId: number; n: number; stationName: string }>(
       `SELECT a.stationId, COUNT(*) AS n, s.name AS stationName FROM alerts a JOIN stations s ON s.id = a.stationId
        WHERE a.status IN ('open', 'acknowledged') GROUP BY a.stationId, s.name`,
       [],
@@ -640,12 +553,12 @@ export class CheckinSweep {
       const key = `checkin:summary:${stationId}:${this.today}`;
       const recipients = await this.toWorkers(stationId, '', 'alert_summary', key, null, ['station_admin']);
       if (!recipients.length) continue;
-      const queued = await this.sql.rows<{ n: number }>(
+      const queued = await this.ctx.db.rows<{ n: number }>(
         `SELECT COUNT(*) AS n FROM outbox WHERE dedupeKey IN (${placeholders(recipients.length)})`,
         recipients.map((r) => r.dedupeKey),
       );
       if (Number(queued[0]?.n ?? 0) >= recipients.length) continue;
-      const alerts = await this.sql.rows<{ id: number; type: string; status: string; createdAt: unknown; replyAt: unknown; name: string | null; community: string | null }>(
+      const alerts = await this.ctx.db.rows<{ id: number; type: string; status: string; createdAt: unknown; replyAt: unknown; name: string | null; community: string | null }>(
         `SELECT a.id, a.type, a.status, a.createdAt, a.replyAt, r.name, c.name AS community
          FROM alerts a LEFT JOIN residents r ON r.id = a.residentId LEFT JOIN communities c ON c.id = r.communityId
          WHERE a.stationId = ? AND a.status IN ('open', 'acknowledged') ORDER BY a.id LIMIT 200`,
@@ -655,7 +568,7 @@ export class CheckinSweep {
         id: Number(a.id), type: a.type, who: [a.community, a.name].filter(Boolean).join(' '),
         when: formatForChat(parseInstant(a.createdAt) ?? this.at), replied: a.replyAt !== null, acknowledged: a.status === 'acknowledged',
       })));
-      sent += await enqueueMany(this.ctx, recipients.map((r) => ({ ...r, text, urgent: false, priority: PRIORITY.alert })));
+      sent += await this.ctx.services.outbox.enqueue(recipients.map((r) => ({ ...r, text, urgent: false, priority: PRIORITY.alert })));
     }
     return sent;
   }

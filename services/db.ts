@@ -3,6 +3,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from './logger';
 import { dataSourceOptions } from '../ormconfig';
 
+/** `?, ?, ?` for raw statements. */
+export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/** An instant as both engines store a `datetime(3)` in UTC (SQLite keeps it as this text). */
+export function dbInstant(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** An instant read by a raw query: a Date on MySQL, UTC text on SQLite. */
+export function parseInstant(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  const s = String(v);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+}
+
 /**
  * The database and how to use it safely on both engines. SQLite (better-sqlite3) has one
  * connection: concurrent transactions on it fail, so they are run one at a time here.
@@ -27,12 +43,13 @@ export class Database {
     return run;
   }
 
-  /**
-   * Runs a write built with a query builder and returns how many rows it changed, which TypeORM's
-   * InsertResult does not tell reliably for `INSERT … IGNORE` on SQLite.
-   */
-  async affected(qb: { getQueryAndParameters(): [string, unknown[]] }): Promise<number> {
-    const [sql, params] = qb.getQueryAndParameters();
+  /** `INSERT OR IGNORE` (SQLite) / `INSERT IGNORE` (MySQL). */
+  get insertIgnore(): string {
+    return this.sqlite ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+  }
+
+  /** Runs a raw write and returns how many rows it changed (reliable for `INSERT … IGNORE` on SQLite too). */
+  async exec(sql: string, params: unknown[]): Promise<number> {
     const runner = this.dataSource.createQueryRunner();
     try {
       const res = await runner.query(sql, params, true);
@@ -40,6 +57,38 @@ export class Database {
     } finally {
       await runner.release();
     }
+  }
+
+  /** Runs a write built with a query builder and returns how many rows it changed. */
+  affected(qb: { getQueryAndParameters(): [string, unknown[]] }): Promise<number> {
+    const [sql, params] = qb.getQueryAndParameters();
+    return this.exec(sql, params);
+  }
+
+  /** Runs a raw read. */
+  rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.dataSource.query(sql, params);
+  }
+
+  /**
+   * A multi-row `INSERT [IGNORE]` with positional parameters, in chunks sized for SQLite's
+   * parameter limit. TypeORM's insert builder spends ~0.1 ms per row building the statement, which
+   * dominates at 100,000 rows; this spends microseconds. Returns the rows inserted.
+   */
+  async insertMany(table: string, columns: string[], rows: unknown[][], options: { ignore?: boolean } = {}): Promise<number> {
+    const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
+    const head = `${options.ignore ? this.insertIgnore : 'INSERT'} INTO ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES `;
+    const tuple = `(${placeholders(columns.length)})`;
+    let n = 0;
+    for (let i = 0; i < rows.length; i += perChunk) {
+      const part = rows.slice(i, i + perChunk);
+      const params: unknown[] = [];
+      for (const r of part) {
+        for (const v of r) params.push(v instanceof Date ? dbInstant(v) : typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null));
+      }
+      n += await this.exec(head + part.map(() => tuple).join(', '), params);
+    }
+    return n;
   }
 
   /** True when the database answers a trivial query. */

@@ -20,6 +20,10 @@ export interface OutgoingMessage {
 }
 
 const MAX_ATTEMPTS = 5;
+const OUTBOX_COLUMNS = [
+  'stationId', 'toContactId', 'toAlias', 'text', 'priority', 'urgent', 'kind', 'dedupeKey', 'notBefore', 'status', 'attempts',
+  'refType', 'refId', 'createdAt',
+];
 
 /**
  * The outbox: nothing sends WeChat messages directly; services and jobs queue rows here and the
@@ -28,58 +32,46 @@ const MAX_ATTEMPTS = 5;
 export class OutboxService {
   constructor(private readonly ctx: AppContext) {}
 
-  private row(m: OutgoingMessage): Partial<OutboxMessage> {
-    const now = this.ctx.clock.now();
-    const due = m.notBefore && m.notBefore > now ? m.notBefore : now;
-    return {
-      stationId: m.stationId,
-      toContactId: m.toContactId,
-      toAlias: m.toAlias ?? null,
-      text: m.text,
-      kind: m.kind,
-      priority: m.priority ?? (m.urgent ? PRIORITY.alert : PRIORITY.reminder),
-      urgent: m.urgent ?? false,
-      dedupeKey: m.dedupeKey ?? null,
-      notBefore: m.urgent ? due : afterQuietHours(due),
-      status: 'pending',
-      attempts: 0,
-      refType: m.refType ?? null,
-      refId: m.refId ?? null,
-    };
-  }
-
   /** Queues messages; a row whose dedupe key is already queued is skipped. Returns how many were new. */
   async enqueue(messages: OutgoingMessage | OutgoingMessage[]): Promise<number> {
     const list = Array.isArray(messages) ? messages : [messages];
     if (!list.length) return 0;
-    const repo = this.ctx.db.manager.getRepository(OutboxMessage);
-    let added = 0;
-    for (let i = 0; i < list.length; i += 200) {
-      const chunk = list.slice(i, i + 200).map((m) => this.row(m));
-      added += await this.ctx.db.affected(repo.createQueryBuilder().insert().into(OutboxMessage).values(chunk).orIgnore());
-    }
+    const now = this.ctx.clock.now();
+    const createdAt = new Date();
+    const rows = list.map((m) => {
+      const due = m.notBefore && m.notBefore > now ? m.notBefore : now;
+      return [
+        m.stationId, m.toContactId, m.toAlias ?? null, m.text, m.priority ?? (m.urgent ? PRIORITY.alert : PRIORITY.reminder),
+        m.urgent ?? false, m.kind, m.dedupeKey ?? null, m.urgent ? due : afterQuietHours(due), 'pending', 0,
+        m.refType ?? null, m.refId ?? null, createdAt,
+      ];
+    });
+    // One multi-row INSERT IGNORE per chunk: the check-in sweeps queue hundreds of thousands of rows.
+    const added = await this.ctx.db.insertMany('outbox', OUTBOX_COLUMNS, rows, { ignore: true });
     if (added) this.ctx.events.emit('outbox:queued');
     return added;
   }
 
   /**
-   * Claims up to `limit` due rows of one station for a sender, alerts first. A conditional update
-   * per row makes the claim safe across processes on both engines.
+   * Claims up to `limit` due rows of one station for a sender, alerts first. One conditional
+   * update claims the batch (only rows still pending), safe across processes on both engines.
    */
   async claimDue(stationId: number, owner: string, limit: number): Promise<OutboxMessage[]> {
     const repo = this.ctx.db.manager.getRepository(OutboxMessage);
     const now = this.ctx.clock.now();
     const candidates = await repo.find({
+      select: { id: true },
       where: { stationId, status: 'pending', notBefore: LessThanOrEqual(now) },
       order: { priority: 'ASC', notBefore: 'ASC', id: 'ASC' },
       take: limit,
     });
-    const claimed: OutboxMessage[] = [];
-    for (const row of candidates) {
-      const res = await repo.update({ id: row.id, status: 'pending' }, { status: 'sending', claimedBy: owner, claimedAt: new Date() });
-      if (res.affected) claimed.push({ ...row, status: 'sending', claimedBy: owner });
-    }
-    return claimed;
+    if (!candidates.length) return [];
+    const claimedAt = new Date();
+    const ids = candidates.map((c) => c.id);
+    await repo.update({ id: In(ids), status: 'pending' }, { status: 'sending', claimedBy: owner, claimedAt });
+    const claimed = await repo.find({ where: { id: In(ids), status: 'sending', claimedBy: owner } });
+    // Another sender may have won some of them; keep the send order.
+    return claimed.sort((a, b) => a.priority - b.priority || a.notBefore.getTime() - b.notBefore.getTime() || a.id - b.id);
   }
 
   /** Records a delivered row. */

@@ -9,11 +9,22 @@ export const HELP_WORDS = [
 // "不难受" / "没有不舒服" are not distress.
 const NEGATED = /(不|没有|没|别)(难受|不舒服)/;
 
+// Words that leave no doubt it is happening now, whatever else the message says.
+const URGENT_NOW = /救命|救救|快来人|来人啊|sos|急救|救护车|喘不上气|喘不过气|上不来气|起不来|晕倒|疼死|快救/;
+// A question about help afterwards ("房子着火了啥都没了", "摔了腿能报销吗") is a policy question, not a call for help.
+const AFTERMATH = /申请|补贴|补助|救助|报销|政策|怎么办理|怎么领|能不能领|有没有钱|给不给钱|啥都没了|什么都没了|烧没了|烧光|去年|前年|以前|上个月|之前|后来|住过院|低保|医保/;
+
 /** True when a compact text says distress. */
 export function isHelpCall(compact: string): boolean {
   if (!compact) return false;
   if (!HELP_WORDS.some((w) => compact.includes(w))) return false;
+  if (!URGENT_NOW.test(compact) && AFTERMATH.test(compact)) return false;
   return !(NEGATED.test(compact) && !HELP_WORDS.filter((w) => w !== '不舒服' && w !== '难受').some((w) => compact.includes(w)));
+}
+
+/** Fire is 119, not 120. */
+export function isFire(compact: string): boolean {
+  return /着火|失火|火灾|烧起来/.test(compact);
 }
 
 function who(m: Inbound): string {
@@ -43,6 +54,6 @@ export const helpCallHandler: IntentHandler = {
       workerText: P.helpCallWorkerText(who(m), said, now),
       familyText: resident ? P.helpCallFamilyText(resident.name, said, m.station) : undefined,
     });
-    await m.reply(P.helpCallReply(m.station));
+    await m.reply(P.helpCallReply(m.station, isFire(m.compact)));
   },
 };

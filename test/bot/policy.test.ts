@@ -51,6 +51,17 @@ describe('bot: policy answers', () => {
     expect(chat).not.toMatch(/^【/);
   });
 
+  it('treats a question about the aftermath as a policy question, not an emergency', async () => {
+    const { ctx } = env();
+    const [fire] = await bot.say(stationId, 'asker7', '家里房子着火了 啥都没了');
+    expect(fire).toMatch(/^【.*临时救助/);
+    const [burning] = await bot.say(stationId, 'asker8', '着火了 快来人');
+    expect(burning).toContain('119');
+    const alerts = await ctx.services.alerts.list(stationId, 'open');
+    expect(alerts.map((a) => a.summary).join()).toContain('着火了 快来人');
+    expect(alerts.map((a) => a.summary).join()).not.toContain('啥都没了');
+  });
+
   it('understands traditional characters and typos', async () => {
     const [trad] = await bot.say(stationId, 'asker6', '殘疾人補貼怎麼申請');
     expect(trad).toMatch(/^【.*残疾/);

@@ -1,0 +1,59 @@
+import { Alert, CheckinDay } from '../../entities';
+import { deliverAll, elderScene, runCheckins, sentTo } from '../checkin-fixtures';
+import { useTestEnv } from '../helpers';
+import { startTestBot, TestBot } from './harness';
+
+const at = (s: string) => new Date(`${s}+08:00`);
+
+/** The check-ins end to end: the job, the real bot on the mock puppet, the real check-in service. */
+describe('check-ins through the bot', () => {
+  const env = useTestEnv();
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await startTestBot(env().ctx);
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('an elder\'s reply to the reminder confirms the day; after escalation it shows on the alert and the son gets an all-clear', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-03T07:00:00'));
+    const calm = await elderScene(ctx);
+    const silent = await elderScene(ctx, { stationId: calm.station.id });
+    clock.set(at('2026-12-03T09:00:00'));
+    await runCheckins(ctx);
+    clock.set(at('2026-12-03T09:05:00'));
+    await bot.say(calm.station.id, calm.resident.wechatContactId!, '好着呢');
+    expect(await ctx.db.manager.findOneBy(CheckinDay, { residentId: calm.resident.id, date: '2026-12-03' })).toMatchObject({ status: 'confirmed', confirmedSource: 'text' });
+
+    for (const t of ['10:00', '11:00']) {
+      await deliverAll(ctx);
+      clock.set(at(`2026-12-03T${t}:00`));
+      await runCheckins(ctx);
+    }
+    const alert = await ctx.db.manager.findOneByOrFail(Alert, { residentId: silent.resident.id });
+    clock.set(at('2026-12-03T11:20:00'));
+    await bot.say(silent.station.id, silent.resident.wechatContactId!, '刚才去地里了');
+    const after = await ctx.db.manager.findOneByOrFail(Alert, { id: alert.id });
+    expect(after).toMatchObject({ status: 'open', replyText: '刚才去地里了' });
+    const sonTexts = (await sentTo(ctx, silent.son!.wechatContactId!)).map((m) => m.text);
+    expect(sonTexts).toContain('【平安消息】您的母亲王秀英11:20已报平安，请放心。');
+    // The calm elder was never escalated.
+    expect(await ctx.db.manager.countBy(Alert, { residentId: calm.resident.id })).toBe(0);
+  });
+
+  it('a son replying 已联系 confirms his mother\'s day', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-04T07:00:00'));
+    const s = await elderScene(ctx);
+    for (const t of ['09:00', '10:00', '11:00']) {
+      clock.set(at(`2026-12-04T${t}:00`));
+      await runCheckins(ctx);
+      await deliverAll(ctx);
+    }
+    clock.set(at('2026-12-04T11:30:00'));
+    await bot.say(s.station.id, s.son!.wechatContactId!, '已联系');
+    expect(await ctx.db.manager.findOneBy(CheckinDay, { residentId: s.resident.id, date: '2026-12-04' })).toMatchObject({ status: 'confirmed', confirmedSource: 'family' });
+  });
+});
