@@ -8,7 +8,7 @@ import {
   adminEscalationText, familyAlarmText, firstReminderText, missedDigestLine, missedDigestText, morningSummaryText,
   secondReminderText, unreachableTexts, wallTime, workerAlarmText,
 } from './checkin-texts';
-import { afterQuietHours, formatForChat, localDate, localMinutes, localWeekday } from './time';
+import { formatForChat, localDate, localMinutes, localWeekday } from './time';
 
 /** How many days (rows) one step handles per round trip: bounded memory, short statements. */
 export const CHUNK = 1000;
