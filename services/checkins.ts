@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { In, IsNull, MoreThanOrEqual } from 'typeorm';
+import { EntityManager, In, IsNull, MoreThanOrEqual } from 'typeorm';
 import {
   Alert, CheckinDay, CheckinPlan, CheckinStatus, CHECKIN_STATUSES, Community, FamilyContact, PRIORITY, Resident,
 } from '../entities';
@@ -9,7 +9,7 @@ import type { AppContext } from './context';
 import { conflict, notFound, validationFailed } from './errors';
 import { assertCases, boundResidentId, ownStationId } from './permissions';
 import { isValidPhone, maskPhone, normalisePhone } from './phone';
-import { addDays, atLocal, isWallTime, localDate, localMinutes, localWeekday } from './time';
+import { addDays, atLocal, isWallTime, localDate, localMinutes, localWeekday, toIso } from './time';
 import { CheckinSweep, orderedFamily, SweepSummary } from './checkin-sweep';
 import type { OutgoingMessage } from './outbox';
 import { aliasFor } from './notify';
@@ -126,6 +126,22 @@ export class CheckinService {
   }
 
   /** A resident's plan, for the workers of their station; 404 when there is none. */
+  /** A resident's check-in plan and days, for the export of everything held on them (PIPL). */
+  async exportFor(em: EntityManager, resident: Resident): Promise<unknown> {
+    const plan = await em.findOne(CheckinPlan, { where: { residentId: resident.id } });
+    const days = await em.find(CheckinDay, { where: { residentId: resident.id }, order: { date: 'DESC' }, take: 366 });
+    return {
+      plan: plan && { remindAt: plan.remindAt, secondReminderMinutes: plan.secondReminderMinutes, graceMinutes: plan.graceMinutes, weekdays: plan.weekdays, pausedUntil: plan.pausedUntil, pauseReason: plan.pauseReason },
+      days: days.map((d) => ({ date: d.date, status: d.status, confirmedAt: toIso(d.confirmedAt), confirmedSource: d.confirmedSource, note: d.note })),
+    };
+  }
+
+  /** On erase: the plan goes; the days keep their status for statistics, without notes. */
+  async eraseFor(em: EntityManager, resident: Resident): Promise<void> {
+    await em.delete(CheckinPlan, { residentId: resident.id });
+    await em.update(CheckinDay, { residentId: resident.id }, { note: null });
+  }
+
   async getPlan(actor: Actor, residentId: number): Promise<CheckinPlan> {
     const r = await this.loadResident(actor, residentId);
     const plan = await this.ctx.db.manager.findOne(CheckinPlan, { where: { residentId: r.id } });

@@ -42,7 +42,7 @@ export interface Services {
 
 /** Builds every service of a context. */
 export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services {
-  return {
+  const services: Services = {
     auth: new AuthService(ctx),
     binding: new BindingService(ctx),
     notify: new NotifyService(ctx),
@@ -62,4 +62,8 @@ export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services
     chat: new ChatService(ctx),
     handoffs: new HandoffService(ctx),
   };
+  // Features that hold personal data of residents take part in the export and the erase.
+  services.residents.registerExportSection('checkins', (em, r) => services.checkins.exportFor(em, r));
+  services.residents.registerEraseHook((em, r) => services.checkins.eraseFor(em, r));
+  return services;
 }

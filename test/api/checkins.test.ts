@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Alert, ServiceRecord } from '../../entities';
+import { Alert, CheckinDay, CheckinPlan, ServiceRecord } from '../../entities';
 import { deliverAll, elderScene, runCheckins } from '../checkin-fixtures';
 import { createFamily, createResident, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
@@ -24,6 +24,19 @@ describe('check-in and alert routes', () => {
     const alert = await ctx.db.manager.findOneOrFail(Alert, { where: { residentId: s.resident.id } });
     return { ...s, alert };
   }
+
+  it("takes part in the resident's export and erase", async () => {
+    const { ctx } = env();
+    const s = await escalatedScene();
+    const exported = await api().get(`/api/residents/${s.resident.id}/export`).set(auth(s.worker.token));
+    expect(exported.status).toBe(200);
+    expect(JSON.stringify(exported.body)).toContain('"remindAt":"09:00"');
+    const erased = await api().post(`/api/residents/${s.resident.id}/erase`).set(auth(s.admin.token));
+    expect(erased.status).toBe(200);
+    expect(await ctx.db.manager.count(CheckinPlan, { where: { residentId: s.resident.id } })).toBe(0);
+    // The days stay, anonymous, for the statistics.
+    expect(await ctx.db.manager.count(CheckinDay, { where: { residentId: s.resident.id } })).toBeGreaterThan(0);
+  });
 
   it('sets and reads a plan', async () => {
     const { ctx, clock } = env();
