@@ -17,8 +17,11 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       type: 'better-sqlite3',
       database,
       enableWAL: database !== ':memory:',
+      statementCacheSize: 500,
       prepareDatabase: (db: { pragma(s: string): unknown }) => {
         db.pragma('busy_timeout = 5000');
+        // With WAL, NORMAL never corrupts the database and syncs at checkpoints instead of every commit.
+        db.pragma('synchronous = NORMAL');
       },
     };
   }

@@ -114,6 +114,7 @@ export class PolicySearchEngine {
   private readonly docs = new Map<string, IndexedDoc>();
   private built: Built | undefined;
   /** Figures behind the last search (for tuning and logging). */
+  private lastFeatures: Map<string, number> | undefined;
   lastDebug: { raw: number; den: number; unit: number; second: number; offTopic: boolean } | undefined;
 
   constructor(options: PolicySearchOptions = {}) {
@@ -356,6 +357,7 @@ export class PolicySearchEngine {
     }
     for (const c of ageConcepts(compactFormal)) concepts.set(c, Math.max(concepts.get(c) ?? 0, 1));
     for (const [c, w] of concepts) this.features(this.formal(c), q, SITUATION_WEIGHT * w);
+    this.lastFeatures = q;
 
     const n = built.docs.length;
     const acc = built.scratch;
