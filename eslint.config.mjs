@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/**/*.js'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/**/*.js', '.tmp*/'] },
   js.configs.recommended,
   { files: ['*.js'], languageOptions: { globals: { module: 'readonly', process: 'readonly', require: 'readonly' } } },
   ...tseslint.configs.recommended,

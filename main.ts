@@ -6,6 +6,7 @@ import { Scheduler } from './jobs/scheduler';
 import { ConfigError, loadConfig } from './services/config';
 import { AppContext, createContext } from './services/context';
 import { seedDemoData } from './services/demo';
+import { ensureFirstAdmin } from './services/setup';
 import { startBot } from './bot';
 
 /** Starts the roles named in ROLES on one context; SIGTERM drains and closes them in order. */
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const { logger } = ctx;
   const lines: string[] = [];
   if (config.demoData) lines.push(...(await seedDemoData(ctx)));
+  lines.push(...(await ensureFirstAdmin(ctx)));
 
   const stops: (() => Promise<void>)[] = [];
   if (config.roles.includes('bot')) {

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { Station, Worker } from '../entities';
 import type { AppContext } from '../services/context';
-import { DEMO_COUNTY, seedDemoData } from '../services/demo';
+import { seedDemoData } from '../services/demo';
+import { UNASSIGNED_COUNTY } from '../services/stations';
 import { conflict, validationFailed } from '../services/errors';
 
 export interface CliCommand {
@@ -27,13 +28,14 @@ export const COMMANDS: CliCommand[] = [
       if (!username || !/^[\w.-]{3,64}$/.test(username)) throw validationFailed(null, '--username 需为 3–64 位字母、数字、._-');
       if (!password || password.length < 8) throw validationFailed(null, '--password 至少 8 位');
       const first = await ctx.db.manager.findOne(Station, { where: {}, order: { id: 'ASC' } });
-      const county = str(v.county) ?? first?.county ?? DEMO_COUNTY;
+      // Without --county on an empty deployment, the admin takes the county of the first station they set up.
+      const county = str(v.county) ?? first?.county ?? UNASSIGNED_COUNTY;
       if (await ctx.db.manager.count(Worker, { where: { username } })) throw conflict('username_taken', `用户名 ${username} 已存在`);
       const w = await ctx.db.manager.save(Worker, ctx.db.manager.create(Worker, {
         stationId: null, county, username, name: str(v.name) ?? '县管理员', role: 'county_admin',
         passwordHash: await ctx.services.auth.hashPassword(password), active: true, tokenVersion: 0,
       }));
-      return `已创建县管理员 ${w.username}（${county}），id ${w.id}`;
+      return `已创建县管理员 ${w.username}（${county || '所属县待定：以其设立的第一个站点为准'}），id ${w.id}`;
     },
   },
   {

@@ -8,8 +8,18 @@ import { Metrics } from './metrics';
 import { JobDefinition } from './jobs';
 import { createServices, Services } from './index';
 
-// Validation messages reach residents and workers: Simplified Chinese (zod's own locale).
+// Validation messages reach residents and workers: Simplified Chinese (zod's own locale), with the
+// commonest cases said the way a form would say them.
 z.config(z.locales.zhCN());
+z.config({
+  customError: (iss) => {
+    if (iss.code === 'invalid_type' && iss.input === undefined) return '必填';
+    if (iss.code === 'too_small' && iss.origin === 'string') return Number(iss.minimum) <= 1 ? '不能为空' : `至少 ${iss.minimum} 个字`;
+    if (iss.code === 'too_big' && iss.origin === 'string') return `不能超过 ${iss.maximum} 个字`;
+    if (iss.code === 'invalid_value' && 'values' in iss) return `应为以下之一：${(iss.values as unknown[]).map(String).join('、')}`;
+    return undefined;
+  },
+});
 
 /** What the simulator endpoints need from the bot, registered by the bot role when it runs. */
 export interface ChatBridge {

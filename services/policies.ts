@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { z } from 'zod';
-import { Policy, UnansweredQuestion } from '../entities';
+import { Policy, Station, UnansweredQuestion } from '../entities';
 import type { Actor } from './auth';
 import type { AppContext } from './context';
 import { forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
-import { canWorkCases } from './permissions';
+import { ownStationId } from './permissions';
 import { basicNormalize, PolicySearchEngine } from './policy-search';
 import { readTable } from './spreadsheet';
 import { localDate } from './time';
@@ -14,8 +14,7 @@ import { localDate } from './time';
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 const textList = (max: number) => z.array(z.string().trim().min(1).max(max)).max(100);
 
-/** What a policy is made of; every field optional, as a PATCH takes it. */
-export const policyPatch = z.object({
+const policyShape = {
   title: z.string().trim().min(1).max(200),
   category: z.string().trim().min(1).max(50),
   summary: z.string().trim().min(1).max(1000),
@@ -28,12 +27,15 @@ export const policyPatch = z.object({
   effectiveFrom: DATE.nullish(),
   effectiveTo: DATE.nullish(),
   stationId: z.number().int().positive().nullish(),
-}).partial();
+};
+
+/** What a policy is made of; every field optional, as a PATCH takes it. */
+export const policyPatch = z.object(policyShape).partial();
 
 /** A whole policy, as the API and the import take it. */
-export const policyInput = policyPatch
-  .required({ title: true, category: true, summary: true, content: true })
-  .extend({
+export const policyInput = z
+  .object({
+    ...policyShape,
     steps: textList(500).default([]),
     materials: textList(100).default([]),
     keywords: textList(50).default([]),
@@ -158,13 +160,29 @@ export class PolicyService {
     }
   }
 
-  /** Open unanswered questions of a station, most asked first. */
-  async unanswered(stationId: number, paging: { limit: number; offset: number }): Promise<{ items: UnansweredQuestion[]; total: number }> {
+  /** The stations whose unanswered questions the caller reads: their own, or (county admin) the county's. */
+  private async questionStations(actor: Actor, stationId?: number): Promise<number[]> {
+    if (actor.kind === 'worker' && actor.role === 'county_admin') {
+      const stations = await this.ctx.db.manager.find(Station, { where: { county: actor.county }, select: { id: true } });
+      const ids = stations.map((s) => s.id);
+      if (stationId === undefined) return ids;
+      if (!ids.includes(stationId)) throw notFound('站点');
+      return [stationId];
+    }
+    const own = ownStationId(actor);
+    if (stationId !== undefined && stationId !== own) throw notFound('站点');
+    return [own];
+  }
+
+  /** Open unanswered questions, most asked first: a station's, or the whole county's for a county admin. */
+  async unanswered(actor: Actor, filter: { stationId?: number; limit: number; offset: number }): Promise<{ items: UnansweredQuestion[]; total: number }> {
+    const stations = await this.questionStations(actor, filter.stationId);
+    if (!stations.length) return { items: [], total: 0 };
     const [items, total] = await this.ctx.db.manager.findAndCount(UnansweredQuestion, {
-      where: { stationId, status: 'open' },
-      order: { count: 'DESC', lastAskedAt: 'DESC' },
-      take: paging.limit,
-      skip: paging.offset,
+      where: { stationId: In(stations), status: 'open' },
+      order: { count: 'DESC', lastAskedAt: 'DESC', id: 'ASC' },
+      take: filter.limit,
+      skip: filter.offset,
     });
     return { items, total };
   }
@@ -175,7 +193,7 @@ export class PolicyService {
    */
   async resolveUnanswered(actor: Actor, id: number, input: { policyId?: number; dismiss?: boolean }): Promise<UnansweredQuestion> {
     const q = await this.ctx.db.manager.findOne(UnansweredQuestion, { where: { id } });
-    if (!q || !canWorkCases(actor, q.stationId)) throw notFound('问题');
+    if (!q || !(await this.questionStations(actor)).includes(q.stationId)) throw notFound('问题');
     if (input.policyId) {
       const p = await this.get(actor, input.policyId);
       this.assertCanEdit(actor, p);

@@ -1,5 +1,5 @@
 import { In } from 'typeorm';
-import { Community, Station } from '../entities';
+import { Community, Station, Worker } from '../entities';
 import type { Actor } from './auth';
 import type { AppContext } from './context';
 import { conflict, forbidden, isUniqueViolation } from './errors';
@@ -14,15 +14,26 @@ export interface StationInput {
   openHours?: string | null;
 }
 
+/** The county of a first admin not yet tied to one (see `create`). */
+export const UNASSIGNED_COUNTY = '';
+
 /** Stations and their communities: the organisation a county admin sets up. */
 export class StationService {
   constructor(private readonly ctx: AppContext) {}
 
-  /** A station in the county admin's own county. */
+  /**
+   * A station in the county admin's own county. A first admin made without a county (a fresh
+   * deployment) takes the county of the first station they set up.
+   */
   async create(actor: Actor, input: StationInput): Promise<Station> {
     assertCountyAdmin(actor);
-    if (input.county !== actor.county) throw forbidden(`只能在本县（${actor.county}）内设立站点`, 'other_county');
     const m = this.ctx.db.manager;
+    let county = actor.county;
+    if (county === UNASSIGNED_COUNTY) {
+      const claimed = await m.update(Worker, { id: actor.id, county: UNASSIGNED_COUNTY }, { county: input.county });
+      county = claimed.affected ? input.county : (await m.findOneByOrFail(Worker, { id: actor.id })).county;
+    }
+    if (input.county !== county) throw forbidden(`只能在本县（${county}）内设立站点`, 'other_county');
     return m.save(Station, m.create(Station, {
       name: input.name, township: input.township, county: input.county,
       address: input.address ?? null, phone: input.phone ?? null, openHours: input.openHours ?? null,

@@ -16,5 +16,5 @@ export function presentPolicySummary(p: Policy) {
 }
 
 export function presentUnanswered(q: UnansweredQuestion) {
-  return { id: q.id, text: q.text, count: q.count, status: q.status, policyId: q.policyId, firstAskedAt: toIso(q.firstAskedAt), lastAskedAt: toIso(q.lastAskedAt) };
+  return { id: q.id, stationId: q.stationId, text: q.text, count: q.count, status: q.status, policyId: q.policyId, firstAskedAt: toIso(q.firstAskedAt), lastAskedAt: toIso(q.lastAskedAt) };
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ownStationId } from '../../services/permissions';
 import { policyInput, policyPatch } from '../../services/policies';
 import { presentPolicy, presentPolicySummary, presentUnanswered } from '../presenters/policies';
 import { idParams, pageQuery, route } from '../route';
@@ -28,15 +27,15 @@ export const policyRoutes = [
     },
   }),
   route({
-    method: 'get', path: '/api/policies/unanswered', summary: '居民问了但没找到可靠答案的问题（去重计数）', tag: '政策', access: ['worker', 'station_admin'],
-    query: pageQuery,
+    method: 'get', path: '/api/policies/unanswered', summary: '居民问了但没找到可靠答案的问题（去重计数；县管理员看全县，可按站点筛选）', tag: '政策', access: staff,
+    query: pageQuery.extend({ stationId: stationQuery }),
     handler: async ({ ctx, query, actor }) => {
-      const { items, total } = await ctx.services.policies.unanswered(ownStationId(actor), query);
+      const { items, total } = await ctx.services.policies.unanswered(actor, query);
       return { items: items.map(presentUnanswered), total };
     },
   }),
   route({
-    method: 'post', path: '/api/policies/unanswered/:id/resolve', summary: '把未答问题加为某政策的示例问题，或忽略它', tag: '政策', access: ['worker', 'station_admin'],
+    method: 'post', path: '/api/policies/unanswered/:id/resolve', summary: '把未答问题加为某政策的示例问题，或忽略它', tag: '政策', access: staff,
     params: idParams,
     body: z.object({ policyId: z.number().int().positive().optional(), dismiss: z.boolean().optional() }).refine((b) => b.policyId || b.dismiss, '需要 policyId 或 dismiss: true'),
     handler: async ({ ctx, params, body, actor }) => presentUnanswered(await ctx.services.policies.resolveUnanswered(actor, params.id, body)),

@@ -50,6 +50,21 @@ describe('policies API', () => {
     expect(theirs.body.items.find((q: { text: string }) => q.text === '明天天气怎么样')).toBeUndefined();
   });
 
+  it('shows a county admin the unanswered questions of every station of the county, and no other', async () => {
+    const { ctx } = env();
+    const mine = await createStation(ctx, { county: '甲县' });
+    const theirs = await createStation(ctx, { county: '乙县' });
+    await ctx.services.policies.logUnanswered(mine.id, '甲县的问题');
+    await ctx.services.policies.logUnanswered(theirs.id, '乙县的问题');
+    const admin = await createWorker(ctx, { role: 'county_admin', county: '甲县' });
+    const res = await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${admin.token}`);
+    expect(res.status).toBe(200);
+    const texts = res.body.items.map((q: { text: string }) => q.text);
+    expect(texts).toContain('甲县的问题');
+    expect(texts).not.toContain('乙县的问题');
+    expect((await http().get('/api/policies/unanswered').query({ stationId: theirs.id }).set('Authorization', `Bearer ${admin.token}`)).status).toBe(404);
+  });
+
   it('never fails on hostile queries', async () => {
     for (const q of ['', '   ', '😀😀😀', "'; DROP TABLE policies; --", 'x'.repeat(10_000), 'how to apply 低保 please', '！！！？？']) {
       const res = await http().get('/api/policies/search').query({ q });
