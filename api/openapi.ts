@@ -27,9 +27,44 @@ function parameters(schema: ZodType | undefined, where: 'query' | 'path'): unkno
   }));
 }
 
+const FILE = { type: 'string', format: 'binary' };
+const UPLOAD_CONTENT = {
+  'multipart/form-data': { schema: { type: 'object', properties: { file: FILE }, required: ['file'] } },
+  'text/csv': { schema: FILE },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: FILE },
+};
+
+function requestBody(r: AnyRoute): Record<string, unknown> {
+  const content: Record<string, unknown> = {};
+  if (r.body) content['application/json'] = { schema: jsonSchema(r.body, 'input') };
+  if (r.upload) Object.assign(content, UPLOAD_CONTENT);
+  return Object.keys(content).length ? { requestBody: { required: true, content } } : {};
+}
+
+/**
+ * The success body: the route's own schema when it declares one, else what the conventions of
+ * API.md say (lists are `{ items, total }`, creates answer the resource with its id).
+ */
+function responseSchema(r: AnyRoute): Record<string, unknown> {
+  if (r.response) return jsonSchema(r.response, 'output');
+  const query = r.query ? (jsonSchema(r.query, 'input') as { properties?: Record<string, unknown> }) : {};
+  if (query.properties?.limit && query.properties?.offset) {
+    return { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } }, total: { type: 'integer' } }, required: ['items', 'total'] };
+  }
+  if (r.status === 201) return { type: 'object', properties: { id: { type: 'integer' } }, additionalProperties: true };
+  return { type: 'object' };
+}
+
+/** Paths outside `/api` that operators rely on. */
+const OPERATIONS = {
+  '/healthz': { get: { summary: '存活检查：进程在就返回 200 { ok: true }', tags: ['运维'], responses: { 200: { description: 'OK' } } } },
+  '/readyz': { get: { summary: '就绪检查：数据库可用返回 200，否则 503；附各任务最近一次成功运行时间', tags: ['运维'], responses: { 200: { description: '就绪' }, 503: { description: '数据库不可用' } } } },
+  '/metrics': { get: { summary: 'Prometheus 指标', tags: ['运维'], responses: { 200: { description: 'text/plain', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+};
+
 /** The OpenAPI 3.1 document, built from the same zod schemas that validate each route. */
-export function buildOpenApi(routes: AnyRoute[], extra: { path: string; method: string; summary: string; tag: string }[] = []): unknown {
-  const paths: Record<string, Record<string, unknown>> = {};
+export function buildOpenApi(routes: AnyRoute[]): unknown {
+  const paths: Record<string, Record<string, unknown>> = { ...OPERATIONS };
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     const ok = String(r.status ?? 200);
@@ -41,16 +76,12 @@ export function buildOpenApi(routes: AnyRoute[], extra: { path: string; method: 
       security,
       'x-access': r.access,
       parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+      ...requestBody(r),
       responses: {
-        [ok]: { description: 'OK', content: { 'application/json': { schema: r.response ? jsonSchema(r.response, 'output') : {} } } },
+        [ok]: { description: 'OK', content: { 'application/json': { schema: responseSchema(r) } } },
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };
-  }
-  for (const e of extra) {
-    paths[e.path] ??= {};
-    paths[e.path][e.method] = { summary: e.summary, tags: [e.tag], responses: { 200: { description: 'OK' } } };
   }
   return {
     openapi: '3.1.0',

@@ -36,6 +36,8 @@ export interface RouteSpec<BS extends ZodType | undefined, QS extends ZodType | 
   response?: ZodType;
   /** Lets the handler set its own body (files, text). */
   raw?: boolean;
+  /** Takes an uploaded CSV or XLSX file (multipart, or the file as the body); documented as such. */
+  upload?: boolean;
   handler(input: RouteInput<Infer<BS>, Infer<QS>, Infer<PS>>): Promise<unknown>;
 }
 

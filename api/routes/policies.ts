@@ -16,6 +16,10 @@ export const policyRoutes = [
       limit: z.coerce.number().int().min(1).max(20).default(5),
       stationId: stationQuery,
     }),
+    response: z.object({
+      items: z.array(z.object({ id: z.number().int(), title: z.string(), category: z.string(), summary: z.string(), score: z.number() })),
+      answered: z.boolean(),
+    }),
     handler: async ({ ctx, query, actor }) => {
       const stationId = query.stationId ?? (actor.kind === 'anonymous' ? null : actor.stationId);
       const res = await ctx.services.policies.search(query.q, { stationId, limit: query.limit });
@@ -50,7 +54,7 @@ export const policyRoutes = [
   }),
   route({
     method: 'post', path: '/api/policies/import', summary: '批量导入政策：JSON { policies: [...] }，或上传 XLSX/CSV 表格（全部校验通过才写入）', tag: '政策',
-    access: staff, status: 201,
+    access: staff, status: 201, upload: true,
     body: z.object({ policies: z.array(z.unknown()).min(1).max(2000) }).optional(),
     handler: async ({ ctx, body, actor, koa }) => {
       const created = koa.is('json')

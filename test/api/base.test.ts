@@ -69,6 +69,10 @@ describe('API base', () => {
     expect(doc.body.openapi).toMatch(/^3\./);
     expect(doc.body.servers).toBeUndefined();
     expect(Object.keys(doc.body.paths)).toContain('/api/dev/jobs/{name}/run');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/metrics', '/api/residents', '/api/policies/search']));
+    for (const path of Object.keys(doc.body.paths)) expect(path === '/healthz' || path === '/readyz' || path === '/metrics' || path.startsWith('/api/')).toBe(true);
+    expect(doc.body.paths['/api/residents'].get.responses['200'].content['application/json'].schema.required).toEqual(['items', 'total']);
+    expect(Object.keys(doc.body.paths['/api/residents/import'].post.requestBody.content)).toContain('multipart/form-data');
     const page = await request(app.callback()).get('/api/docs');
     expect(page.status).toBe(200);
     expect(page.text).toContain('/api/openapi.json');
