@@ -7,7 +7,7 @@ import type { Actor } from './auth';
 import type { AppContext } from './context';
 import { forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
 import { ownStationId } from './permissions';
-import { basicNormalize, PolicySearchEngine } from './policy-search';
+import type { PolicySearchEngine } from './policy-search';
 import { readTable } from './spreadsheet';
 import { localDate } from './time';
 
@@ -88,7 +88,8 @@ export class PolicyService {
       this.checkedAt = Date.now();
       if (this.engine && fp === this.fingerprint) return;
       const rows = await this.ctx.db.manager.find(Policy);
-      const engine = this.engine ?? new PolicySearchEngine();
+      // Loaded on first search: segmentation, pinyin and the lexicons weigh ~30 MB.
+      const engine = this.engine ?? new (await import('./policy-search')).PolicySearchEngine();
       engine.index(rows.map(toDoc));
       this.policies = new Map(rows.map((p) => [p.id, p]));
       this.engine = engine;
@@ -145,6 +146,7 @@ export class PolicyService {
 
   /** Counts a question that found no confident answer (deduplicated by its normalised wording). */
   async logUnanswered(stationId: number, text: string): Promise<void> {
+    const { basicNormalize } = await import('./policy-search');
     const normalized = basicNormalize(text, 190).slice(0, 190);
     if (!normalized) return;
     const repo = this.ctx.db.manager.getRepository(UnansweredQuestion);

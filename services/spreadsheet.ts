@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { badRequest } from './errors';
 
 export type ImportFormat = 'csv' | 'xlsx';
@@ -54,7 +54,9 @@ function cellText(value: ExcelJS.CellValue): { text: string; numeric: boolean } 
 }
 
 async function readXlsx(buf: Buffer): Promise<TableRow[]> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs weighs ~25 MB, which a bot or jobs process never needs.
+  const { Workbook } = (await import('exceljs')).default;
+  const wb = new Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch (err) {
