@@ -6,13 +6,17 @@
  * and the domain lexicon (pinyin, fuzzy zh/z, n/l, -ng/-n) → colloquial→formal replacement → words,
  * sub-words and character bigrams, plus situation concepts (着火 → 临时救助) and spoken ages (八十五 → 高龄).
  *
- * Ranking: BM25F over title, keywords, example questions, summary, content and category, plus a bonus when
- * the query contains a policy's title part or keyword verbatim (double for the title: "低保" names
- * "城乡最低生活保障（低保）").
+ * Ranking: BM25F over title, keywords, example questions, summary, content and category (words and character
+ * bigrams in every field), plus a bonus when the query contains a policy's title part or keyword verbatim (double
+ * for the title: "低保" names "城乡最低生活保障（低保）"). Policies written without keywords or example questions
+ * get those fields' weight spread over their other fields, so sparse entries are not buried by rich ones.
  *
  * Confidence: the best policy's matched evidence in units of the idf of a term found in ~3% of the
  * policies (so it means the same for 40 or 4,000 policies), mapped to 0..1; `answered` needs it ≥ 0.4,
- * at least 10% of the query's weight matched, and the message not being greetings/thanks/chat/spam.
+ * at least 10% of the query's weight matched (of at most 16 units, so long rambling messages are not
+ * penalised for their length), and the message not being greetings/thanks/chat/spam.
+ *
+ * Index: terms are interned as integers and postings are typed arrays (fast to build, little garbage).
  */
 import { defaultLexiconDir, Lexicons, loadLexicons, PhraseTable, replaceAll } from './lexicon';
 import { basicNormalize, hanRuns, MAX_QUERY_CHARS } from './normalize';
@@ -27,11 +31,12 @@ export type { PolicyDoc, SearchHit, SearchResult, PolicySearchOptions } from './
 const FIELD_WEIGHT = [3.0, 2.5, 1.5, 1.5, 1.0, 0.8];
 const FIELD_B = [0.3, 0.3, 0.5, 0.5, 0.75, 0.3];
 const NFIELDS = FIELD_WEIGHT.length;
-const CONTENT_FIELD = 4;
 const K1 = 1.2;
 /** Query weights of the feature kinds. */
 const BIGRAM_WEIGHT = 0.4;
 const SUBWORD_WEIGHT = 0.5;
+/** Query words of one character count this much (their bigrams carry the meaning). */
+const SINGLE_CHAR_WEIGHT = 0.5;
 const SITUATION_WEIGHT = 0.6;
 /** A query word the corpus has never seen counts this much of its idf in the denominator. */
 const UNKNOWN_FACTOR = 0.3;
@@ -40,16 +45,25 @@ const PHRASE_WEIGHT = 1.0;
 /** A query that names a policy (its title or a part of it, e.g. 低保 in "城乡最低生活保障（低保）") counts this much more. */
 const TITLE_PHRASE_FACTOR = 2;
 const DEFAULT_MIN_SCORE = 0.4;
+const SPARSE_BOOST_MAX = 2;
 /** The best policy must also match at least this share of the query's weight. */
 const MIN_COVERAGE = 0.1;
+/** Coverage is measured against at most this many confidence units of query weight (long rambling messages). */
+const COVERAGE_DEN_CAP = 16;
 const BIGRAM_PREFIX = '~';
 /** Characters that make a character bigram meaningless. */
 const PARTICLES = new Set([...'的了吗呢吧啊呀哦嘛么哈啦咧嘞呗我你您他她它']);
+const PARTICLE_CODES = new Set([...PARTICLES].map((c) => c.charCodeAt(0)));
+
+function isHanCode(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff);
+}
 
 interface IndexedDoc {
   id: PolicyDoc['id'];
-  /** per field: feature → count */
-  fields: Array<Map<string, number>>;
+  /** per field: term ids (ascending) and their counts */
+  termIds: Int32Array[];
+  termTfs: Float32Array[];
   lens: number[];
   /** normalised title parts and keywords, matched verbatim in queries */
   phrases: string[];
@@ -60,13 +74,14 @@ interface IndexedDoc {
 }
 
 interface Posting {
-  docs: number[];
-  weights: number[];
+  docs: Int32Array;
+  weights: Float64Array;
 }
 
 interface Built {
   docs: IndexedDoc[];
-  postings: Map<string, Posting>;
+  /** postings by term id (see PolicySearchEngine.termId) */
+  postings: Array<Posting | undefined>;
   phrases: PhraseTable<number[]>;
   /** phrase → documents whose title contains it as a part */
   titleOf: Map<string, Set<number>>;
@@ -87,8 +102,10 @@ export function ageConcepts(text: string): string[] {
   for (const m of text.matchAll(/([六七八九])十([一二三四五六七八九])?(?:周岁|岁|多|了)?/g)) {
     ages.push(CN_DIGITS[m[1]] * 10 + (m[2] ? CN_DIGITS[m[2]] : 0));
   }
-  if (/百岁|一百/.test(text)) ages.push(100);
+  if (/百岁|一百(?:零[一二三四五六七八九])?(?:周岁|岁|多岁|了)/.test(text)) ages.push(100);
   const top = Math.max(0, ...ages.filter((a) => a < 130));
+  if (top >= 100) return ['百岁老人', '长寿', '高龄', '老年人'];
+  if (top >= 90) return ['高龄', '90岁', '老年人'];
   if (top >= 80) return ['高龄', '80岁', '老年人'];
   if (top >= 60) return ['老年人'];
   return [];
@@ -104,6 +121,20 @@ function keyOf(id: PolicyDoc['id']): string {
   return String(id);
 }
 
+/**
+ * Policies written without keywords or example questions would lose those fields' weight for every term; their
+ * remaining fields count more instead (the weight of the missing fields is spread over the present ones).
+ */
+export function sparseBoost(lens: number[]): number {
+  let total = 0;
+  let present = 0;
+  for (let f = 0; f < NFIELDS; f++) {
+    total += FIELD_WEIGHT[f];
+    if (lens[f] > 0) present += FIELD_WEIGHT[f];
+  }
+  return present > 0 ? Math.min(SPARSE_BOOST_MAX, total / present) : 1;
+}
+
 function idf(n: number, df: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
@@ -112,20 +143,31 @@ export class PolicySearchEngine {
   private readonly lex: Lexicons;
   private readonly minScore: number;
   private readonly docs = new Map<string, IndexedDoc>();
+  /** interned terms: words and character bigrams share one id space */
+  private wordIds = new Map<string, number>();
+  private bigramIds = new Map<number, number>();
+  private termCount = 0;
+  private tfScratch = new Float64Array(1024);
+  private readonly touchedScratch: number[] = [];
+  /** two-character stop words as bigram codes */
+  private readonly stopBigrams = new Set<number>();
   private built: Built | undefined;
   /** Figures behind the last search (for tuning and logging). */
-  private lastFeatures: Map<string, number> | undefined;
   lastDebug: { raw: number; den: number; unit: number; second: number; offTopic: boolean } | undefined;
 
   constructor(options: PolicySearchOptions = {}) {
     this.lex = loadLexicons(options.lexiconDir ?? defaultLexiconDir());
     this.minScore = options.minScore ?? DEFAULT_MIN_SCORE;
     teachWords(this.lex.dictWords);
+    for (const w of this.lex.stopwords) if (w.length === 2) this.stopBigrams.add(w.charCodeAt(0) * 65536 + w.charCodeAt(1));
   }
 
   /** Replace the whole index. */
   index(docs: PolicyDoc[]): void {
     this.docs.clear();
+    this.wordIds = new Map();
+    this.bigramIds = new Map();
+    this.termCount = 0;
     const list = Array.isArray(docs) ? docs : [];
     const words: string[] = [];
     for (const d of list) for (const k of keywordsOf(d)) words.push(...this.cleanPhrases(k));
@@ -190,7 +232,8 @@ export class PolicySearchEngine {
     for (const w of cut(text)) {
       if (!w.trim() || this.lex.stopwords.has(w)) continue;
       words.add(w);
-      add(w, weight);
+      // a lone character (月, 多, 长, 得) is weak evidence on its own; the bigrams carry its meaning
+      add(w, w.length === 1 ? weight * SINGLE_CHAR_WEIGHT : weight);
     }
     for (const w of cutForSearch(text)) {
       if (words.has(w) || !w.trim() || this.lex.stopwords.has(w)) continue;
@@ -205,26 +248,75 @@ export class PolicySearchEngine {
     }
   }
 
-  /** Term counts of one field's normalised text, given its words; character bigrams unless `bigrams` is false. */
-  private countFeatures(s: string, words: string[], bigrams: boolean): [Map<string, number>, number] {
-    const tf = new Map<string, number>();
+  /** Id of an indexed word (created when `create`), or -1. */
+  private wordId(w: string, create: boolean): number {
+    let id = this.wordIds.get(w);
+    if (id === undefined) {
+      if (!create) return -1;
+      // stop words and blanks are remembered as -1 so that they are looked up once
+      id = this.lex.stopwords.has(w) || !w.trim() ? -1 : this.termCount++;
+      this.wordIds.set(w, id);
+    }
+    return id;
+  }
+
+  /** Id of an indexed character bigram (two UTF-16 codes), or -1. */
+  private bigramId(a: number, b: number, create: boolean): number {
+    const code = a * 65536 + b;
+    let id = this.bigramIds.get(code);
+    if (id === undefined) {
+      if (!create) return -1;
+      this.bigramIds.set(code, (id = this.termCount++));
+    }
+    return id;
+  }
+
+  /** Id of a query feature (a word, or BIGRAM_PREFIX + two characters), or -1 when never indexed. */
+  private termId(f: string): number {
+    if (f.length === 3 && f[0] === BIGRAM_PREFIX) return this.bigramId(f.charCodeAt(1), f.charCodeAt(2), false);
+    return this.wordId(f, false);
+  }
+
+  /**
+   * Term counts of one field's normalised text, given its words; character bigrams unless `bigrams` is false.
+   * Terms are interned as numbers so that a 2,000-policy index does not keep millions of small strings and maps.
+   */
+  private countFeatures(s: string, words: string[], bigrams: boolean): [Int32Array, Float32Array, number] {
+    const touched = this.touchedScratch;
+    touched.length = 0;
+    const bump = (id: number) => {
+      if (id >= this.tfScratch.length) {
+        const grown = new Float64Array(Math.max(id + 1, this.tfScratch.length * 2));
+        grown.set(this.tfScratch);
+        this.tfScratch = grown;
+      }
+      if (this.tfScratch[id] === 0) touched.push(id);
+      this.tfScratch[id]++;
+    };
     let n = 0;
     for (const w of words) {
-      if (w === ' ' || this.lex.stopwords.has(w) || !w.trim()) continue;
-      tf.set(w, (tf.get(w) ?? 0) + 1);
+      if (w.length === 1 && w.charCodeAt(0) <= 32) continue;
+      const id = this.wordId(w, true);
+      if (id < 0) continue;
+      bump(id);
       n++;
     }
-    if (!bigrams) return [tf, n];
-    for (const run of hanRuns(s)) {
-      for (let i = 0; i + 1 < run.length; i++) {
-        if (PARTICLES.has(run[i]) || PARTICLES.has(run[i + 1])) continue;
-        const bg = run[i] + run[i + 1];
-        if (this.lex.stopwords.has(bg)) continue;
-        const f = BIGRAM_PREFIX + bg;
-        tf.set(f, (tf.get(f) ?? 0) + 1);
+    if (bigrams) {
+      for (let i = 0; i + 1 < s.length; i++) {
+        const a = s.charCodeAt(i);
+        const b = s.charCodeAt(i + 1);
+        if (!isHanCode(a) || !isHanCode(b) || PARTICLE_CODES.has(a) || PARTICLE_CODES.has(b)) continue;
+        if (this.stopBigrams.has(a * 65536 + b)) continue;
+        bump(this.bigramId(a, b, true));
       }
     }
-    return [tf, n];
+    const ids = Int32Array.from(touched).sort();
+    const tfs = new Float32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      tfs[i] = this.tfScratch[ids[i]];
+      this.tfScratch[ids[i]] = 0;
+    }
+    return [ids, tfs, n];
   }
 
   private analyzeDoc(d: PolicyDoc): IndexedDoc {
@@ -239,12 +331,15 @@ export class PolicySearchEngine {
       if (w === '\n') f = Math.min(f + 1, NFIELDS - 1);
       else words[f].push(w);
     }
-    const fields: Array<Map<string, number>> = [];
+    const termIds: Int32Array[] = [];
+    const termTfs: Float32Array[] = [];
     const lens: number[] = [];
     for (let i = 0; i < NFIELDS; i++) {
-      // the long content field is indexed by words only: character bigrams there cost memory and add noise
-      const [tf, n] = this.countFeatures(normalized[i], words[i], i !== CONTENT_FIELD);
-      fields.push(tf);
+      // every field, content included, also gets character bigrams: policies written without keywords or
+      // example questions are found through their content, and bigrams bridge differently segmented phrasing
+      const [ids, tfs, n] = this.countFeatures(normalized[i], words[i], true);
+      termIds.push(ids);
+      termTfs.push(tfs);
       lens.push(n);
     }
     const rawPhrases = [...this.cleanPhrases(str(d.title)), ...keywordsOf(d).flatMap((k) => this.cleanPhrases(k))];
@@ -260,7 +355,7 @@ export class PolicySearchEngine {
     }
     const vocab = new Set<string>(rawPhrases);
     for (const w of words[0]) if (w.length >= 2 && w.trim()) vocab.add(w);
-    return { id: d.id, fields, lens, phrases: [...phrases], titlePhrases: [...titlePhrases], vocab: [...vocab] };
+    return { id: d.id, termIds, termTfs, lens, phrases: [...phrases], titlePhrases: [...titlePhrases], vocab: [...vocab] };
   }
 
   private build(): Built {
@@ -271,25 +366,45 @@ export class PolicySearchEngine {
     for (const d of docs) for (let f = 0; f < NFIELDS; f++) avg[f] += d.lens[f];
     for (let f = 0; f < NFIELDS; f++) avg[f] = Math.max(1, avg[f] / Math.max(1, n));
 
-    const postings = new Map<string, Posting>();
+    // postings by term id: count the documents of each term first, then fill typed arrays
+    const df = new Int32Array(this.termCount);
+    const lastDoc = new Int32Array(this.termCount);
+    docs.forEach((d, i) => {
+      for (let f = 0; f < NFIELDS; f++) {
+        for (const t of d.termIds[f]) {
+          if (lastDoc[t] === i + 1) continue;
+          lastDoc[t] = i + 1;
+          df[t]++;
+        }
+      }
+    });
+    const postings: Array<Posting | undefined> = new Array(this.termCount);
+    const fill = new Int32Array(this.termCount);
+    for (let t = 0; t < this.termCount; t++) {
+      if (df[t] > 0) postings[t] = { docs: new Int32Array(df[t]), weights: new Float64Array(df[t]) };
+    }
     const phraseDocs = new Map<string, number[]>();
     const titleOf = new Map<string, Set<number>>();
     const vocab = new Set<string>(this.lex.domainWords);
     for (const [k] of this.lexEntries()) vocab.add(k);
     const knownWords = new Set<string>();
+    for (const [w, id] of this.wordIds) if (id >= 0 && df[id] > 0) knownWords.add(w);
     docs.forEach((d, i) => {
+      const boost = sparseBoost(d.lens);
       for (let f = 0; f < NFIELDS; f++) {
         const norm = 1 - FIELD_B[f] + (FIELD_B[f] * d.lens[f]) / avg[f];
-        const w = FIELD_WEIGHT[f] / norm;
-        for (const [t, tf] of d.fields[f]) {
-          let p = postings.get(t);
-          if (!p) {
-            postings.set(t, (p = { docs: [i], weights: [w * tf] }));
-            if (t[0] !== BIGRAM_PREFIX) knownWords.add(t);
-          } else if (p.docs[p.docs.length - 1] === i) p.weights[p.weights.length - 1] += w * tf;
+        const w = (FIELD_WEIGHT[f] * boost) / norm;
+        const ids = d.termIds[f];
+        const tfs = d.termTfs[f];
+        for (let k = 0; k < ids.length; k++) {
+          const t = ids[k];
+          const p = postings[t] as Posting;
+          const at = fill[t];
+          if (at > 0 && p.docs[at - 1] === i) p.weights[at - 1] += w * tfs[k];
           else {
-            p.docs.push(i);
-            p.weights.push(w * tf);
+            p.docs[at] = i;
+            p.weights[at] = w * tfs[k];
+            fill[t] = at + 1;
           }
         }
       }
@@ -305,7 +420,7 @@ export class PolicySearchEngine {
       }
       for (const v of d.vocab) vocab.add(v);
     });
-    const corrector = new HomophoneCorrector(vocab, (w) => vocab.has(w) || knownWords.has(w) || isDictWord(w));
+    const corrector = new HomophoneCorrector(vocab, (w) => vocab.has(w) || knownWords.has(w) || isDictWord(w), cut);
     this.built = {
       docs,
       postings,
@@ -357,7 +472,6 @@ export class PolicySearchEngine {
     }
     for (const c of ageConcepts(compactFormal)) concepts.set(c, Math.max(concepts.get(c) ?? 0, 1));
     for (const [c, w] of concepts) this.features(this.formal(c), q, SITUATION_WEIGHT * w);
-    this.lastFeatures = q;
 
     const n = built.docs.length;
     const acc = built.scratch;
@@ -366,7 +480,8 @@ export class PolicySearchEngine {
     let den = 0;
     const unknownIdf = idf(n, 0) * UNKNOWN_FACTOR;
     for (const [t, qw] of q) {
-      const p = built.postings.get(t);
+      const id = this.termId(t);
+      const p = id >= 0 ? built.postings[id] : undefined;
       if (!p) {
         den += qw * unknownIdf;
         continue;
@@ -409,7 +524,8 @@ export class PolicySearchEngine {
       hits.push({ id: built.docs[d].id, score: Math.round(confidence(acc[d]) * 10000) / 10000 });
     }
     const topRaw = acc[touched[0]];
-    const coverage = topRaw / den;
+    // long rambling messages: only the first COVERAGE_DEN_CAP units of the query's weight are asked to be matched
+    const coverage = topRaw / Math.min(den, COVERAGE_DEN_CAP * unit);
     const offTopic = isOffTopicWith(this.lex, query, (s) => built.phrases.has(s));
     this.lastDebug = { raw: topRaw, den, unit, second: touched[1] !== undefined ? acc[touched[1]] : 0, offTopic };
     const answered = !offTopic && confidence(topRaw) >= this.minScore && coverage >= MIN_COVERAGE;

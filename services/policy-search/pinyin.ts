@@ -37,6 +37,8 @@ export class HomophoneCorrector {
   constructor(
     terms: Iterable<string>,
     private readonly isKnown: (w: string) => boolean,
+    /** Optional word segmenter: a correction may not change a character of a word that reaches outside it. */
+    private readonly segment?: (s: string) => string[],
   ) {
     for (const t of terms) {
       if (t.length < 2 || t.length > MAX_LEN) continue;
@@ -86,6 +88,20 @@ export class HomophoneCorrector {
       let end = i;
       while (end < text.length && isHanChar(text[end])) end++;
       const run = text.slice(i, end);
+      // span of the segmenter's word around each character ("两亩地" → 两亩|地: 亩地 must not become 墓地)
+      const wordStart = new Int32Array(run.length);
+      const wordEnd = new Int32Array(run.length);
+      if (this.segment && run.length > 2) {
+        let pos = 0;
+        for (const w of this.segment(run)) {
+          for (let x = pos; x < pos + w.length && x < run.length; x++) {
+            wordStart[x] = pos;
+            wordEnd[x] = pos + w.length;
+          }
+          pos += w.length;
+        }
+        if (pos !== run.length) for (let x = 0; x < run.length; x++) [wordStart[x], wordEnd[x]] = [x, x + 1];
+      } else for (let x = 0; x < run.length; x++) [wordStart[x], wordEnd[x]] = [x, x + 1];
       let k = 0;
       while (k < run.length) {
         let replaced = false;
@@ -100,7 +116,9 @@ export class HomophoneCorrector {
           }
           let shared = 0;
           for (let x = 0; x < len; x++) if (w[x] === term[x]) shared++;
-          if (shared === 0 || (len >= 4 && shared < 2)) continue;
+          // a window that splits a word the segmenter found is not a typo of a term ("两亩|地", "的|保障")
+          const breaksWord = wordStart[k] < k || wordEnd[k + len - 1] > k + len;
+          if (shared === 0 || (len >= 4 && shared < 2) || breaksWord) continue;
           if (this.isKnown(w)) continue;
           out += term;
           k += len;
