@@ -6,7 +6,7 @@ import type { OutgoingMessage } from './outbox';
 import { aliasFor } from './notify';
 import {
   adminEscalationText, familyAlarmText, firstReminderText, missedDigestLine, missedDigestText, morningSummaryText,
-  secondReminderText, unreachableTexts, wallTime, workerAlarmText,
+  secondReminderText, unreachableSummary, unreachableTexts, wallTime, workerAlarmText,
 } from './checkin-texts';
 import { formatForChat, localDate, localMinutes, localWeekday } from './time';
 
@@ -59,6 +59,7 @@ interface DayRow {
   gender: 'male' | 'female' | null;
   birthDate: string | null;
   wechatContactId: string | null;
+  firstReminderAt: unknown;
 }
 
 interface FamilyRow {
@@ -166,14 +167,17 @@ export class CheckinSweep {
   /** Today's days in a state, due by `column`, with what the messages need; keyset-paged by id. */
   private async dueDays(status: 'pending' | 'reminded', dueColumn: 'remindMinute' | 'secondMinute', extra: string, afterId: number): Promise<DayRow[]> {
     const rows = await this.ctx.db.rows<DayRow>(
-      `SELECT d.id, d.residentId, d.stationId, d.remindMinute, d.secondMinute, d.deadlineMinute,
+      `SELECT d.id, d.residentId, d.stationId, d.remindMinute, d.secondMinute, d.deadlineMinute, d.firstReminderAt,
               r.name, r.gender, r.birthDate, r.wechatContactId
        FROM checkin_days d JOIN residents r ON r.id = d.residentId
        WHERE d.\`date\` = ? AND d.status = ? AND d.${dueColumn} <= ? AND d.deadlineMinute > ? ${extra} AND d.id > ?
        ORDER BY d.id LIMIT ${CHUNK}`,
       [this.today, status, this.minute, this.minute, afterId],
     );
-    return rows.map((r) => ({ ...r, id: Number(r.id), residentId: Number(r.residentId), stationId: Number(r.stationId) }));
+    return rows.map((r) => ({
+      ...r, id: Number(r.id), residentId: Number(r.residentId), stationId: Number(r.stationId),
+      remindMinute: Number(r.remindMinute), secondMinute: Number(r.secondMinute), deadlineMinute: Number(r.deadlineMinute),
+    }));
   }
 
   private reminderMessage(d: DayRow, which: 'first' | 'second'): OutgoingMessage {
@@ -212,7 +216,13 @@ export class CheckinSweep {
     return { sent, unreachable };
   }
 
-  /** Second reminders due: the elder was reminded, has not answered, and the deadline is still ahead. */
+  /**
+   * Second reminders due: the elder was reminded, has not answered, and the deadline is still
+   * ahead. "Due" is counted from when the first reminder actually went (its outbox row was sent),
+   * not from the plan's time: after downtime a late first reminder is not followed by the second
+   * in the same sweep, and a first reminder still waiting in the paced outbox holds the second
+   * back. The deadline stays the plan's: a first reminder that went late still escalates on time.
+   */
   async secondReminders(): Promise<number> {
     let sent = 0;
     let last = 0;
@@ -220,11 +230,40 @@ export class CheckinSweep {
       const chunk = await this.dueDays('reminded', 'secondMinute', 'AND d.secondReminderAt IS NULL AND r.wechatContactId IS NOT NULL', last);
       if (!chunk.length) break;
       last = chunk[chunk.length - 1].id;
-      const up = chunk.filter((d) => this.ctx.services.accounts.isUp(d.stationId));
+      const went = await this.firstReminderWent(chunk);
+      const up = chunk.filter((d) => {
+        if (!this.ctx.services.accounts.isUp(d.stationId)) return false;
+        const at = went.get(d.id);
+        if (at === null) return false;
+        return this.minuteToday(at ?? parseInstant(d.firstReminderAt)) + (d.secondMinute - d.remindMinute) <= this.minute;
+      });
       await this.ctx.services.outbox.enqueue(up.map((d) => this.reminderMessage(d, 'second')));
       sent += await this.updateIds(up.map((d) => d.id), `secondReminderAt = ?`, [this.nowDb], `status = 'reminded' AND secondReminderAt IS NULL`);
     }
     return sent;
+  }
+
+  /**
+   * When each day's first reminder went, from its outbox row: the send time; null while it is
+   * still on its way (or did not go); absent when there is no row (then the queue time counts).
+   */
+  private async firstReminderWent(days: DayRow[]): Promise<Map<number, Date | null>> {
+    const out = new Map<number, Date | null>();
+    if (!days.length) return out;
+    const byKey = new Map(days.map((d) => [`checkin:${d.residentId}:${this.today}:first`, d.id]));
+    const rows = await this.ctx.db.rows<{ dedupeKey: string; status: string; sentAt: unknown }>(
+      `SELECT dedupeKey, status, sentAt FROM outbox WHERE dedupeKey IN (${placeholders(byKey.size)})`, [...byKey.keys()],
+    );
+    for (const r of rows) {
+      const id = byKey.get(r.dedupeKey);
+      if (id !== undefined) out.set(id, r.status === 'sent' ? (parseInstant(r.sentAt) ?? this.at) : null);
+    }
+    return out;
+  }
+
+  /** Minutes since local midnight of today for an instant today (an instant of another day counts as midnight). */
+  private minuteToday(at: Date | null): number {
+    return at && localDate(at) === this.today ? localMinutes(at) : 0;
   }
 
   /** `UPDATE checkin_days SET … WHERE id IN (…) AND <guard>`, chunked; returns rows changed. */
@@ -330,7 +369,7 @@ export class CheckinSweep {
       const names = list.map((l) => l.name);
       const { alert } = await this.ctx.services.alerts.raise({
         stationId, residentId: null, type: 'checkin_unreachable', dedupeKey: `checkin:unreachable:${stationId}:${batch}`,
-        summary: `${list.length}位老人今日报平安提醒无法送达，请电话联系：${names.join('、')}`,
+        summary: unreachableSummary(names),
       });
       const texts = unreachableTexts(list.map((l) => ({ community: l.community, name: l.name, phone: l.phone, reason: l.reason })));
       const messages: OutgoingMessage[] = [];

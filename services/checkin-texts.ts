@@ -1,4 +1,5 @@
 import type { ResidentTag, SignOfLifeSource, UnreachableReason } from '../entities';
+import { alertTypeLabel } from './alert-labels';
 import { maskPhone } from './phone';
 
 /**
@@ -192,25 +193,39 @@ export function unreachableTexts(lines: UnreachableLine[], perMessage = 30): str
   return out;
 }
 
+/** Longest alert summary the alerts table holds. */
+const SUMMARY_MAX = 500;
+
+/**
+ * The summary of an unreachable-elders alert: every name, or, when they do not all fit the
+ * alert's summary, as many whole names as fit and how many more (the workers' messages and the
+ * board have the full list).
+ */
+export function unreachableSummary(names: string[], max = SUMMARY_MAX): string {
+  const head = `${names.length}位老人今日报平安提醒无法送达，请电话联系：`;
+  const whole = head + names.join('、');
+  if (whole.length <= max) return whole;
+  let shown = 0;
+  let text = head;
+  for (const n of names) {
+    const next = `${text}${shown ? '、' : ''}${n}`;
+    if (`${next}等${names.length}位（完整名单见看板）`.length > max) break;
+    text = next;
+    shown++;
+  }
+  return `${text}等${names.length}位（完整名单见看板）`;
+}
+
 /** The reason words shown on the board. */
 export function unreachableWords(reason: UnreachableReason | null): string | null {
   return reason ? UNREACHABLE_WORDS[reason] : null;
-}
-
-const ALERT_TYPE_WORDS: Record<string, string> = {
-  checkin_missed: '未报平安', checkin_unreachable: '提醒无法送达', help_call: '求助', bot_logout: '微信掉线', send_failed: '发送失败',
-};
-
-/** An alert type in words. */
-export function alertTypeWords(type: string): string {
-  return ALERT_TYPE_WORDS[type] ?? type;
 }
 
 /** The station admin's morning summary of open alerts. */
 export function morningSummaryText(stationName: string, items: { id: number; type: string; who: string; when: string; replied: boolean; acknowledged: boolean }[]): string {
   const shown = items.slice(0, 30);
   const lines = shown.map((a, i) =>
-    `${i + 1}. 告警${a.id} ${a.who ? `${a.who} ` : ''}${alertTypeWords(a.type)}（${a.when}）${a.acknowledged ? '，已确认' : ''}${a.replied ? '，已有回音' : ''}`);
+    `${i + 1}. 告警${a.id} ${a.who ? `${a.who} ` : ''}${alertTypeLabel(a.type)}（${a.when}）${a.acknowledged ? '，已确认' : ''}${a.replied ? '，已有回音' : ''}`);
   const more = items.length > shown.length ? [`……另有${items.length - shown.length}条，请在工作台查看。`] : [];
   return [`【今日待处理告警】${stationName} 共${items.length}条：`, ...lines, ...more, '处理后回复"已处理 编号"。'].join('\n');
 }

@@ -220,6 +220,11 @@ export class CheckinService {
     return { plan, created: !existing };
   }
 
+  /** Does the resident have an enabled check-in plan (so that their every message is a sign of life)? */
+  async hasEnabledPlan(residentId: number): Promise<boolean> {
+    return (await this.ctx.db.manager.count(CheckinPlan, { where: { residentId, enabled: true } })) > 0;
+  }
+
   /** The first reminder instant a plan applies from. */
   appliesFrom(plan: CheckinPlan): Date {
     return atLocal(plan.appliesFromDate, plan.remindAt);
@@ -353,19 +358,26 @@ export class CheckinService {
 
   // ---------------------------------------------------------------- board and history
 
-  /** The status a resident's day shows when no day row says otherwise. */
-  derivedStatus(plan: CheckinPlan, residentStatus: string, date: string): { status: CheckinStatus; reason: string | null } {
+  /**
+   * The status a resident's day shows when no day row says otherwise; null when the plan does not
+   * apply on that date at all (before it took effect, or a weekday it does not run on): such a
+   * resident is left out of that date's board. `paused` is kept for real pauses: a pause
+   * (pausedUntil), a switched-off plan, a resident who is not active.
+   */
+  derivedStatus(plan: CheckinPlan, residentStatus: string, date: string): { status: CheckinStatus; reason: string | null } | null {
+    if (plan.appliesFromDate > date) return null;
+    if (!(plan.weekdayMask & (1 << localWeekday(atLocal(date))))) return null;
     if (residentStatus !== 'active') return { status: 'paused', reason: RESIDENT_STATUS_WORDS[residentStatus] ?? '非在册状态' };
     if (!plan.enabled) return { status: 'paused', reason: '计划已停用' };
     if (this.isPaused(plan, date)) return { status: 'paused', reason: plan.pauseReason ?? `暂停至${plan.pausedUntil}` };
-    if (!(plan.weekdayMask & (1 << localWeekday(atLocal(date))))) return { status: 'paused', reason: '今日无需报平安' };
-    if (plan.appliesFromDate > date) return { status: 'paused', reason: `计划自${plan.appliesFromDate}起生效` };
     return { status: 'pending', reason: null };
   }
 
   /**
-   * The board of the caller's station for a date (default today): every resident with a plan and
-   * the day's status. Residents who are not active show `paused` with the reason (住院中, 已迁出…).
+   * The board of the caller's station for a date (default today): every resident whose plan
+   * applies on that date, and the day's status. A day already recorded always shows; a resident
+   * whose plan had not yet taken effect on the date, or does not run on its weekday, is left out.
+   * Residents who are not active show `paused` with the reason (住院中, 已迁出…).
    */
   async board(actor: Actor, filter: BoardFilter): Promise<{ date: string; items: BoardItem[]; total: number; counts: Record<CheckinStatus, number> }> {
     const stationId = ownStationId(actor);
@@ -393,6 +405,7 @@ export class CheckinService {
       if (!plan) continue;
       const day = dayOf.get(r.id);
       const derived = day ? { status: day.status, reason: unreachableWords(day.unreachableReason as UnreachableReason | null) } : this.derivedStatus(plan, r.status, date);
+      if (!derived) continue;
       const item: BoardItem = {
         residentId: r.id, name: r.name, communityId: r.communityId, communityName: communityName.get(r.communityId) ?? null,
         status: derived.status, reason: derived.reason, remindAt: day ? wallTime(day.remindMinute) : plan.remindAt,

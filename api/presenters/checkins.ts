@@ -1,7 +1,8 @@
 import type { Alert, CheckinDay, CheckinPlan } from '../../entities';
 import type { AlertWithNames } from '../../services/alerts';
 import type { BoardItem, History, SignOfLifeResult } from '../../services/checkins';
-import { wallTime, unreachableWords, alertTypeWords } from '../../services/checkin-texts';
+import { alertTypeLabel } from '../../services/alert-labels';
+import { wallTime, unreachableWords } from '../../services/checkin-texts';
 import { maskPhone } from '../../services/phone';
 import { atLocal, toIso } from '../../services/time';
 
@@ -61,7 +62,7 @@ export function presentAlert(a: Alert | AlertWithNames) {
   const names = a as Partial<AlertWithNames>;
   return {
     id: a.id, stationId: a.stationId, residentId: a.residentId, residentName: names.residentName ?? null,
-    communityName: names.communityName ?? null, type: a.type, typeLabel: alertTypeWords(a.type), status: a.status, summary: a.summary,
+    communityName: names.communityName ?? null, type: a.type, typeLabel: alertTypeLabel(a.type), status: a.status, summary: a.summary,
     createdAt: toIso(a.createdAt), escalationLevel: a.escalationLevel, escalatedAt: toIso(a.escalatedAt),
     acknowledgedAt: toIso(a.acknowledgedAt), acknowledgedBy: a.acknowledgedBy, resolvedAt: toIso(a.resolvedAt), resolvedBy: a.resolvedBy,
     outcome: a.outcome, note: a.note, reply: a.replyAt ? { at: toIso(a.replyAt), text: a.replyText } : null,

@@ -23,7 +23,7 @@ export const checkinRoutes = [
     handler: async ({ ctx, actor, params }) => presentPlan(await ctx.services.checkins.getPlan(actor, params.id), localDate(ctx.clock.now())),
   }),
   route({
-    method: 'get', path: '/api/checkins', summary: '报平安看板：本站每位有计划的居民当天的状态', tag: 'checkins', access: 'worker',
+    method: 'get', path: '/api/checkins', summary: '报平安看板：本站当天适用报平安计划的居民及其状态（计划当天尚未生效或当天不在计划星期内的居民不列出；paused 仅表示暂停、计划停用或居民非在册）', tag: 'checkins', access: 'worker',
     query: pageQuery.extend({
       limit: z.coerce.number().int().min(1).max(500).default(500),
       date: localDateSchema.optional(),

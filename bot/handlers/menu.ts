@@ -3,6 +3,11 @@ import type { IntentHandler } from '../types';
 
 const GREETINGS = new Set(['你好', '您好', '你好啊', '在吗', '在不在', '在么', '菜单', '帮助', 'help', 'hi', 'hello', '0', '开始', '小助手', '有人吗', '喂']);
 
+/** The words that mean the booking menu item, as residents type them (compact form). */
+export const BOOKING_WORDS = /^(2|预约|我要预约|预约服务|我想预约|怎么预约|我的预约|查预约|查看预约|取消预约|取消我的预约)$/;
+/** The words that mean the activities menu item, sign-ups included (`报名 1` is `报名1` compact). */
+export const ACTIVITY_WORDS = /^(3|活动|近期活动|最近活动|最近有啥活动|有什么活动|有啥活动|活动通知|报名|报名\d{1,6}|我要报名|我的报名|取消报名)$/;
+
 /** 你好 / 在吗 / 菜单 / 帮助 / ?: the menu with the station's name; also any emoji-only message. */
 export const menuHandler: IntentHandler = {
   name: 'menu',
@@ -13,12 +18,16 @@ export const menuHandler: IntentHandler = {
   },
 };
 
-/** Menu numbers whose features are not in this process yet; feature handlers placed earlier take them over. */
+/**
+ * Menu numbers 1–3 and the words that mean 2 and 3 (预约, 我的预约, 取消预约, 活动, 报名 N): bookings
+ * and activities are not in this process yet, so they answer "正在准备中" with the station's phone.
+ * Feature handlers placed earlier take these over.
+ */
 export const menuChoiceHandler: IntentHandler = {
   name: 'menu_choice',
-  match: (m) => m.kind === 'text' && /^[123]$/.test(m.compact),
+  match: (m) => m.kind === 'text' && (m.compact === '1' || BOOKING_WORDS.test(m.compact) || ACTIVITY_WORDS.test(m.compact)),
   handle: async (m) => {
     if (m.compact === '1') return m.reply(P.askPolicy);
-    await m.reply(P.comingSoon(m.compact === '2' ? '预约' : '活动'));
+    await m.reply(P.comingSoon(BOOKING_WORDS.test(m.compact) ? '预约' : '活动', m.station));
   },
 };

@@ -1,17 +1,35 @@
 import * as P from '../presenters';
-import type { IntentHandler } from '../types';
+import type { Inbound, IntentHandler } from '../types';
+import { ACTIVITY_WORDS, BOOKING_WORDS } from './menu';
 
-const PERSONAL = /^(2|4|预约|我要预约|我的预约|取消预约|预约服务|报名|报名\d+|我的报名|报平安|平安|我的签到|签到)$/;
+const CHECKIN_WORDS = /^(4|报平安|平安|我的签到|签到)$/;
+// Personal services: bookings (all of them), sign-ups (not the public list of activities), check-ins.
+const SIGNUP_WORDS = /^(报名|报名\d{1,6}|我要报名|我的报名|取消报名)$/;
+
+function isPersonal(compact: string): boolean {
+  return BOOKING_WORDS.test(compact) || SIGNUP_WORDS.test(compact) || CHECKIN_WORDS.test(compact);
+}
+
+function boundElsewise(m: Inbound): boolean {
+  return m.who.family.length > 0 || m.who.worker !== null;
+}
 
 /**
- * Personal services (bookings, sign-ups, check-ins) need a bound contact: an unbound one is told
- * how to bind. Feature handlers after this one may assume a bound resident for these words.
+ * Personal services (bookings, sign-ups, check-ins) need a bound resident. A contact bound to
+ * nothing is told how to bind. A bound family contact or worker who sends `报平安` is told their
+ * own part (family: `已联系` when alerted; worker: confirm on the console); their booking and
+ * activity words go on to the menu choice like anyone's.
  */
 export const needsBindingHandler: IntentHandler = {
   name: 'needs_binding',
-  match: (m) => m.kind === 'text' && m.who.resident === null && PERSONAL.test(m.compact),
+  match: (m) => {
+    if (m.kind !== 'text' || m.who.resident !== null || !isPersonal(m.compact)) return false;
+    return !boundElsewise(m) || CHECKIN_WORDS.test(m.compact);
+  },
   handle: async (m) => {
-    const what = /预约|^2$/.test(m.compact) ? '预约' : /报名/.test(m.compact) ? '活动报名' : '报平安';
+    if (CHECKIN_WORDS.test(m.compact) && m.who.worker) return m.reply(P.checkinByWorker);
+    if (CHECKIN_WORDS.test(m.compact) && m.who.family.length) return m.reply(P.checkinIsForElder);
+    const what = BOOKING_WORDS.test(m.compact) ? '预约' : ACTIVITY_WORDS.test(m.compact) ? '活动报名' : '报平安';
     await m.reply(P.needsBinding(what));
   },
 };

@@ -22,19 +22,21 @@ export const workerAlertsHandler: IntentHandler = {
     const open = (await m.ctx.services.alerts.list(stationId)).filter((a) => a.status !== 'resolved');
     const ids = [...new Set(open.map((a) => a.residentId).filter((x): x is number => x !== null))];
     const residents = ids.length ? await m.ctx.db.manager.find(Resident, { where: { id: In(ids) } }) : [];
-    await m.reply(P.alertList(open, new Map(residents.map((r) => [r.id, r.name]))));
+    for (const text of P.alertList(open, new Map(residents.map((r) => [r.id, r.name])))) await m.reply(text);
   },
 };
 
-const RESOLVE = /^已处理(\d{1,9})$/;
+const RESOLVE = /^已处理(\d{1,9})?$/;
 
-/** `已处理 12`: a bound worker closes alert 12 of their station (outcome "other"). */
+/** `已处理 12`: a bound worker closes alert 12 of their station (outcome "other"); `已处理` alone says how. */
 export const workerResolveHandler: IntentHandler = {
   name: 'worker_resolve',
   match: (m) => m.kind === 'text' && m.who.worker !== null && RESOLVE.test(m.compact),
   handle: async (m) => {
     const actor = workerActor(m)!;
-    const id = Number(RESOLVE.exec(m.compact)![1]);
+    const digits = RESOLVE.exec(m.compact)![1];
+    if (!digits) return m.reply(P.resolveHow);
+    const id = Number(digits);
     try {
       await m.ctx.services.alerts.resolve(ownStationId(actor), id, m.who.worker!.id, 'other', '社工在微信中回复“已处理”');
       await m.reply(P.alertResolved(id));

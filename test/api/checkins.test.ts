@@ -172,6 +172,46 @@ describe('check-in and alert routes', () => {
     expect((await api().get('/api/checkins?status=asleep').set(auth(s.worker.token))).status).toBe(400);
   });
 
+  it('leaves a resident off the board on dates their plan did not apply; paused only for real pauses', async () => {
+    const { ctx, clock } = env();
+    // Monday 2027-01-11, after the 09:00 reminder time: the plans apply from tomorrow.
+    clock.set(at('2027-01-11T10:00:00'));
+    const s = await elderScene(ctx);
+    const weekdays = await elderScene(ctx, { stationId: s.station.id, resident: { name: '李桂兰' }, plan: { weekdays: [1, 2, 3, 4, 5] } });
+    const pausedPlan = await elderScene(ctx, { stationId: s.station.id, resident: { name: '孙奶奶' }, plan: { pausedUntil: '2027-01-13', pauseReason: '住女儿家' } });
+    const off = await elderScene(ctx, { stationId: s.station.id, resident: { name: '赵大爷', gender: 'male' }, plan: { enabled: false } });
+    const board = async (date: string) => {
+      const res = await api().get(`/api/checkins?date=${date}`).set(auth(s.worker.token));
+      expect(res.status).toBe(200);
+      return res.body as { items: { residentId: number; status: string; reason: string | null }[]; total: number; counts: Record<string, number> };
+    };
+    // Long before any plan existed, and on the day the plans were made (after the reminder time): nobody.
+    for (const date of ['2020-01-01', '2027-01-11']) {
+      const b = await board(date);
+      expect(b.items).toEqual([]);
+      expect(b.total).toBe(0);
+      expect(b.counts.paused).toBe(0);
+    }
+    const tue = await board('2027-01-12');
+    const byId = new Map(tue.items.map((i) => [i.residentId, i]));
+    expect(byId.get(s.resident.id)).toMatchObject({ status: 'pending', reason: null });
+    expect(byId.get(weekdays.resident.id)).toMatchObject({ status: 'pending' });
+    expect(byId.get(pausedPlan.resident.id)).toMatchObject({ status: 'paused', reason: '住女儿家' });
+    expect(byId.get(off.resident.id)).toMatchObject({ status: 'paused', reason: '计划已停用' });
+    expect(tue.counts).toMatchObject({ pending: 2, paused: 2 });
+    // Saturday: the Monday-to-Friday plan does not run, so that resident is not on the board (and not "paused").
+    const sat = await board('2027-01-16');
+    expect(sat.items.map((i) => i.residentId)).not.toContain(weekdays.resident.id);
+    expect(sat.items.find((i) => i.residentId === s.resident.id)).toMatchObject({ status: 'pending' });
+    expect(sat.items.find((i) => i.residentId === pausedPlan.resident.id)).toMatchObject({ status: 'pending' });
+    // A sign of life on the day the plan was made is a real record: it shows.
+    await ctx.services.checkins.recordSignOfLife({ residentId: s.resident.id, at: clock.now(), source: 'text', text: '好' });
+    expect((await board('2027-01-11')).items.map((i) => i.residentId)).toEqual([s.resident.id]);
+    // The rule is written in the OpenAPI summary of the route.
+    const spec = (await api().get('/api/openapi.json')).body;
+    expect(spec.paths['/api/checkins'].get.summary).toContain('不列出');
+  });
+
   it('confirms by a worker and by the resident in the mini-program', async () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-05T07:00:00'));

@@ -214,7 +214,7 @@ describe('bot router on the mock puppet', () => {
     const { alert } = await ctx.services.alerts.raise({ stationId: s.id, residentId: r.id, type: 'help_call', summary: '孙大妈：不舒服' });
     const { alert: foreign } = await ctx.services.alerts.raise({ stationId: other.id, type: 'help_call', summary: '别站的' });
     const list = (await bot.say(s.id, 'worker-cmd', '告警'))[0];
-    expect(list).toContain(`${alert.id} 【求助】 孙大妈：不舒服`);
+    expect(list).toContain(`1. 编号${alert.id}【求助】孙大妈：不舒服（`);
     expect(list).not.toContain('别站的');
     expect((await bot.say(s.id, 'worker-cmd', `已处理 ${foreign.id}`))[0]).toContain('没有找到');
     expect((await ctx.db.manager.findOneByOrFail(Alert, { id: foreign.id })).status).toBe('open');

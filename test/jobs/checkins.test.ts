@@ -437,6 +437,82 @@ describe('the checkins job', () => {
     expect(rows[0].text).toContain('【今日待处理告警】');
     expect(rows[0].text).toContain('王秀英 未报平安');
   });
+
+  it('after downtime sends the first reminder late, never the second in the same sweep; the deadline stays the plan\'s', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2027-01-04T07:00:00'));
+    const s = await elderScene(ctx);
+    const key = `checkin:${s.resident.id}:2027-01-04`;
+    // No run at 09:00 or 10:00; the job comes back at 10:30.
+    clock.set(at('2027-01-04T10:30:00'));
+    const summary = await ctx.services.checkins.sweep(clock.now());
+    // Every elder of the suite is late today: first reminders go, and no second one in this sweep.
+    expect(summary.firstReminders).toBeGreaterThanOrEqual(1);
+    expect(summary.secondReminders).toBe(0);
+    expect((await queued(ctx, key)).map((m) => m.dedupeKey)).toEqual([`${key}:first`]);
+    await deliverAll(ctx);
+    for (const t of ['10:31', '10:59']) {
+      clock.set(at(`2027-01-04T${t}:00`));
+      await runCheckins(ctx);
+    }
+    expect(await queued(ctx, `${key}:second`)).toHaveLength(0);
+    // 10:30 + 60 min is past the 11:00 deadline: no second reminder, and the escalation is on time.
+    clock.set(at('2027-01-04T11:00:00'));
+    await runCheckins(ctx);
+    expect(await day(ctx, s.resident.id, '2027-01-04')).toMatchObject({ status: 'escalated', secondReminderAt: null });
+    expect(await sentTo(ctx, s.resident.wechatContactId!)).toHaveLength(1);
+    expect((await sentTo(ctx, s.son!.wechatContactId!)).map((m) => m.text)).toEqual([
+      '【平安提醒】您的母亲王秀英今天到11:00还没有报平安，社工站已收到提醒。您联系上她后请回复"已联系"。',
+    ]);
+  });
+
+  it('sends the second reminder secondReminderMinutes after a late first reminder went', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2027-01-05T07:00:00'));
+    const s = await elderScene(ctx, { plan: { secondReminderMinutes: 30, graceMinutes: 180 } });
+    const key = `checkin:${s.resident.id}:2027-01-05`;
+    clock.set(at('2027-01-05T09:45:00'));
+    await runCheckins(ctx);
+    expect((await queued(ctx, key)).map((m) => m.dedupeKey)).toEqual([`${key}:first`]);
+    await deliverAll(ctx);
+    // The plan's second time (09:30) has long passed, but the first reminder only went at 09:45.
+    for (const t of ['09:46', '10:00', '10:14']) {
+      clock.set(at(`2027-01-05T${t}:00`));
+      await runCheckins(ctx);
+      expect(await queued(ctx, `${key}:second`)).toHaveLength(0);
+    }
+    clock.set(at('2027-01-05T10:15:00'));
+    await runCheckins(ctx);
+    const second = await queued(ctx, `${key}:second`);
+    expect(second).toHaveLength(1);
+    expect(await day(ctx, s.resident.id, '2027-01-05')).toMatchObject({ status: 'reminded', secondReminderAt: at('2027-01-05T10:15:00') });
+    await deliverAll(ctx);
+    clock.set(at('2027-01-05T12:00:00'));
+    await runCheckins(ctx);
+    expect(await day(ctx, s.resident.id, '2027-01-05')).toMatchObject({ status: 'escalated' });
+    expect(await sentTo(ctx, s.resident.wechatContactId!)).toHaveLength(2);
+  });
+
+  it('counts the second reminder from when the first actually went out of the paced outbox', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2027-01-06T07:00:00'));
+    const s = await elderScene(ctx, { plan: { secondReminderMinutes: 60, graceMinutes: 180 } });
+    const key = `checkin:${s.resident.id}:2027-01-06`;
+    clock.set(at('2027-01-06T09:00:00'));
+    await runCheckins(ctx);
+    // The sender is slow: the first reminder is still waiting at 10:00.
+    clock.set(at('2027-01-06T10:00:00'));
+    await runCheckins(ctx);
+    expect(await queued(ctx, `${key}:second`)).toHaveLength(0);
+    clock.set(at('2027-01-06T10:10:00'));
+    await deliverAll(ctx);
+    clock.set(at('2027-01-06T11:09:00'));
+    await runCheckins(ctx);
+    expect(await queued(ctx, `${key}:second`)).toHaveLength(0);
+    clock.set(at('2027-01-06T11:10:00'));
+    await runCheckins(ctx);
+    expect(await queued(ctx, `${key}:second`)).toHaveLength(1);
+  });
 });
 
 describe('two job runners on one database', () => {

@@ -1,5 +1,8 @@
 import { CheckinPlan, Resident, Station } from '../../entities';
-import { addressElder, familyAlarmText, firstReminderText, kinWord, missedDigestText, unreachableTexts } from '../../services/checkin-texts';
+import { alertTypeLabel } from '../../services/alert-labels';
+import {
+  addressElder, familyAlarmText, firstReminderText, kinWord, missedDigestText, morningSummaryText, unreachableSummary, unreachableTexts,
+} from '../../services/checkin-texts';
 import { orderedFamily } from '../../services/checkin-sweep';
 import { seedDemoData } from '../../services/demo';
 import { actorOf, elderScene } from '../checkin-fixtures';
@@ -41,6 +44,23 @@ describe('check-in texts', () => {
     expect(texts[2]).toContain('61. 沙河村 老人60');
     expect(texts.join()).not.toContain('13800001234');
     expect(missedDigestText(['a', 'b'], 30, 32)).toContain('31. a');
+  });
+
+  it('names every elder in an unreachable alert, or as many whole names as the summary holds and how many in all', () => {
+    expect(unreachableSummary(['赵永福', '杨春花'])).toBe('2位老人今日报平安提醒无法送达，请电话联系：赵永福、杨春花');
+    const many = Array.from({ length: 200 }, (_, i) => `老人${String(i).padStart(3, '0')}`);
+    const summary = unreachableSummary(many);
+    expect(summary.length).toBeLessThanOrEqual(500);
+    expect(summary).toMatch(/^200位老人今日报平安提醒无法送达，请电话联系：老人000、老人001、/);
+    expect(summary).toMatch(/、老人\d{3}等200位（完整名单见看板）$/);
+  });
+
+  it('names alert types in Chinese, the same words for the API, the bot and the morning summary', () => {
+    expect(alertTypeLabel('checkin_unreachable')).toBe('提醒无法送达');
+    expect(alertTypeLabel('checkin_missed')).toBe('未报平安');
+    expect(alertTypeLabel('something_new')).toBe('其他告警');
+    expect(morningSummaryText('沙河镇社工站', [{ id: 9, type: 'checkin_unreachable', who: '', when: '12月3日', replied: false, acknowledged: false }]))
+      .toContain('9 提醒无法送达');
   });
 
   it('orders family contacts by the plan, or oldest first', () => {

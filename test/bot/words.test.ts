@@ -1,0 +1,147 @@
+import request from 'supertest';
+import { Alert, CheckinDay, UnansweredQuestion } from '../../entities';
+import { looksLikeQuestion } from '../../bot/handlers/policy';
+import { alertTypeLabel } from '../../services/alert-labels';
+import { unreachableSummary } from '../../services/checkin-texts';
+import { elderScene, runCheckins } from '../checkin-fixtures';
+import { createStation } from '../factories';
+import { useTestEnv } from '../helpers';
+import { startTestBot, TestBot } from './harness';
+
+const at = (s: string) => new Date(`${s}+08:00`);
+const PHONE = '0936-5521001';
+
+describe('looksLikeQuestion', () => {
+  it('does not take the particles 呢/嘛/么 for question marks, but keeps real question words', () => {
+    for (const remark of ['好着呢', '吃了嘛', '挺好的么', '在家呢', '好着呢好着呢']) expect(looksLikeQuestion(remark)).toBe(false);
+    for (const question of ['好着吗', '这是什么', '你们干嘛的', '低保怎么申请', '几点开门', '是否可以代办', '路什么时候修好呢']) {
+      expect(looksLikeQuestion(question)).toBe(true);
+    }
+  });
+});
+
+/** Findings of the contract review: what elders, families and workers type, end to end through the bot. */
+describe('bot words: remarks, menu words, 报平安 for family and workers, 告警 and 已处理', () => {
+  const env = useTestEnv();
+  let bot: TestBot;
+  let stationId: number;
+
+  beforeAll(async () => {
+    const { ctx } = env();
+    await ctx.services.policies.loadDefaults();
+    stationId = (await createStation(ctx, { name: '沙河镇社工站', phone: PHONE, openHours: '周一至周五 8:30-17:30' })).id;
+    bot = await startTestBot(ctx);
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('answers an elder\'s second remark of the day warmly and never logs it as an unanswered question', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-03T07:00:00'));
+    const s = await elderScene(ctx, { stationId });
+    clock.set(at('2026-12-03T09:00:00'));
+    await runCheckins(ctx);
+    clock.set(at('2026-12-03T09:05:00'));
+    const elder = s.resident.wechatContactId!;
+    expect(await bot.say(stationId, elder, '好着呢')).toEqual(['收到！王奶奶今天平安 ✅']);
+    expect(await bot.say(stationId, elder, '好着呢')).toEqual(['收到！王奶奶，有事随时找我们。回复“5”找社工。']);
+    expect(await bot.say(stationId, elder, '吃了嘛')).toEqual(['收到！王奶奶，有事随时找我们。回复“5”找社工。']);
+    expect(await ctx.db.manager.countBy(UnansweredQuestion, { stationId })).toBe(0);
+    // A real question is still a question: logged for the workers, with the offer of a person.
+    const [unknown] = await bot.say(stationId, elder, '村口那条路什么时候修好啊');
+    expect(unknown).toContain('答不准');
+    expect((await ctx.db.manager.findOneByOrFail(UnansweredQuestion, { stationId })).text).toContain('修好');
+    // And a policy question still gets the policy.
+    expect((await bot.say(stationId, elder, '低保咋申请'))[0]).toMatch(/^【城乡最低生活保障】/);
+    expect(await ctx.db.manager.findOneBy(CheckinDay, { residentId: s.resident.id, date: '2026-12-03' })).toMatchObject({ status: 'confirmed' });
+  });
+
+  it('logs a real question even when it is the elder\'s first message of the day (after the 平安 reply)', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-04T08:10:00'));
+    const s = await elderScene(ctx, { stationId });
+    const replies = await bot.say(stationId, s.resident.wechatContactId!, '村口小卖部几点关门');
+    expect(replies[0]).toBe('收到！王奶奶今天平安 ✅');
+    expect(replies[1]).toContain('答不准');
+    expect((await ctx.db.manager.findBy(UnansweredQuestion, { stationId })).map((q) => q.text)).toContain('村口小卖部几点关门');
+  });
+
+  it('routes 预约 / 活动 / 我的预约 / 取消预约 / 报名 N like the menu digits, with the station phone', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-04T10:00:00'));
+    const s = await elderScene(ctx, { stationId });
+    const elder = s.resident.wechatContactId!;
+    await bot.say(stationId, elder, '你好');
+    for (const [text, what] of [['2', '预约'], ['预约', '预约'], ['我的预约', '预约'], ['取消预约', '预约'], ['3', '活动'], ['活动', '活动'], ['报名 1', '活动'], ['报名１', '活动']]) {
+      const replies = await bot.say(stationId, elder, text);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]).toMatch(new RegExp(`^${what}功能正在准备中`));
+      expect(replies[0]).toContain(PHONE);
+      expect(replies[0]).toContain('回复“5”找社工');
+    }
+    // Bookings and sign-ups are personal: a stranger is told how to bind; the activity list is public.
+    expect((await bot.say(stationId, 'stranger-words', '预约'))[0]).toContain('需要先绑定');
+    expect((await bot.say(stationId, 'stranger-words', '报名 2'))[0]).toContain('需要先绑定');
+    expect((await bot.say(stationId, 'stranger-words', '活动'))[0]).toMatch(/^活动功能正在准备中/);
+    expect(await ctx.db.manager.countBy(UnansweredQuestion, { stationId, text: '活动' })).toBe(0);
+  });
+
+  it('tells a bound family member and a bound worker their part when they send 报平安 / 4', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-04T10:30:00'));
+    const s = await elderScene(ctx, { stationId });
+    for (const text of ['4', '报平安']) {
+      const [fam] = await bot.say(stationId, s.son!.wechatContactId!, text);
+      expect(fam).not.toContain('绑定');
+      expect(fam).toContain('老人本人');
+      expect(fam).toContain('已联系');
+      const [worker] = await bot.say(stationId, s.worker.wechatContactId!, text);
+      expect(worker).not.toContain('绑定');
+      expect(worker).toContain('工作台');
+      expect(worker).toContain('/api/checkins/');
+    }
+    // The son's 报平安 did not confirm his mother's day.
+    expect(await ctx.db.manager.findOneBy(CheckinDay, { residentId: s.resident.id, date: '2026-12-04' })).toBeNull();
+    // A family member's 预约 goes on like anyone's, not to "bind first".
+    expect((await bot.say(stationId, s.son!.wechatContactId!, '预约'))[0]).toMatch(/^预约功能正在准备中/);
+  });
+
+  it('lists alerts in Chinese, one numbered line each with its id, with the whole list of names to phone', async () => {
+    const { ctx, app, clock } = env();
+    clock.set(at('2026-12-05T10:00:00'));
+    const s = await elderScene(ctx, { family: false });
+    const names = ['赵永福', '杨春花', '钱德胜', '孙桂芝', '周建国', '吴秀兰', '郑玉珍', '冯长山'];
+    const { alert: unreachable } = await ctx.services.alerts.raise({
+      stationId: s.station.id, type: 'checkin_unreachable', summary: unreachableSummary(names), dedupeKey: `test:unreachable:${s.station.id}`,
+    });
+    const said = '我在厨房摔倒了起不来，腿很疼，门从里面锁着，钥匙在邻居李大姐家';
+    const { alert: help } = await ctx.services.alerts.raise({ stationId: s.station.id, residentId: s.resident.id, type: 'help_call', summary: `王秀英：${said}` });
+    const replies = await bot.say(s.station.id, s.worker.wechatContactId!, '告警');
+    const text = replies.join('\n');
+    expect(text).not.toMatch(/checkin_unreachable|help_call/);
+    const lines = text.split('\n').filter((l) => /^\d+\. /.test(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^1\\. 编号${help.id}【求助】王秀英：${said}（`));
+    expect(lines[1]).toMatch(new RegExp(`^2\\. 编号${unreachable.id}【提醒无法送达】8位老人`));
+    for (const n of names) expect(lines[1]).toContain(n);
+    expect(text).toContain(`“已处理 ${help.id}”`);
+    // The API shows the same words for the type.
+    const api = await request(app.callback()).get('/api/alerts?status=open').set({ Authorization: `Bearer ${s.worker.token}` });
+    const labels = new Map(api.body.items.map((a: { id: number; typeLabel: string }) => [a.id, a.typeLabel]));
+    expect(labels.get(unreachable.id)).toBe(alertTypeLabel('checkin_unreachable'));
+    expect(labels.get(unreachable.id)).toBe('提醒无法送达');
+    expect(labels.get(help.id)).toBe(alertTypeLabel('help_call'));
+  });
+
+  it('answers a bound worker\'s bare 已处理 with how to use it', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-05T11:00:00'));
+    const s = await elderScene(ctx, { stationId });
+    const { alert } = await ctx.services.alerts.raise({ stationId, residentId: s.resident.id, type: 'help_call', summary: '王秀英：不舒服' });
+    expect(await bot.say(stationId, s.worker.wechatContactId!, '已处理')).toEqual(['请回复“已处理 编号”，编号见“告警”列表（回复“告警”查看）。']);
+    expect((await ctx.db.manager.findOneByOrFail(Alert, { id: alert.id })).status).toBe('open');
+    // Someone who is not a worker gets no alert instructions.
+    expect((await bot.say(stationId, 'not-a-worker', '已处理'))[0]).not.toContain('编号');
+  });
+});
