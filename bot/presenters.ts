@@ -1,5 +1,6 @@
 import type { Alert, FamilyContact, Policy, Resident, Station } from '../entities';
 import type { BoundTarget } from '../services/binding';
+import { alertTypeLabel } from '../services/alert-labels';
 import { formatForChat } from '../services/time';
 
 /**
@@ -47,7 +48,7 @@ export function bound(target: BoundTarget, extra: { residentName?: string; relat
   }
   if (target.targetType === 'family') {
     const of = extra.residentName ? `${extra.residentName}的家属（${extra.relation ?? '家人'}）` : '家属';
-    return `绑定成功！您已登记为${of} ${target.name}。家人有情况时，社工站会第一时间在这里告诉您。`;
+    return `绑定成功！${target.name}，您好，您已登记为${of}。家人有情况时，社工站会第一时间在这里告诉您。`;
   }
   return `绑定成功！社工${target.name}，您可以在这里收到告警：回复“告警”查看未处理的，回复“已处理 编号”结案。`;
 }
@@ -88,25 +89,69 @@ export function checkinConfirmed(name: string): string {
   return `收到！${name}今天平安 ✅`;
 }
 
+/** A bound elder with a check-in plan says something that is not a question (the day is already confirmed). */
+export function elderChatAck(name: string): string {
+  return `收到！${name}，有事随时找我们。回复“5”找社工。`;
+}
+
+/** A bound family contact sends `报平安` / `4`: that is for the elder; their part is `已联系`. */
+export const checkinIsForElder =
+  '报平安是老人本人发给社工站的（老人回任何一句话、语音或表情都算）。老人没报平安时我们会在这里告诉您，您联系上老人后回复“已联系”就好。';
+
+/** A bound worker sends `报平安` / `4`: how a worker confirms for an elder. */
+export const checkinByWorker =
+  '报平安是老人本人发的。您见到或电话联系上老人后，请在工作台“今日报平安”里点“已见到/已电话确认”（接口：POST /api/checkins/{居民编号}/confirm）。查看未处理的告警请回复“告警”。';
+
 export const familyThanks = '谢谢您！已记录您联系上了家人，社工站会继续关注。';
 
 export const tooManyMessages = '消息太多，请稍等，我一条一条回复您。';
 
-/** A bound worker's list of open alerts, numbered by alert id. */
-export function alertList(alerts: Alert[], names: Map<number, string>): string {
-  if (!alerts.length) return '目前没有未处理的告警 👍';
-  const lines = alerts.slice(0, 20).map((a) => {
-    const name = a.residentId ? (names.get(a.residentId) ?? '') : '';
-    const who = name && !a.summary.includes(name) ? name : '';
-    return `${a.id} ${ALERT_LABEL[a.type] ?? a.type} ${who} ${a.summary.slice(0, 30)}（${formatForChat(a.createdAt)}）`.replace(/\s+/g, ' ');
-  });
-  const more = alerts.length > 20 ? `\n……共 ${alerts.length} 条，请到工作台查看全部。` : '';
-  return `未处理告警 ${alerts.length} 条：\n${lines.join('\n')}${more}\n处理后回复“已处理 编号”，例如“已处理 ${alerts[0].id}”。`;
+/** Longest summary shown for one alert in the `告警` list (an unreachable alert shows its whole list of names). */
+export const ALERT_SUMMARY_CHARS = 120;
+/** The `告警` list shows this many alerts; the console has them all. */
+export const ALERT_LIST_MAX = 20;
+/** A reply longer than this is split (at line ends) into several messages. */
+const MESSAGE_CHARS = 1500;
+
+/** Joins lines into messages of at most `MESSAGE_CHARS` characters, never splitting a line. */
+function splitMessages(lines: string[]): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const line of lines) {
+    if (cur && cur.length + 1 + line.length > MESSAGE_CHARS) {
+      out.push(cur);
+      cur = line;
+    } else {
+      cur = cur ? `${cur}\n${line}` : line;
+    }
+  }
+  if (cur) out.push(cur);
+  return out;
 }
 
-const ALERT_LABEL: Record<string, string> = {
-  help_call: '【求助】', checkin_missed: '【未报平安】', bot_logout: '【微信掉线】', send_failed: '【发送失败】',
-};
+/**
+ * A bound worker's list of open alerts: one numbered line each, with the alert's id (编号) for
+ * `已处理 编号`, its type in words, who, and the summary (long enough to act on). Long lists come
+ * as several messages.
+ */
+export function alertList(alerts: Alert[], names: Map<number, string>): string[] {
+  if (!alerts.length) return ['目前没有未处理的告警 👍'];
+  const shown = alerts.slice(0, ALERT_LIST_MAX);
+  const lines = shown.map((a, i) => {
+    const name = a.residentId ? (names.get(a.residentId) ?? '') : '';
+    const who = name && !a.summary.includes(name) ? `${name}：` : '';
+    const summary = a.type === 'checkin_unreachable' ? a.summary : clip(a.summary, ALERT_SUMMARY_CHARS);
+    const notes = [formatForChat(a.createdAt), a.status === 'acknowledged' ? '已确认' : '', a.replyAt ? '已有回音' : ''].filter(Boolean).join('，');
+    return `${i + 1}. 编号${a.id}【${alertTypeLabel(a.type)}】${who}${summary.replace(/\s+/g, ' ').trim()}（${notes}）`;
+  });
+  const more = alerts.length > shown.length ? [`……共 ${alerts.length} 条，请到工作台查看全部。`] : [];
+  return splitMessages([
+    `未处理告警 ${alerts.length} 条：`, ...lines, ...more, `处理后回复“已处理 编号”，例如“已处理 ${shown[0].id}”。`,
+  ]);
+}
+
+/** `已处理` without a number. */
+export const resolveHow = '请回复“已处理 编号”，编号见“告警”列表（回复“告警”查看）。';
 
 export function alertResolved(id: number): string {
   return `告警 ${id} 已结案 ✅`;
@@ -118,9 +163,15 @@ export function alertAlreadyResolved(id: number): string {
   return `告警 ${id} 之前已经处理过了。`;
 }
 
-/** Placeholders for menu numbers whose features are not in this process. */
-export function comingSoon(what: string): string {
-  return `${what}功能正在准备中，着急的话回复“5”找社工。`;
+/**
+ * Bookings and activities are not in this process yet: say so, and give the station's phone so a
+ * resident can still book or ask by phone.
+ */
+export function comingSoon(what: '预约' | '活动', station: Pick<Station, 'phone' | 'openHours'>): string {
+  const how = what === '预约' ? '预约服务' : '了解或报名活动';
+  const hours = station.openHours ? `（${station.openHours}）` : '';
+  const phone = station.phone ? `现在可以打电话 ${station.phone} ${how}${hours}，` : '现在可以到社工站当面办理，';
+  return `${what}功能正在准备中，${phone}着急的话回复“5”找社工。`;
 }
 export const askPolicy = '请直接打字说出您想问的事，比如“低保怎么申请”“残疾人补贴”。';
 
