@@ -1,8 +1,16 @@
-import { In, Not } from 'typeorm';
+import { EntityManager, In, Not } from 'typeorm';
 import { Alert, AlertOutcome, AlertStatus, Community, PRIORITY, Resident, ServiceRecord } from '../entities';
 import type { AppContext } from './context';
 import { conflict, isUniqueViolation, notFound } from './errors';
-import { localDate } from './time';
+import { localDate, toIso } from './time';
+
+/** What an erased resident's alert says instead of its summary, by type (statistics keep the alert). */
+const ERASED_SUMMARY: Record<string, string> = {
+  help_call: '已删除的居民：紧急求助', checkin_missed: '已删除的居民：未报平安',
+};
+const ERASED_SUMMARY_OTHER = '已删除的居民：告警';
+/** Alerts of one resident in their export (PIPL). */
+const EXPORT_ALERTS_MAX = 1000;
 
 /** An alert with the names the console shows next to it. */
 export type AlertWithNames = Alert & { residentName: string | null; communityName: string | null };
@@ -132,6 +140,33 @@ export class AlertService {
       const r = a.residentId !== null ? rById.get(a.residentId) : undefined;
       return Object.assign(a, { residentName: r?.name ?? null, communityName: r ? (cById.get(r.communityId) ?? null) : null });
     });
+  }
+
+  /** A resident's alerts, with their replies and outcomes, for the export of everything held on them. */
+  async exportFor(em: EntityManager, resident: Resident): Promise<unknown> {
+    const rows = await em.find(Alert, { where: { residentId: resident.id, stationId: resident.stationId }, order: { id: 'ASC' }, take: EXPORT_ALERTS_MAX });
+    return rows.map((a) => ({
+      id: a.id, type: a.type, status: a.status, summary: a.summary, createdAt: toIso(a.createdAt),
+      acknowledgedAt: toIso(a.acknowledgedAt), resolvedAt: toIso(a.resolvedAt), outcome: a.outcome, note: a.note,
+      replyAt: toIso(a.replyAt), replyText: a.replyText,
+    }));
+  }
+
+  /**
+   * On erase: the alerts stay for the statistics (type, status, times, outcome) with a neutral
+   * summary and without the elder's reply or the worker's note; what was sent about them loses
+   * its text, and a home visit recorded from one loses its summary.
+   */
+  async eraseFor(em: EntityManager, resident: Resident): Promise<void> {
+    const where = { residentId: resident.id, stationId: resident.stationId };
+    const rows = await em.find(Alert, { where, select: { id: true, type: true } });
+    if (!rows.length) return;
+    for (const type of new Set(rows.map((a) => a.type))) {
+      await em.update(Alert, { ...where, type }, { summary: ERASED_SUMMARY[type] ?? ERASED_SUMMARY_OTHER, replyText: null, note: null });
+    }
+    const ids = rows.map((a) => a.id);
+    await em.update(ServiceRecord, { stationId: resident.stationId, alertId: In(ids) }, { summary: '告警后入户走访' });
+    await this.ctx.services.chat.eraseSentAbout(em, resident.stationId, 'alert', ids);
   }
 
   /** Shows a resident's sign of life on their unresolved alerts; returns those alerts. */

@@ -1,10 +1,15 @@
-import { In, IsNull, MoreThan } from 'typeorm';
-import { FamilyContact, MessageLog, Resident, Station, Worker } from '../entities';
+import { EntityManager, In, IsNull, MoreThan, Not } from 'typeorm';
+import { FamilyContact, MessageLog, OutboxMessage, Resident, Station, Worker } from '../entities';
 import type { BindingTarget } from '../entities';
 import type { AppContext } from './context';
+import { toIso } from './time';
 
 /** Longest text kept in the message log (a 100 KB paste would not fit a MySQL `text` column). */
 export const LOGGED_TEXT_MAX = 2000;
+/** Messages of a resident's contact in their export (PIPL): the most recent ones. */
+export const EXPORT_MESSAGES_MAX = 500;
+/** What stays of a queued or sent message's text once the resident it was to or about is erased. */
+export const ERASED_TEXT = '（内容已随居民信息删除）';
 
 /** Who a WeChat contact is on one station's account: any of resident, family contact, worker. */
 export interface ChatIdentity {
@@ -43,6 +48,45 @@ export class ChatService {
     return this.ctx.db.manager.find(MessageLog, {
       where: { contactId, direction: 'out', id: MoreThan(after) }, order: { id: 'ASC' }, take: limit,
     });
+  }
+
+  /** The bot's message log with the resident's WeChat contact, for their export: the last 500, oldest first. */
+  async exportFor(em: EntityManager, resident: Resident): Promise<unknown> {
+    if (!resident.wechatContactId) return [];
+    const rows = await em.find(MessageLog, {
+      where: { stationId: resident.stationId, contactId: resident.wechatContactId }, order: { id: 'DESC' }, take: EXPORT_MESSAGES_MAX,
+    });
+    return rows.reverse().map((m) => ({ direction: m.direction, type: m.type, text: m.text, at: toIso(m.at) }));
+  }
+
+  /**
+   * On erase: what the bot said to the station's workers about the resident goes from their chat
+   * logs (alert and hand-off notices, alert lists name the resident). The resident's and family's
+   * own logs are deleted by the erase itself.
+   */
+  async eraseFor(em: EntityManager, resident: Resident): Promise<void> {
+    const name = resident.name.replace(/[%_\\]/g, '').trim();
+    if (name.length < 2) return; // a one-character "name" would match far too much
+    const workers = await em.find(Worker, { where: { stationId: resident.stationId, wechatContactId: Not(IsNull()) }, select: { id: true, wechatContactId: true } });
+    if (!workers.length) return;
+    await em.createQueryBuilder().delete().from(MessageLog)
+      .where('stationId = :sid AND direction = :out AND text LIKE :name', { sid: resident.stationId, out: 'out', name: `%${name}%` })
+      .andWhere('contactId IN (:...contacts)', { contacts: workers.map((w) => w.wechatContactId!) })
+      .execute();
+  }
+
+  /**
+   * On erase: messages queued or sent about a record of the resident (`refType`/`refId`, e.g. an
+   * alert's notice to the workers) keep their row for the counts but lose their text; pending ones
+   * are cancelled, and the logged copies of those sent are deleted.
+   */
+  async eraseSentAbout(em: EntityManager, stationId: number, refType: string, refIds: number[]): Promise<void> {
+    if (!refIds.length) return;
+    const where = { stationId, refType, refId: In(refIds) };
+    const rows = await em.find(OutboxMessage, { where: { ...where, text: Not(ERASED_TEXT) }, select: { id: true, toContactId: true, text: true } });
+    for (const row of rows) await em.delete(MessageLog, { stationId, contactId: row.toContactId, direction: 'out', text: row.text });
+    await em.update(OutboxMessage, { ...where, status: 'pending' }, { status: 'cancelled' });
+    await em.update(OutboxMessage, where, { text: ERASED_TEXT });
   }
 
   /** The records bound to a contact on one station's account. */

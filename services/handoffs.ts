@@ -1,8 +1,9 @@
-import { In, MoreThan } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull, MoreThan } from 'typeorm';
 import { Handoff, PRIORITY, Resident } from '../entities';
 import type { AppContext } from './context';
 import { conflict, notFound } from './errors';
 import { aliasFor } from './notify';
+import { toIso } from './time';
 
 /**
  * How long the bot stays out of the way after a hand-off was asked for (or taken by a worker),
@@ -11,6 +12,8 @@ import { aliasFor } from './notify';
 export const HANDOFF_QUIET_MS = 30 * 60_000;
 const TRANSCRIPT_LENGTH = 10;
 const TRANSCRIPT_TEXT_MAX = 300;
+/** Hand-offs of one resident in their export (PIPL). */
+const EXPORT_HANDOFFS_MAX = 1000;
 
 export type HandoffStatus = Handoff['status'];
 
@@ -68,6 +71,35 @@ export class HandoffService {
     const h = await this.ctx.db.manager.findOne(Handoff, { where: { id, stationId } });
     if (!h) throw notFound('转人工请求');
     return h;
+  }
+
+  /** A resident's hand-offs: theirs by record, and those of their contact from before it was bound. */
+  private ofResident(r: Resident): FindOptionsWhere<Handoff>[] {
+    return [
+      { stationId: r.stationId, residentId: r.id },
+      ...(r.wechatContactId ? [{ stationId: r.stationId, contactId: r.wechatContactId, residentId: IsNull() }] : []),
+    ];
+  }
+
+  /** A resident's hand-offs with their transcripts, for the export of everything held on them. */
+  async exportFor(em: EntityManager, resident: Resident): Promise<unknown> {
+    const rows = await em.find(Handoff, { where: this.ofResident(resident), order: { id: 'ASC' }, take: EXPORT_HANDOFFS_MAX });
+    return rows.map((h) => ({
+      id: h.id, status: h.status, contactName: h.contactName, createdAt: toIso(h.createdAt), takenAt: toIso(h.takenAt),
+      closedAt: toIso(h.closedAt), transcript: h.transcript,
+    }));
+  }
+
+  /**
+   * On erase: the hand-offs stay as counts (status, times) without the contact's name or the
+   * conversation; what was sent about them loses its text.
+   */
+  async eraseFor(em: EntityManager, resident: Resident): Promise<void> {
+    const rows = await em.find(Handoff, { where: this.ofResident(resident), select: { id: true } });
+    if (!rows.length) return;
+    const ids = rows.map((h) => h.id);
+    await em.update(Handoff, { id: In(ids) }, { contactName: null, transcript: [] });
+    await this.ctx.services.chat.eraseSentAbout(em, resident.stationId, 'handoff', ids);
   }
 
   /** A worker takes an open hand-off; the contact is told a person will answer. 409 when already taken or closed. */

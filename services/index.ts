@@ -65,5 +65,11 @@ export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services
   // Features that hold personal data of residents take part in the export and the erase.
   services.residents.registerExportSection('checkins', (em, r) => services.checkins.exportFor(em, r));
   services.residents.registerEraseHook((em, r) => services.checkins.eraseFor(em, r));
+  services.residents.registerExportSection('alerts', (em, r) => services.alerts.exportFor(em, r));
+  services.residents.registerExportSection('handoffs', (em, r) => services.handoffs.exportFor(em, r));
+  services.residents.registerExportSection('messages', (em, r) => services.chat.exportFor(em, r));
+  services.residents.registerEraseHook((em, r) => services.alerts.eraseFor(em, r));
+  services.residents.registerEraseHook((em, r) => services.handoffs.eraseFor(em, r));
+  services.residents.registerEraseHook((em, r) => services.chat.eraseFor(em, r));
   return services;
 }

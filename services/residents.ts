@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { EntityManager, In, IsNull } from 'typeorm';
+import { EntityManager, In, IsNull, Not } from 'typeorm';
 import {
-  AuditEntry, BindingCode, Community, FamilyContact, MessageLog, OutboxMessage, Resident,
+  AuditEntry, BindingCode, Community, Conversation, FamilyContact, MessageLog, OutboxMessage, Resident, Worker,
   RESIDENT_STATUSES, RESIDENT_TAGS, RISK_TIERS,
 } from '../entities';
 import type { Actor } from './auth';
 import type { AppContext } from './context';
+import { ERASED_TEXT } from './chat';
 import { DataCrypto } from './crypto';
 import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
 import { idNumberFacts, idNumberMessage, idNumberProblem, isCalendarDate, normaliseIdNumber } from './idnumber';
-import { assertCases, assertStationAdmin, ownStationId } from './permissions';
+import { aliasFor } from './notify';
+import { assertCases, assertStationAdmin, ownStationId, WorkerActor } from './permissions';
 import { isValidPhone, normalisePhone } from './phone';
 import { localDate } from './time';
 
@@ -80,6 +82,8 @@ export type ExportSection = (em: EntityManager, resident: Resident) => Promise<u
 export type EraseHook = (em: EntityManager, resident: Resident) => Promise<void>;
 
 const ERASED_NAME = '已删除';
+/** Audit entries in an export: all of them in practice (every read adds one). */
+const EXPORT_AUDIT_MAX = 100_000;
 
 /**
  * Residents and their family contacts: the records at the centre of everything. Every function
@@ -125,8 +129,13 @@ export class ResidentService {
     return localDate(this.ctx.clock.now());
   }
 
-  /** Turns validated input into columns: phone normalised, ID number encrypted and hashed, birth date and gender from it. */
-  private columns(input: ResidentPatch): Partial<Resident> {
+  /**
+   * Turns validated input into columns: phone normalised, ID number encrypted and hashed. The ID
+   * number fixes gender and birth date: they are filled from it when not given, and a given (or
+   * already stored) value that disagrees with it is a 400 — never overwritten silently, since the
+   * bot addresses elders by gender. `existing` is the record being changed, if any.
+   */
+  private columns(input: ResidentPatch, existing?: Resident): Partial<Resident> {
     const out: Partial<Resident> = {};
     if (input.name !== undefined) out.name = input.name;
     if (input.communityId !== undefined) out.communityId = input.communityId;
@@ -137,24 +146,47 @@ export class ResidentService {
     if (input.address !== undefined) out.address = input.address;
     if (input.status !== undefined) out.status = input.status;
     if (input.riskTier !== undefined) out.riskTier = input.riskTier;
+    let facts: { birthDate: string; gender: 'male' | 'female' } | null = null;
     if (input.idNumber !== undefined) {
       if (input.idNumber === null) {
         out.idNumberEnc = null;
         out.idNumberHash = null;
       } else {
         const id = normaliseIdNumber(input.idNumber);
-        const facts = idNumberFacts(id);
+        facts = idNumberFacts(id);
         if (facts.birthDate > this.today()) throw badRequest('validation_failed', idNumberMessage('birth_date'), [{ in: 'body', path: 'idNumber', message: idNumberMessage('birth_date') }]);
         out.idNumberEnc = this.crypto.encrypt(id);
         out.idNumberHash = this.idNumberHash(id);
-        if (input.birthDate === undefined || input.birthDate === null) out.birthDate = facts.birthDate;
-        if (input.gender === undefined || input.gender === null) out.gender = facts.gender;
       }
+    } else if (existing?.idNumberEnc && (input.gender !== undefined || input.birthDate !== undefined)) {
+      facts = this.storedFacts(existing);
+    }
+    if (facts) {
+      // What the record would hold for each field after this change, unless the ID number fills it.
+      const gender = input.gender !== undefined ? input.gender : (existing?.gender ?? null);
+      const birthDate = input.birthDate !== undefined ? input.birthDate : (existing?.birthDate ?? null);
+      const problems: { in: string; path: string; message: string }[] = [];
+      if (gender !== null && gender !== facts.gender) problems.push({ in: 'body', path: 'gender', message: '性别与身份证号不符' });
+      if (birthDate !== null && birthDate !== facts.birthDate) problems.push({ in: 'body', path: 'birthDate', message: '出生日期与身份证号不符' });
+      if (problems.length) throw badRequest('validation_failed', problems.map((p) => p.message).join('；'), problems);
+      if (gender === null) out.gender = facts.gender;
+      if (birthDate === null) out.birthDate = facts.birthDate;
     }
     if (out.birthDate && out.birthDate > this.today()) {
       throw badRequest('validation_failed', '出生日期不能晚于今天', [{ in: 'body', path: 'birthDate', message: '出生日期不能晚于今天' }]);
     }
     return out;
+  }
+
+  /** Gender and birth date of the stored ID number; null when it cannot be read (a changed DATA_KEY). */
+  private storedFacts(r: Resident): { birthDate: string; gender: 'male' | 'female' } | null {
+    try {
+      const id = this.decryptIdNumber(r);
+      return id && idNumberProblem(id) === null ? idNumberFacts(id) : null;
+    } catch {
+      this.ctx.logger.warn({ residentId: r.id }, 'stored ID number cannot be decrypted');
+      return null;
+    }
   }
 
   /** The community must be one of the station's; another station's looks the same as none. */
@@ -213,11 +245,16 @@ export class ResidentService {
     return { items, total };
   }
 
-  /** Loads a resident the caller works on; anything else (other station, none, county admin) is a 404. */
-  async load(actor: Actor, id: number): Promise<Resident> {
+  /**
+   * Loads a resident the caller works on; anything else (other station, none, county admin) is a
+   * 404, and so is an erased resident unless `erased` asks for it: once erased, a resident is gone
+   * from every door but the audit log.
+   */
+  async load(actor: Actor, id: number, options: { erased?: boolean } = {}): Promise<Resident> {
     const r = await this.ctx.db.manager.findOne(Resident, { where: { id } });
     if (!r) throw notFound('居民');
     assertCases(actor, r.stationId, '居民');
+    if (r.erasedAt && !options.erased) throw notFound('居民');
     return r;
   }
 
@@ -240,13 +277,17 @@ export class ResidentService {
 
   /** Changes an already authorised resident (the API after `load`, the import). */
   async updateLoaded(r: Resident, workerId: number | null, patch: ResidentPatch, detail?: string): Promise<Resident> {
-    if (r.erasedAt) throw conflict('resident_erased', '该居民的个人信息已删除，不能修改');
-    const cols = this.columns(patch);
+    if (r.erasedAt) throw notFound('居民');
+    const cols = this.columns(patch, r);
     const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
     try {
       return await this.ctx.db.transaction(async (em) => {
         if (patch.communityId !== undefined) await this.assertCommunity(em, r.stationId, patch.communityId);
-        if (Object.keys(cols).length) await em.update(Resident, { id: r.id }, cols);
+        if (Object.keys(cols).length) {
+          // Conditional: an erase that got in between wins, and nothing is written back.
+          const done = await em.update(Resident, { id: r.id, erasedAt: IsNull() }, cols);
+          if (!done.affected) throw notFound('居民');
+        }
         await this.ctx.services.audit.record({ stationId: r.stationId, residentId: r.id, workerId, action: 'update', detail: detail ?? fields.join(',') }, em);
         return em.findOneByOrFail(Resident, { id: r.id });
       });
@@ -272,7 +313,6 @@ export class ResidentService {
   /** A fresh one-time binding code for the resident (earlier ones stop working). */
   async bindingCode(actor: Actor, id: number): Promise<{ code: string; expiresAt: Date }> {
     const r = await this.load(actor, id);
-    if (r.erasedAt) throw conflict('resident_erased', '该居民的个人信息已删除');
     const code = await this.ctx.services.binding.issue(r.stationId, 'resident', r.id);
     await this.audit(actor, r, 'binding_code');
     return code;
@@ -281,7 +321,6 @@ export class ResidentService {
   /** Adds a family contact with a binding code to pass on to them. */
   async addFamily(actor: Actor, residentId: number, input: FamilyCreate): Promise<{ family: FamilyContact; code: string; expiresAt: Date }> {
     const r = await this.load(actor, residentId);
-    if (r.erasedAt) throw conflict('resident_erased', '该居民的个人信息已删除');
     const family = await this.ctx.db.transaction(async (em) => {
       const f = await em.save(FamilyContact, em.create(FamilyContact, {
         residentId: r.id, stationId: r.stationId, name: input.name, relation: input.relation,
@@ -329,12 +368,13 @@ export class ResidentService {
    * codes issued, the audit trail, alerts and conversations, and each feature's own section. The
    * ID number is never output, only whether one is held.
    */
-  async export(actor: Actor, id: number): Promise<{ resident: Resident; family: FamilyContact[]; audit: AuditEntry[]; sections: Record<string, unknown> }> {
+  async export(actor: Actor, id: number): Promise<{ resident: Resident; family: FamilyContact[]; audit: (AuditEntry & { workerName: string | null })[]; sections: Record<string, unknown> }> {
     const r = await this.load(actor, id);
     await this.audit(actor, r, 'export');
     const m = this.ctx.db.manager;
     const family = await m.find(FamilyContact, { where: { residentId: r.id }, order: { id: 'ASC' } });
-    const audit = await m.find(AuditEntry, { where: { stationId: r.stationId, residentId: r.id }, order: { id: 'ASC' } });
+    // The same entries, with the same worker names, as `GET /api/audit` shows; oldest first here.
+    const audit = (await this.ctx.services.audit.list(r.stationId, { residentId: r.id, limit: EXPORT_AUDIT_MAX, offset: 0 })).items.reverse();
     const sections: Record<string, unknown> = {};
     for (const [name, section] of this.exportSections) sections[name] = await section(m, r);
     return { resident: r, family, audit, sections };
@@ -346,16 +386,31 @@ export class ResidentService {
    * that statistics still count them, anonymously.
    */
   async erase(actor: Actor, id: number): Promise<Resident> {
-    const r = await this.load(actor, id);
+    const r = await this.load(actor, id, { erased: true });
+    // Erased is gone for everyone (404) but the station admin, who learns it was done already (409).
+    if (r.erasedAt && (actor as WorkerActor).role !== 'station_admin') throw notFound('居民');
     assertStationAdmin(actor, r.stationId, '居民');
     if (r.erasedAt) throw conflict('already_erased', '该居民的个人信息已删除');
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction(async (em) => {
       const family = await em.find(FamilyContact, { where: { residentId: r.id } });
-      const contacts = [r.wechatContactId, ...family.map((f) => f.wechatContactId)].filter((c): c is string => !!c);
+      const bound = [r.wechatContactId, ...family.map((f) => f.wechatContactId)].filter((c): c is string => !!c);
+      // A contact someone else is bound as too (a worker whose mother this is) keeps their own history.
+      const shared = await this.sharedContacts(em, r, bound);
+      const contacts = bound.filter((c) => !shared.has(c));
+      const aliases = [aliasFor('resident', r.id), ...family.map((f) => aliasFor('family', f.id))];
       if (contacts.length) {
         await em.delete(MessageLog, { stationId: r.stationId, contactId: In(contacts) });
-        await em.update(OutboxMessage, { stationId: r.stationId, toContactId: In(contacts), status: 'pending' }, { status: 'cancelled' });
+        await em.delete(Conversation, { stationId: r.stationId, contactId: In(contacts) });
+      }
+      // Messages to them: the pending ones are not sent; the texts of all go (the rows stay for counts).
+      const toThem = [
+        ...(contacts.length ? [{ stationId: r.stationId, toContactId: In(contacts) }] : []),
+        { stationId: r.stationId, toAlias: In(aliases) },
+      ];
+      for (const where of toThem) {
+        await em.update(OutboxMessage, { ...where, status: 'pending' }, { status: 'cancelled' });
+        await em.update(OutboxMessage, where, { text: ERASED_TEXT });
       }
       await em.delete(BindingCode, { targetType: 'resident', targetId: r.id });
       if (family.length) {
@@ -371,6 +426,17 @@ export class ResidentService {
       await this.audit(actor, r, 'erase', null, em);
     });
     return this.ctx.db.manager.findOneByOrFail(Resident, { id: r.id });
+  }
+
+  /** Which of these contacts of the station are bound to someone other than the resident and their family. */
+  private async sharedContacts(em: EntityManager, r: Resident, contacts: string[]): Promise<Set<string>> {
+    if (!contacts.length) return new Set();
+    const where = { stationId: r.stationId, wechatContactId: In(contacts) };
+    // One after another: inside a transaction there is one connection.
+    const workers = await em.find(Worker, { where, select: { id: true, wechatContactId: true } });
+    const family = await em.find(FamilyContact, { where: { ...where, residentId: Not(r.id) }, select: { id: true, wechatContactId: true } });
+    const residents = await em.find(Resident, { where: { ...where, id: Not(r.id) }, select: { id: true, wechatContactId: true } });
+    return new Set([...workers, ...family, ...residents].map((x) => x.wechatContactId!));
   }
 
   /** The resident a mini-program user is bound to, or null. */

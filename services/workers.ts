@@ -27,7 +27,7 @@ export class WorkerService {
 
   /**
    * Creates an account. A county admin creates any role in their county; a station admin creates
-   * workers and station admins of their own station.
+   * workers and station admins of their own station (the default when `stationId` is left out).
    */
   async create(actor: Actor, input: WorkerInput): Promise<Worker> {
     if (actor.kind !== 'worker') throw forbidden('仅限社工使用');
@@ -39,8 +39,10 @@ export class WorkerService {
       if (input.stationId) throw badRequest('validation_failed', '县管理员不属于任何站点，请不要填写 stationId');
       county = actor.county;
     } else {
-      if (!input.stationId) throw badRequest('validation_failed', '请填写 stationId');
-      const station = await m.findOne(Station, { where: { id: input.stationId } });
+      // A station admin creates accounts of their own station: it need not be named.
+      const wanted = input.stationId ?? (actor.role === 'station_admin' ? actor.stationId : null);
+      if (!wanted) throw badRequest('validation_failed', '请填写 stationId', [{ in: 'body', path: 'stationId', message: '请填写 stationId' }]);
+      const station = await m.findOne(Station, { where: { id: wanted } });
       if (!station || !canManageStation(actor, station)) throw notFound('站点');
       stationId = station.id;
       county = station.county;

@@ -40,7 +40,7 @@ export const organisationRoutes = [
     },
   }),
   route({
-    method: 'post', path: '/api/workers', summary: '新建社工账号', tag: 'organisation', access: ['county_admin', 'station_admin'], status: 201,
+    method: 'post', path: '/api/workers', summary: '新建社工账号（站长可不填 stationId，默认本站；县管理员须填写）', tag: 'organisation', access: ['county_admin', 'station_admin'], status: 201,
     body: z.object({
       stationId: z.number().int().positive().nullable().optional(),
       username: z.string().trim().regex(/^[\w.-]{3,64}$/, '用户名为 3–64 位字母、数字或 ._-'),

@@ -42,7 +42,7 @@ export const residentRoutes = [
   }),
   route({
     method: 'post', path: '/api/residents/import', summary: '导入居民（CSV 或 Excel：multipart 上传，或以 text/csv、xlsx 类型直接提交文件内容）',
-    tag: 'residents', access: 'worker',
+    tag: 'residents', access: 'worker', upload: true,
     handler: async ({ ctx, actor, koa }) => {
       const stationId = ownStationId(actor);
       const file = await readUpload(koa);
@@ -108,7 +108,7 @@ export const residentRoutes = [
         exportedAt: toIso(ctx.clock.now()),
         resident: presentResident(data.resident, ctx.services.residents.today()),
         family: data.family.map(presentFamily),
-        audit: data.audit.map((a) => presentAudit(a)),
+        audit: data.audit.map(presentAudit),
         ...data.sections,
       };
     },
