@@ -143,8 +143,10 @@ export class CheckinSweep {
   }
 
   /**
-   * Creates today's day for every plan whose first reminder is due and whose deadline has not
-   * passed: active resident, a plan weekday, not paused, the plan applying today. One INSERT … SELECT.
+   * Creates today's day for every plan whose first reminder is due: active resident, a plan
+   * weekday, not paused, the plan applying today. One INSERT … SELECT. A day first seen after its
+   * deadline (the job was down all morning) is opened too, so that the deadline step marks it
+   * unreachable and the workers are told to phone: silence nobody was asked about is not "missed".
    */
   async openDays(): Promise<number> {
     const bit = 1 << localWeekday(this.at);
@@ -158,9 +160,9 @@ export class CheckinSweep {
          AND (p.weekdayMask & ?) <> 0
          AND (p.pausedUntil IS NULL OR p.pausedUntil < ?)
          AND p.appliesFromDate <= ?
-         AND p.remindMinute <= ? AND p.remindMinute + p.graceMinutes > ?
+         AND p.remindMinute <= ?
          AND NOT EXISTS (SELECT 1 FROM checkin_days d WHERE d.residentId = p.residentId AND d.\`date\` = ?)`,
-      [this.today, this.nowDb, this.nowDb, bit, this.today, this.today, this.minute, this.minute, this.today],
+      [this.today, this.nowDb, this.nowDb, bit, this.today, this.today, this.minute, this.today],
     );
   }
 

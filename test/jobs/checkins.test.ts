@@ -88,7 +88,7 @@ describe('the checkins job', () => {
     expect(rows.map((r) => r.dedupeKey)).toEqual([`checkin:${s.resident.id}:2026-12-05:first`]);
   });
 
-  it('sends nothing once the deadline passed while it was down', async () => {
+  it('sends no reminder once the deadline passed while it was down, but has the workers phone', async () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-06T07:00:00'));
     const s = await elderScene(ctx);
@@ -96,6 +96,11 @@ describe('the checkins job', () => {
     await runCheckins(ctx);
     expect(await queued(ctx, `checkin:${s.resident.id}:`)).toHaveLength(0);
     expect(await ctx.db.manager.count(Alert, { where: { residentId: s.resident.id } })).toBe(0);
+    // Nobody asked her, so she did not "miss" it: the day is unreachable and the workers are told, the family is not.
+    expect((await day(ctx, s.resident.id, '2026-12-06'))?.status).toBe('unreachable');
+    expect(await sentTo(ctx, s.son!.wechatContactId!)).toHaveLength(0);
+    const toWorker = await sentTo(ctx, s.worker.wechatContactId!);
+    expect(toWorker.map((m) => m.text).join('\n')).toContain('王秀英');
   });
 
   it('sends no reminder to an elder who already said something that day', async () => {
