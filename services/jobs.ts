@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import cron from 'node-cron';
 import { IsNull, Not } from 'typeorm';
 import { JobRun } from '../entities';
 import type { AppContext } from './context';
 import { isUniqueViolation, notFound } from './errors';
+import { TZ } from './time';
 
 export type JobSummary = Record<string, unknown>;
 
@@ -108,7 +110,7 @@ export class JobService {
     }
   }
 
-  /** Last successful run of every job (null when it never ran): shown in /readyz and /metrics. */
+  /** Last successful run of every job (null when it never ran), from the job runs table. */
   async lastSuccess(): Promise<Record<string, string | null>> {
     const out: Record<string, string | null> = {};
     for (const def of this.defs.values()) {
@@ -121,4 +123,28 @@ export class JobService {
     }
     return out;
   }
+
+  /**
+   * Each job's last success and whether it is overdue: no success within two of its periods (plus
+   * five minutes) means no instance is running it, which /readyz shows.
+   */
+  async health(now = new Date()): Promise<Record<string, { lastSuccess: string | null; overdue: boolean }>> {
+    const last = await this.lastSuccess();
+    const out: Record<string, { lastSuccess: string | null; overdue: boolean }> = {};
+    for (const def of this.defs.values()) {
+      const at = last[def.name];
+      out[def.name] = { lastSuccess: at, overdue: at !== null && now.getTime() - Date.parse(at) > 2 * periodMs(def.schedule) + 5 * 60_000 };
+    }
+    return out;
+  }
+}
+
+/** The time between two fires of a cron schedule (its shortest gap over the next few). */
+function periodMs(schedule: string): number {
+  const task = cron.createTask(schedule, () => undefined, { timezone: TZ });
+  const runs = task.getNextRuns(4).map((d) => d.getTime());
+  void task.destroy();
+  let min = 86400_000;
+  for (let i = 1; i < runs.length; i++) min = Math.min(min, runs[i] - runs[i - 1]);
+  return min;
 }

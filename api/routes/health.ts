@@ -8,7 +8,7 @@ export function healthRoutes(router: Router, ctx: AppContext): void {
   });
   router.get('/readyz', async (koa) => {
     const database = await ctx.db.ping();
-    const jobs = database ? await ctx.services.jobs.lastSuccess().catch(() => ({})) : {};
+    const jobs = database ? await ctx.services.jobs.health().catch(() => ({})) : {};
     koa.status = database ? 200 : 503;
     koa.body = { ok: database, database, jobs };
   });

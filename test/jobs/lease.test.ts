@@ -73,9 +73,13 @@ describe('job leases across instances', () => {
     }
   });
 
-  it('records the last success for /readyz', async () => {
+  it('records the last success for /readyz, and shows a job nobody runs any more as overdue', async () => {
     await a.services.jobs.runNow('count');
     const last = await b.services.jobs.lastSuccess();
     expect(last.count).not.toBeNull();
+    expect((await b.services.jobs.health()).count.overdue).toBe(false);
+    // Every five minutes: after two periods and five minutes more without a success, it is overdue.
+    const later = new Date(Date.parse(last.count!) + 16 * 60_000);
+    expect((await b.services.jobs.health(later)).count).toEqual({ lastSuccess: last.count, overdue: true });
   });
 });
