@@ -190,18 +190,28 @@ export class PolicyService {
   }
 
   /**
-   * Closes an unanswered question: adds it as an example question of an existing policy (so the
-   * next resident who asks it gets that answer), or just dismisses it.
+   * Closes an unanswered question: adds it as an example question of an existing policy, or makes
+   * a new policy that carries it (so the next resident who asks it gets that answer), or just
+   * dismisses it.
    */
-  async resolveUnanswered(actor: Actor, id: number, input: { policyId?: number; dismiss?: boolean }): Promise<UnansweredQuestion> {
+  async resolveUnanswered(
+    actor: Actor,
+    id: number,
+    input: { policyId?: number; policy?: z.output<typeof policyInput>; dismiss?: boolean },
+  ): Promise<UnansweredQuestion> {
     const q = await this.ctx.db.manager.findOne(UnansweredQuestion, { where: { id } });
     if (!q || !(await this.questionStations(actor)).includes(q.stationId)) throw notFound('问题');
-    if (input.policyId) {
+    let policyId: number | null = null;
+    if (input.policy) {
+      const questions = input.policy.questions.includes(q.text) ? input.policy.questions : [...input.policy.questions, q.text];
+      policyId = (await this.create(actor, { ...input.policy, questions })).id;
+    } else if (input.policyId) {
       const p = await this.get(actor, input.policyId);
       this.assertCanEdit(actor, p);
       if (!p.questions.includes(q.text)) await this.update(actor, p.id, { questions: [...p.questions, q.text].slice(-100) });
+      policyId = p.id;
     }
-    await this.ctx.db.manager.update(UnansweredQuestion, { id }, { status: input.policyId ? 'resolved' : 'dismissed', policyId: input.policyId ?? null });
+    await this.ctx.db.manager.update(UnansweredQuestion, { id }, { status: policyId ? 'resolved' : 'dismissed', policyId });
     return this.ctx.db.manager.findOneByOrFail(UnansweredQuestion, { id });
   }
 

@@ -39,9 +39,11 @@ export const policyRoutes = [
     },
   }),
   route({
-    method: 'post', path: '/api/policies/unanswered/:id/resolve', summary: '把未答问题加为某政策的示例问题，或忽略它', tag: '政策', access: staff,
+    method: 'post', path: '/api/policies/unanswered/:id/resolve', summary: '处理未答问题：加为已有政策的示例问题（policyId），或据此新建政策（policy），或忽略（dismiss）', tag: '政策', access: staff,
     params: idParams,
-    body: z.object({ policyId: z.number().int().positive().optional(), dismiss: z.boolean().optional() }).refine((b) => b.policyId || b.dismiss, '需要 policyId 或 dismiss: true'),
+    body: z
+      .object({ policyId: z.number().int().positive().optional(), policy: policyInput.optional(), dismiss: z.boolean().optional() })
+      .refine((b) => [b.policyId, b.policy, b.dismiss].filter(Boolean).length === 1, '需要且只能给出 policyId、policy、dismiss: true 之一'),
     handler: async ({ ctx, params, body, actor }) => presentUnanswered(await ctx.services.policies.resolveUnanswered(actor, params.id, body)),
   }),
   route({

@@ -146,6 +146,22 @@ describe('policies API', () => {
     expect(policy.body.questions).toContain('老汉子岁数大了公家给不给钱嘛');
   });
 
+  it('turns an unanswered question into a new policy that answers it', async () => {
+    const { ctx } = env();
+    const worker = await createWorker(ctx);
+    await ctx.services.policies.logUnanswered(worker.stationId!, '村里的光伏分红怎么领');
+    const list = await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${worker.token}`);
+    const q = list.body.items.find((i: { text: string }) => i.text === '村里的光伏分红怎么领');
+    const res = await http().post(`/api/policies/unanswered/${q.id}/resolve`).set('Authorization', `Bearer ${worker.token}`)
+      .send({ policy: sample({ title: '村集体光伏收益分配', keywords: ['光伏分红'], questions: [] }) });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'resolved', policyId: expect.any(Number) });
+    const created = await http().get(`/api/policies/${res.body.policyId}`).set('Authorization', `Bearer ${worker.token}`);
+    expect(created.body.questions).toEqual(['村里的光伏分红怎么领']);
+    const both = await http().post(`/api/policies/unanswered/${q.id}/resolve`).set('Authorization', `Bearer ${worker.token}`).send({ dismiss: true, policyId: 1 });
+    expect(both.status).toBe(400);
+  });
+
   it('validates input', async () => {
     const { ctx } = env();
     const admin = await createWorker(ctx, { role: 'county_admin' });
