@@ -126,6 +126,12 @@ export class StationAccount {
 
   /** The one send function: sends at once, logs to the message log, counts. Throws on failure. */
   async send(to: string, text: string): Promise<void> {
+    await this.transmit(to, text);
+    await this.ctx.services.chat.log({ stationId: this.stationId, contactId: to, direction: 'out', text });
+  }
+
+  /** Sends and counts, without logging (the outbox sender logs with the row's own update). */
+  private async transmit(to: string, text: string): Promise<void> {
     try {
       await this.bot.puppet.messageSendText(to, text);
     } catch (err) {
@@ -133,18 +139,18 @@ export class StationAccount {
       throw err;
     }
     this.ctx.metrics.botMessages.inc({ station: this.label, direction: 'out', result: 'ok' });
-    await this.ctx.services.chat.log({ stationId: this.stationId, contactId: to, direction: 'out', text });
   }
 
   /**
    * Delivers an outbox row: to its contact id, or, when that id fails, to the contact found by the
-   * stable remark (ids change on some puppets), whose record is then linked to the new id.
+   * stable remark (ids change on some puppets), whose record is then linked to the new id. Returns
+   * the contact id it went to; the caller logs it.
    */
-  async deliver(row: Pick<OutboxMessage, 'toContactId' | 'toAlias' | 'text' | 'kind'>): Promise<void> {
+  async deliver(row: Pick<OutboxMessage, 'toContactId' | 'toAlias' | 'text' | 'kind'>): Promise<string> {
     let firstError: unknown;
     try {
-      await this.send(row.toContactId, row.text);
-      return;
+      await this.transmit(row.toContactId, row.text);
+      return row.toContactId;
     } catch (err) {
       if (!this.loggedIn) throw err;
       firstError = err;
@@ -152,17 +158,17 @@ export class StationAccount {
     if (row.toAlias) {
       const found = await this.bot.Contact.find({ alias: row.toAlias }).catch(() => undefined);
       if (found && found.id !== row.toContactId) {
-        await this.send(found.id, row.text);
+        await this.transmit(found.id, row.text);
         await this.ctx.services.chat.relinkByAlias(row.toAlias, found.id);
         this.ctx.logger.info({ stationId: this.stationId, alias: row.toAlias }, 'contact found by remark, relinked');
-        return;
+        return found.id;
       }
     }
     // The simulator after a restart: its fresh mock knows no contacts yet.
     if (this.mocker && !row.toContactId.includes('@') && !this.mocker.cacheContactPayload.has(row.toContactId)) {
       this.mocker.createContact({ id: row.toContactId, name: row.toContactId });
-      await this.send(row.toContactId, row.text);
-      return;
+      await this.transmit(row.toContactId, row.text);
+      return row.toContactId;
     }
     throw firstError;
   }

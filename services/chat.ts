@@ -29,8 +29,11 @@ export class ChatService {
   constructor(private readonly ctx: AppContext) {}
 
   /** Logs one message; long texts are cut. Returns the log id (ids increase). */
-  async log(input: { stationId: number; contactId: string; direction: 'in' | 'out'; text: string; type?: LoggedType; at?: Date }): Promise<number> {
-    const res = await this.ctx.db.manager.insert(MessageLog, {
+  async log(
+    input: { stationId: number; contactId: string; direction: 'in' | 'out'; text: string; type?: LoggedType; at?: Date },
+    em: EntityManager = this.ctx.db.manager,
+  ): Promise<number> {
+    const res = await em.insert(MessageLog, {
       stationId: input.stationId, contactId: input.contactId, direction: input.direction, type: input.type ?? 'text',
       text: input.text.slice(0, LOGGED_TEXT_MAX), at: input.at ?? this.ctx.clock.now(),
     });

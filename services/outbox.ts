@@ -1,4 +1,4 @@
-import { In, LessThanOrEqual } from 'typeorm';
+import { EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { OutboxMessage, PRIORITY } from '../entities';
 import type { AppContext } from './context';
 import { afterQuietHours } from './time';
@@ -30,6 +30,8 @@ const OUTBOX_COLUMNS = [
  * bot's sender delivers them, paced, in priority order, each at most once.
  */
 export class OutboxService {
+  private claims = 0;
+
   constructor(private readonly ctx: AppContext) {}
 
   /** Queues messages; a row whose dedupe key is already queued is skipped. Returns how many were new. */
@@ -68,15 +70,17 @@ export class OutboxService {
     if (!candidates.length) return [];
     const claimedAt = new Date();
     const ids = candidates.map((c) => c.id);
-    await repo.update({ id: In(ids), status: 'pending' }, { status: 'sending', claimedBy: owner, claimedAt });
-    const claimed = await repo.find({ where: { id: In(ids), status: 'sending', claimedBy: owner } });
+    // Each call claims under its own token, so two claims by one sender never share a row.
+    const token = `${owner.slice(0, 50)}#${++this.claims}`;
+    await repo.update({ id: In(ids), status: 'pending' }, { status: 'sending', claimedBy: token, claimedAt });
+    const claimed = await repo.find({ where: { id: In(ids), status: 'sending', claimedBy: token } });
     // Another sender may have won some of them; keep the send order.
     return claimed.sort((a, b) => a.priority - b.priority || a.notBefore.getTime() - b.notBefore.getTime() || a.id - b.id);
   }
 
   /** Records a delivered row. */
-  async markSent(id: number): Promise<void> {
-    await this.ctx.db.manager.getRepository(OutboxMessage).update({ id }, { status: 'sent', sentAt: this.ctx.clock.now(), lastError: null });
+  async markSent(id: number, em: EntityManager = this.ctx.db.manager): Promise<void> {
+    await em.getRepository(OutboxMessage).update({ id }, { status: 'sent', sentAt: this.ctx.clock.now(), lastError: null });
   }
 
   /** Records a failed try: retried later with back-off, or failed for good after the last try. */

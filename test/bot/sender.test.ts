@@ -16,6 +16,7 @@ function fakeTransport() {
     deliver: async (row: Row) => {
       if (t.failing) throw new Error(typeof t.failing === 'string' ? t.failing : 'network down');
       sent.push(row);
+      return row.toContactId;
     },
     isUp: () => t.up,
   };
@@ -74,7 +75,7 @@ describe('outbox sender', () => {
     const orig = t.deliver;
     t.deliver = async (row) => {
       stamps.push(Date.now());
-      await orig(row);
+      return orig(row);
     };
     await sender(s.id, t, { gapMs: 50, jitter: 0 }).tick();
     expect(stamps).toHaveLength(4);
@@ -183,9 +184,27 @@ describe('outbox sender', () => {
       const account = await bot.account(s.id);
       // After a re-login the puppet knows the contact under a new id, with the remark we set.
       account.mocker!.createContact({ id: 'new-id', name: '王奶奶', alias: aliasFor('resident', r.id) });
-      await account.deliver({ toContactId: 'old-id', toAlias: aliasFor('resident', r.id), text: '提醒', kind: 'x' });
+      // It went to the contact found by the remark; the sender logs it under that id.
+      expect(await account.deliver({ toContactId: 'old-id', toAlias: aliasFor('resident', r.id), text: '提醒', kind: 'x' })).toBe('new-id');
       expect((await ctx.db.manager.findOneByOrFail(Resident, { id: r.id })).wechatContactId).toBe('new-id');
-      expect(await ctx.db.manager.count(MessageLog, { where: { contactId: 'new-id', direction: 'out', text: '提醒' } })).toBe(1);
+    });
+
+    it('records a sent row as sent and in the message log, in one step', async () => {
+      const { ctx } = env();
+      bot ??= await startTestBot(ctx);
+      const s = await createStation(ctx);
+      const account = await bot.account(s.id);
+      account.mocker!.createContact({ id: 'log-me', name: '李爷爷' });
+      await ctx.services.outbox.enqueue({ stationId: s.id, toContactId: 'log-me', text: '明天上午有义诊', kind: 'x', dedupeKey: `log-me-${s.id}` });
+      // The account's own loop may be sending it too: the row still goes once.
+      await Promise.all([account.sender.tick(), account.sender.tick()]);
+      let row = await ctx.db.manager.findOneByOrFail(OutboxMessage, { dedupeKey: `log-me-${s.id}` });
+      for (let i = 0; i < 50 && row.status !== 'sent'; i++) {
+        await new Promise((r) => setTimeout(r, 20)); // bounded wait for the loop's send to commit
+        row = await ctx.db.manager.findOneByOrFail(OutboxMessage, { dedupeKey: `log-me-${s.id}` });
+      }
+      expect(row.status).toBe('sent');
+      expect(await ctx.db.manager.count(MessageLog, { where: { contactId: 'log-me', direction: 'out', text: '明天上午有义诊' } })).toBe(1);
     });
 
     it('a logout pauses sending, raises one alert and marks the account down; a new login resumes', async () => {
