@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   if (config.roles.includes('jobs')) {
     const scheduler = new Scheduler(ctx);
     scheduler.start();
-    void scheduler.catchUp();
+    scheduler.catchUp().catch((err) => logger.error({ err }, 'catch-up of missed job runs failed'));
     stops.push(() => scheduler.stop());
   }
   if (config.roles.includes('api')) {
@@ -78,4 +78,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-void main();
+main().catch((err) => {
+  console.error(`启动失败 / start failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

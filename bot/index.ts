@@ -24,22 +24,12 @@ export interface BotHandle {
   ensure(stationId: number): Promise<StationAccount | undefined>;
 }
 
-/** `BOT_STATIONS=1,2`: the station ids this process serves (unset: every station). */
-export function parseBotStations(raw: string | undefined): number[] | undefined {
-  if (!raw || !raw.trim()) return undefined;
-  const ids = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (!ids.length || ids.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new Error(`配置有误 / invalid configuration:\n  - BOT_STATIONS: 需要逗号分隔的站点编号，例如 1,2 / a comma-separated list of station ids`);
-  }
-  return ids;
-}
-
 /**
  * Starts the bot role: one Wechaty account per served station (with the mock puppet, a mock
  * account for each), each with its router and outbox sender, and registers the simulator bridge.
  */
 export async function startBot(ctx: AppContext, options: BotOptions = {}): Promise<BotHandle> {
-  const fixed = options.stations ?? parseBotStations(process.env.BOT_STATIONS);
+  const fixed = options.stations ?? ctx.config.botStations;
   const accounts = new Map<number, Promise<StationAccount>>();
   const started = new Map<number, StationAccount>();
   let stopping = false;

@@ -1,4 +1,4 @@
-import type { Alert, FamilyContact, Policy, Resident, Station } from '../entities';
+import type { Alert, Policy, Resident, Station } from '../entities';
 import type { BoundTarget } from '../services/binding';
 import { alertTypeLabel } from '../services/alert-labels';
 import { formatForChat } from '../services/time';
@@ -14,7 +14,7 @@ export function stationLabel(station: Pick<Station, 'name'>): string {
 }
 
 /** How to address a resident: an elder by surname + 奶奶/爷爷, others by name. */
-export function salutation(r: Pick<Resident, 'name' | 'gender' | 'birthDate' | 'tags'>, now: Date = new Date()): string {
+export function salutation(r: Pick<Resident, 'name' | 'gender' | 'birthDate' | 'tags'>, now: Date): string {
   const age = r.birthDate ? now.getUTCFullYear() - Number(r.birthDate.slice(0, 4)) : null;
   const elder = (age !== null && age >= 60) || r.tags?.some((t) => t === 'empty_nest_elder' || t === 'living_alone' || t === 'left_behind_elder');
   if (elder && r.gender && r.name.length >= 2) return `${r.name.slice(0, 1)}${r.gender === 'female' ? '奶奶' : '爷爷'}`;
@@ -174,11 +174,6 @@ export function comingSoon(what: '预约' | '活动', station: Pick<Station, 'ph
   return `${what}功能正在准备中，${phone}着急的话回复“5”找社工。`;
 }
 export const askPolicy = '请直接打字说出您想问的事，比如“低保怎么申请”“残疾人补贴”。';
-
-/** A family contact's own label in a hand-off or alert. */
-export function familyLabel(f: Pick<FamilyContact, 'name' | 'relation'>, residentName?: string): string {
-  return residentName ? `${residentName}的家属${f.name}（${f.relation}）` : `家属${f.name}`;
-}
 
 /** A policy's name as residents read it: without the bracketed alias (城乡最低生活保障（低保） → 城乡最低生活保障). */
 function policyName(title: string): string {

@@ -85,6 +85,16 @@ export class AlertService {
     });
   }
 
+  /** The alerts still waiting for a worker (open or acknowledged), newest first, with names. */
+  async listOpen(stationId: number, limit = 100): Promise<AlertWithNames[]> {
+    const rows = await this.ctx.db.manager.find(Alert, {
+      where: { stationId, status: In(['open', 'acknowledged']) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+    return this.withNames(rows);
+  }
+
   /** A worker has seen it. */
   async acknowledge(stationId: number, id: number, workerId: number): Promise<Alert> {
     const alert = await this.get(stationId, id);

@@ -89,6 +89,16 @@ export class AuthService {
     return jwt.sign(claims, this.ctx.config.jwtSecret, { expiresIn: '30d', algorithm: 'HS256' });
   }
 
+  /** Who a token was signed for (`worker:12`, `resident:openid`), or null for a bad or expired token. Checks no database. */
+  tokenSubject(token: string): string | null {
+    try {
+      const claims = jwt.verify(token, this.ctx.config.jwtSecret, { algorithms: ['HS256'] }) as WorkerClaims | ResidentClaims;
+      return `${claims.typ}:${claims.sub}`;
+    } catch {
+      return null;
+    }
+  }
+
   /** Resolves a bearer token to its actor; a bad, expired or revoked token is a 401. */
   async authenticate(token: string | undefined): Promise<Actor> {
     if (!token) return { kind: 'anonymous' };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PRIORITY, ResidentTag } from '../entities';
 import type { EscalationOrder, UnreachableReason } from '../entities';
 import type { AppContext } from './context';
@@ -417,15 +418,18 @@ export class CheckinSweep {
     const counts = await this.ctx.db.rows<{ stationId: number; n: number }>(
       `SELECT stationId, COUNT(*) AS n FROM checkin_days WHERE \`date\` = ? AND status = 'missed' GROUP BY stationId`, [this.today],
     );
-    const digest = new Map(counts.filter((c) => Number(c.n) > DIGEST_OVER).map((c) => [Number(c.stationId), { total: Number(c.n), lines: [] as string[], part: 0 }]));
+    const digest = new Map(counts.filter((c) => Number(c.n) > DIGEST_OVER).map((c) => [Number(c.stationId), { total: Number(c.n), lines: [] as string[], alertIds: [] as number[], part: 0 }]));
     const flush = async (stationId: number, all: boolean): Promise<OutgoingMessage[]> => {
       const dg = digest.get(stationId)!;
       const out: OutgoingMessage[] = [];
       while (dg.lines.length >= DIGEST_LINES || (all && dg.lines.length)) {
         const part = dg.lines.splice(0, DIGEST_LINES);
+        const alertIds = dg.alertIds.splice(0, DIGEST_LINES);
         const text = missedDigestText(part, dg.part * DIGEST_LINES, dg.total);
         dg.part++;
-        out.push(...(await this.toWorkers(stationId, text, 'alert_checkin_missed', `checkin:missed:${stationId}:${this.today}:${wallTime(this.minute)}:${dg.part}`, null)));
+        // Keyed by the alerts it lists: a run that repeats this work after a crash queues the same list once.
+        const key = `checkin:missed:${stationId}:${this.today}:${createHash('sha1').update(alertIds.join(',')).digest('hex').slice(0, 16)}`;
+        out.push(...(await this.toWorkers(stationId, text, 'alert_checkin_missed', key, null)));
       }
       return out;
     };
@@ -478,6 +482,7 @@ export class CheckinSweep {
         const dg = digest.get(d.stationId);
         if (dg) {
           dg.lines.push(missedDigestLine(d.community, elder, fam[0] ?? null, alertId));
+          dg.alertIds.push(alertId);
           messages.push(...(await flush(d.stationId, false)));
         } else {
           const text = workerAlarmText(d.community, elder, fam[0] ?? null, alertId);

@@ -225,11 +225,6 @@ export class CheckinService {
     return (await this.ctx.db.manager.count(CheckinPlan, { where: { residentId, enabled: true } })) > 0;
   }
 
-  /** The first reminder instant a plan applies from. */
-  appliesFrom(plan: CheckinPlan): Date {
-    return atLocal(plan.appliesFromDate, plan.remindAt);
-  }
-
   /** Is the plan paused on `date`? */
   isPaused(plan: CheckinPlan, date: string): boolean {
     return plan.pausedUntil !== null && plan.pausedUntil >= date;
@@ -339,17 +334,19 @@ export class CheckinService {
   async confirmByWorker(actor: Actor, residentId: number, note: string | null): Promise<{ day: CheckinDay; result: SignOfLifeResult }> {
     const r = await this.loadResident(actor, residentId);
     const workerId = actor.kind === 'worker' ? actor.id : undefined;
-    const result = await this.recordSignOfLife({ residentId: r.id, at: this.ctx.clock.now(), source: 'worker', workerId, note: note ?? undefined });
+    const at = this.ctx.clock.now();
+    const result = await this.recordSignOfLife({ residentId: r.id, at, source: 'worker', workerId, note: note ?? undefined });
     if (!result) throw conflict('no_checkin_plan', '该居民没有启用的报平安计划');
-    return { day: await this.dayOf(r.id, localDate(this.ctx.clock.now())), result };
+    return { day: await this.dayOf(r.id, localDate(at)), result };
   }
 
   /** The mini-program's check-in: the bound resident's today is confirmed. */
   async confirmBySelf(actor: Actor): Promise<{ day: CheckinDay; result: SignOfLifeResult }> {
     const residentId = boundResidentId(actor);
-    const result = await this.recordSignOfLife({ residentId, at: this.ctx.clock.now(), source: 'miniapp' });
+    const at = this.ctx.clock.now();
+    const result = await this.recordSignOfLife({ residentId, at, source: 'miniapp' });
     if (!result) throw conflict('no_checkin_plan', '您还没有报平安计划，请联系社工开通');
-    return { day: await this.dayOf(residentId, localDate(this.ctx.clock.now())), result };
+    return { day: await this.dayOf(residentId, localDate(at)), result };
   }
 
   private dayOf(residentId: number, date: string): Promise<CheckinDay> {
@@ -472,13 +469,14 @@ export class CheckinService {
     const residents = await this.ctx.db.manager.find(Resident, { where: { stationId, erasedAt: IsNull() } });
     const chosen = residents.filter((r) => r.tags.some((t) => tags.includes(t)));
     if (!chosen.length) return 0;
-    const today = localDate(this.ctx.clock.now());
+    const now = this.ctx.clock.now();
+    const today = localDate(now);
     const [hh, mm] = defaults.remindAt.split(':').map(Number);
     const rows = chosen.map((r) => ({
       residentId: r.id, stationId: r.stationId, enabled: true, remindAt: defaults.remindAt, remindMinute: hh * 60 + mm,
       secondReminderMinutes: defaults.secondReminderMinutes, graceMinutes: defaults.graceMinutes, weekdays: ALL_WEEKDAYS,
       weekdayMask: 127, pausedUntil: null, pauseReason: null, escalation: { familyContactIds: [], volunteer: null },
-      appliesFromDate: localMinutes(this.ctx.clock.now()) < hh * 60 + mm ? today : addDays(today, 1), updatedBy: null,
+      appliesFromDate: localMinutes(now) < hh * 60 + mm ? today : addDays(today, 1), updatedBy: null,
     }));
     return this.ctx.db.affected(this.ctx.db.manager.createQueryBuilder().insert().into(CheckinPlan).values(rows).orIgnore());
   }

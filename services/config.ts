@@ -37,6 +37,11 @@ const envSchema = z.object({
   WECHAT_APP_SECRET: z.string().optional(),
   WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
   JOB_CATCH_UP_MINUTES: nonNegativeInt.default(120),
+  BOT_STATIONS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, '需要逗号分隔的站点编号，例如 1,2')
+    .transform((v) => v.split(',').map((x) => Number(x.trim())))
+    .optional(),
 });
 
 export type Role = 'api' | 'bot' | 'jobs';
@@ -65,6 +70,8 @@ export interface Config {
   wechatAppSecret?: string;
   wechatApiBase: string;
   jobCatchUpMinutes: number;
+  /** The stations this process's bot serves (unset: every station). */
+  botStations?: number[];
 }
 
 /** Raised when the environment is malformed; its message names every bad variable at once. */
@@ -128,5 +135,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { writ
     wechatAppSecret: e.WECHAT_APP_SECRET,
     wechatApiBase: e.WECHAT_API_BASE,
     jobCatchUpMinutes: e.JOB_CATCH_UP_MINUTES,
+    botStations: e.BOT_STATIONS,
   };
 }

@@ -58,11 +58,9 @@ export async function createContext(config: Config, options: ContextOptions = {}
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await connectDatabase(config.databaseUrl, logger, { attempts: options.connectAttempts, reset: options.resetDatabase });
   const clock = options.clock ?? (config.devEndpoints ? new AdjustableClock() : new SystemClock());
-  const closers: (() => Promise<void>)[] = [];
   const ctx = {
     config, db, clock, logger, metrics: new Metrics(), events: new EventEmitter(),
     close: async () => {
-      for (const c of closers.reverse()) await c().catch((err) => logger.warn({ err }, 'close failed'));
       if (db.dataSource.isInitialized) await db.dataSource.destroy();
     },
   } as AppContext;

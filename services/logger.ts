@@ -10,6 +10,9 @@ const REDACT = [
   'password', '*.password', 'token', '*.token', 'idNumber', '*.idNumber', 'phone', '*.phone',
   'text', '*.text', 'body', '*.body', 'address', '*.address',
   'req.headers.authorization', 'headers.authorization',
+  // A failed query carries its values (a resident's phone, what they wrote): never log them.
+  'err.parameters', 'err.sql', 'err.query', 'err.driverError.sql', 'err.driverError.parameters',
+  'error.parameters', 'error.sql', 'error.query',
 ];
 
 /** The process logger: JSON lines on stdout, personal fields redacted. */

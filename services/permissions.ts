@@ -13,12 +13,7 @@ import { forbidden, notFound } from './errors';
  * A record outside the caller's reach answers 404, so its existence does not leak.
  */
 export type WorkerActor = Extract<Actor, { kind: 'worker' }>;
-export type ResidentActor = Extract<Actor, { kind: 'resident' }>;
 type StationRef = Pick<Station, 'id' | 'county'>;
-
-export function isWorker(actor: Actor): actor is WorkerActor {
-  return actor.kind === 'worker';
-}
 
 /** The station a station-level worker acts for; county admins have none (403 for case work). */
 export function ownStationId(actor: Actor): number {
@@ -54,11 +49,6 @@ export function canManageStation(actor: Actor, station: StationRef): boolean {
 export function assertStation(actor: Actor, station: StationRef | null, mode: 'read' | 'manage'): asserts station is StationRef {
   if (!station || !canReadStation(actor, station)) throw notFound('站点');
   if (mode === 'manage' && !canManageStation(actor, station)) throw forbidden('没有管理该站点的权限');
-}
-
-/** A resident's own record (mini-program): only the bound resident. */
-export function assertSelf(actor: Actor, residentId: number): void {
-  if (actor.kind !== 'resident' || actor.residentId !== residentId) throw notFound('记录');
 }
 
 /** The bound resident behind a mini-program token, or 403 telling them to bind first. */

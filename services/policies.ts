@@ -6,7 +6,7 @@ import { Policy, Station, UnansweredQuestion } from '../entities';
 import type { Actor } from './auth';
 import type { AppContext } from './context';
 import { forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
-import { ownStationId } from './permissions';
+import { assertStation, canManageStation, canReadStation, canWorkCases, ownStationId } from './permissions';
 import type { PolicySearchEngine } from './policy-search';
 import { readTable } from './spreadsheet';
 import { localDate } from './time';
@@ -45,7 +45,6 @@ export const policyInput = z
     message: '失效日期不能早于生效日期',
     path: ['effectiveTo'],
   });
-export type PolicyInput = z.input<typeof policyInput>;
 
 export interface PolicyHit {
   policy: Policy;
@@ -207,7 +206,7 @@ export class PolicyService {
       policyId = (await this.create(actor, { ...input.policy, questions })).id;
     } else if (input.policyId) {
       const p = await this.get(actor, input.policyId);
-      this.assertCanEdit(actor, p);
+      await this.assertCanEdit(actor, p);
       if (!p.questions.includes(q.text)) await this.update(actor, p.id, { questions: [...p.questions, q.text].slice(-100) });
       policyId = p.id;
     }
@@ -218,16 +217,16 @@ export class PolicyService {
   /** A policy the caller may see: shared ones for everybody, a station's own for that station. */
   async get(actor: Actor, id: number, stationId?: number): Promise<Policy> {
     const p = await this.ctx.db.manager.findOne(Policy, { where: { id } });
-    if (!p || !this.visible(actor, p, stationId)) throw notFound('政策');
+    if (!p || !(await this.visible(actor, p, stationId))) throw notFound('政策');
     return p;
   }
 
-  private visible(actor: Actor, p: Policy, stationId?: number): boolean {
-    if (p.stationId === null) return true;
-    if (stationId === p.stationId) return true;
+  /** Shared policies are public; a station's own are for that station (its residents, its workers, its county admin). */
+  private async visible(actor: Actor, p: Policy, stationId?: number): Promise<boolean> {
+    if (p.stationId === null || stationId === p.stationId) return true;
     if (actor.kind === 'resident') return actor.stationId === p.stationId;
-    if (actor.kind === 'worker') return actor.role === 'county_admin' || actor.stationId === p.stationId;
-    return false;
+    const station = await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId } });
+    return station !== null && canReadStation(actor, station);
   }
 
   /** A policy a station's residents may see (shared or the station's own, in force), or null. */
@@ -247,18 +246,28 @@ export class PolicyService {
   }
 
   /** Who owns a new policy: county admins write shared ones, station workers their station's. */
-  private ownerFor(actor: Actor, requested: number | null | undefined): number | null {
+  /** Who owns a new policy: a county admin writes shared ones (or one of their county's stations'), workers their station's. */
+  private async ownerFor(actor: Actor, requested: number | null | undefined): Promise<number | null> {
     if (actor.kind !== 'worker') throw forbidden('仅限社工或县管理员');
-    if (actor.role === 'county_admin') return requested ?? null;
+    if (actor.role === 'county_admin') {
+      if (requested == null) return null;
+      assertStation(actor, await this.ctx.db.manager.findOne(Station, { where: { id: requested } }), 'manage');
+      return requested;
+    }
     if (requested != null && requested !== actor.stationId) throw notFound('站点');
-    return actor.stationId;
+    return ownStationId(actor);
   }
 
-  private assertCanEdit(actor: Actor, p: Policy): void {
+  /** Shared policies: county admins. A station's own: its workers, its admin, its county's admin. */
+  private async assertCanEdit(actor: Actor, p: Policy): Promise<void> {
     if (actor.kind !== 'worker') throw forbidden();
-    if (p.stationId === null ? actor.role !== 'county_admin' : !(actor.role === 'county_admin' || actor.stationId === p.stationId)) {
-      throw forbidden(p.stationId === null ? '共享政策由县管理员维护' : '不能修改其他站点的政策');
+    if (p.stationId === null) {
+      if (actor.role !== 'county_admin') throw forbidden('共享政策由县管理员维护');
+      return;
     }
+    if (canWorkCases(actor, p.stationId)) return;
+    const station = await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId } });
+    if (!station || !canManageStation(actor, station)) throw forbidden('不能修改其他站点的政策');
   }
 
   private entity(input: z.output<typeof policyInput>, stationId: number | null): Partial<Policy> {
@@ -270,7 +279,7 @@ export class PolicyService {
   }
 
   async create(actor: Actor, input: z.output<typeof policyInput>): Promise<Policy> {
-    const stationId = this.ownerFor(actor, input.stationId);
+    const stationId = await this.ownerFor(actor, input.stationId);
     const p = await this.ctx.db.manager.save(Policy, this.ctx.db.manager.create(Policy, this.entity(input, stationId)));
     this.remember(p);
     return p;
@@ -286,10 +295,8 @@ export class PolicyService {
         `第 ${bad.map((b) => b.i + 1).join('、')} 条有误，未导入任何政策`,
       );
     }
-    const rows = parsed.map((x) => {
-      const data = x.r.data!;
-      return this.entity(data, this.ownerFor(actor, data.stationId));
-    });
+    const rows: Partial<Policy>[] = [];
+    for (const x of parsed) rows.push(this.entity(x.r.data!, await this.ownerFor(actor, x.r.data!.stationId)));
     const saved = await this.ctx.db.transaction((em) => em.save(Policy, rows.map((r) => em.create(Policy, r))));
     for (const p of saved) this.remember(p);
     return saved;
@@ -297,7 +304,7 @@ export class PolicyService {
 
   async update(actor: Actor, id: number, patch: z.output<typeof policyPatch>): Promise<Policy> {
     const p = await this.get(actor, id);
-    this.assertCanEdit(actor, p);
+    await this.assertCanEdit(actor, p);
     const merged = policyInput.safeParse({ ...p, ...patch, stationId: p.stationId });
     if (!merged.success) throw validationFailed(merged.error.issues.map((e) => ({ path: e.path.join('.'), message: e.message })));
     await this.ctx.db.manager.update(Policy, { id }, this.entity(merged.data, p.stationId));
@@ -308,7 +315,7 @@ export class PolicyService {
 
   async remove(actor: Actor, id: number): Promise<void> {
     const p = await this.get(actor, id);
-    this.assertCanEdit(actor, p);
+    await this.assertCanEdit(actor, p);
     await this.ctx.db.manager.delete(Policy, { id });
     this.forget(id);
   }

@@ -1,4 +1,3 @@
-import { In } from 'typeorm';
 import { Community, Station, Worker } from '../entities';
 import type { Actor } from './auth';
 import type { AppContext } from './context';
@@ -74,11 +73,5 @@ export class StationService {
       where: { stationId: station.id }, order: { id: 'ASC' }, take: page.limit, skip: page.offset,
     });
     return { items, total };
-  }
-
-  /** Communities by id, restricted to one station (ids of other stations are simply absent). */
-  async communitiesOf(stationId: number, ids: number[]): Promise<Community[]> {
-    if (!ids.length) return [];
-    return this.ctx.db.manager.find(Community, { where: { stationId, id: In(ids) } });
   }
 }

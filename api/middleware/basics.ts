@@ -44,7 +44,9 @@ export function rateLimit(ctx: AppContext): Koa.Middleware {
   const limiter = new RateLimiterMemory({ points: ctx.config.rateLimitPerMinute, duration: 60 });
   return async (koa, next) => {
     if (!koa.path.startsWith('/api/')) return next();
-    const key = koa.state.token ? `t:${String(koa.state.token).slice(-32)}` : `ip:${koa.ip}`;
+    // A token counts as a key only when its signature holds: made-up tokens would dodge the limit.
+    const subject = koa.state.token ? ctx.services.auth.tokenSubject(String(koa.state.token)) : null;
+    const key = subject ? `t:${subject}` : `ip:${koa.ip}`;
     try {
       await limiter.consume(key);
     } catch (res) {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { MoreThan } from 'typeorm';
-import { MessageLog, Station } from '../../entities';
+import { Station } from '../../entities';
 import { AdjustableClock } from '../../services/clock';
 import { AppError, badRequest, notFound } from '../../services/errors';
 import { toIso } from '../../services/time';
@@ -58,11 +57,7 @@ export const devRoutes = [
     method: 'get', path: '/api/dev/sent', summary: '机器人发给某联系人的全部消息（含回复），按时间先后', tag: 'dev', access: 'public',
     query: z.object({ to: z.string().min(1).max(128), after: z.coerce.number().int().min(0).default(0) }),
     handler: async ({ ctx, query }) => {
-      const rows = await ctx.db.manager.find(MessageLog, {
-        where: { contactId: query.to, direction: 'out', id: MoreThan(query.after) },
-        order: { id: 'ASC' },
-        take: 1000,
-      });
+      const rows = await ctx.services.chat.sentTo(query.to, query.after);
       return { items: rows.map((r) => ({ id: r.id, text: r.text, sentAt: toIso(r.at) })) };
     },
   }),

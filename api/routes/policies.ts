@@ -23,7 +23,8 @@ export const policyRoutes = [
     handler: async ({ ctx, query, actor }) => {
       const stationId = query.stationId ?? (actor.kind === 'anonymous' ? null : actor.stationId);
       const res = await ctx.services.policies.search(query.q, { stationId, limit: query.limit });
-      if (!res.answered && stationId && query.q.trim()) await ctx.services.policies.logUnanswered(stationId, query.q);
+      // Only a signed-in caller's question is logged: anonymous calls could fill any station's list.
+      if (!res.answered && stationId && actor.kind !== 'anonymous' && query.q.trim()) await ctx.services.policies.logUnanswered(stationId, query.q);
       return {
         items: res.hits.map((h) => ({ id: h.policy.id, title: h.policy.title, category: h.policy.category, summary: h.policy.summary, score: h.score })),
         answered: res.answered,

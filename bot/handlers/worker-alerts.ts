@@ -1,5 +1,3 @@
-import { In } from 'typeorm';
-import { Resident } from '../../entities';
 import type { Actor } from '../../services/auth';
 import { AppError } from '../../services/errors';
 import { ownStationId } from '../../services/permissions';
@@ -19,10 +17,9 @@ export const workerAlertsHandler: IntentHandler = {
   match: (m) => m.kind === 'text' && m.who.worker !== null && /^(告警|查看告警|未处理告警)$/.test(m.compact),
   handle: async (m) => {
     const stationId = ownStationId(workerActor(m)!);
-    const open = (await m.ctx.services.alerts.list(stationId)).filter((a) => a.status !== 'resolved');
-    const ids = [...new Set(open.map((a) => a.residentId).filter((x): x is number => x !== null))];
-    const residents = ids.length ? await m.ctx.db.manager.find(Resident, { where: { id: In(ids) } }) : [];
-    for (const text of P.alertList(open, new Map(residents.map((r) => [r.id, r.name])))) await m.reply(text);
+    const open = await m.ctx.services.alerts.listOpen(stationId);
+    const names = new Map(open.filter((a) => a.residentId !== null && a.residentName).map((a) => [a.residentId!, a.residentName!]));
+    for (const text of P.alertList(open, names)) await m.reply(text);
   },
 };
 

@@ -129,6 +129,15 @@ describe('request rate limit', () => {
     expect(Number(last.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect((await request(app.callback()).get('/api/residents').set('Authorization', `Bearer ${b.token}`)).status).toBe(200);
   });
+
+  it('counts made-up tokens by IP, so a new fake token per request does not escape the limit', async () => {
+    const { app } = env();
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      statuses.push((await request(app.callback()).get('/api/policies/search').query({ q: '低保' }).set('Authorization', `Bearer fake-${i}`)).status);
+    }
+    expect(statuses).toContain(429);
+  });
 });
 
 describe('admin:create', () => {

@@ -32,16 +32,20 @@ describe('policies API', () => {
     expect(res.body.items[0]).toEqual(expect.objectContaining({ id: expect.any(Number), category: expect.any(String), summary: expect.any(String), score: expect.any(Number) }));
   });
 
-  it('admits when it does not know, and logs the question for the station', async () => {
+  it('admits when it does not know, and logs a signed-in caller\'s question for the station', async () => {
     const { ctx } = env();
     const station = await createStation(ctx);
+    const worker = await createWorker(ctx, { stationId: station.id });
+    // Anonymous calls are answered but not logged: anyone could otherwise fill a station's list.
+    const anonymous = await http().get('/api/policies/search').query({ q: '明天天气怎么样', stationId: station.id });
+    expect(anonymous.body.answered).toBe(false);
+    expect(await ctx.db.manager.count(UnansweredQuestion, { where: { stationId: station.id } })).toBe(0);
     for (let i = 0; i < 2; i++) {
-      const res = await http().get('/api/policies/search').query({ q: '明天天气怎么样', stationId: station.id });
+      const res = await http().get('/api/policies/search').set('Authorization', `Bearer ${worker.token}`).query({ q: '明天天气怎么样' });
       expect(res.body.answered).toBe(false);
     }
     const logged = await ctx.db.manager.findOneByOrFail(UnansweredQuestion, { stationId: station.id });
     expect(logged.count).toBe(2);
-    const worker = await createWorker(ctx, { stationId: station.id });
     const list = await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${worker.token}`);
     expect(list.status).toBe(200);
     expect(list.body.items[0]).toEqual(expect.objectContaining({ text: '明天天气怎么样', count: 2 }));
@@ -90,6 +94,21 @@ describe('policies API', () => {
     expect(patched.body.summary).toBe('新的摘要');
     expect(patched.body.keywords).toEqual(['本站特色补贴']);
     expect((await http().post('/api/policies').send(sample())).status).toBe(401);
+  });
+
+  it("keeps a station's own policies to its county: another county's admin can neither read nor change them", async () => {
+    const { ctx } = env();
+    const station = await createStation(ctx, { county: '丙县' });
+    const worker = await createWorker(ctx, { stationId: station.id });
+    const ownAdmin = await createWorker(ctx, { role: 'county_admin', county: '丙县' });
+    const otherAdmin = await createWorker(ctx, { role: 'county_admin', county: '丁县' });
+    const own = await http().post('/api/policies').set('Authorization', `Bearer ${worker.token}`).send(sample({ title: '丙县站点政策' }));
+    expect((await http().get(`/api/policies/${own.body.id}`).set('Authorization', `Bearer ${otherAdmin.token}`)).status).toBe(404);
+    expect((await http().patch(`/api/policies/${own.body.id}`).set('Authorization', `Bearer ${otherAdmin.token}`).send({ summary: 'x' })).status).toBe(404);
+    expect((await http().delete(`/api/policies/${own.body.id}`).set('Authorization', `Bearer ${otherAdmin.token}`)).status).toBe(404);
+    const forOther = await http().post('/api/policies').set('Authorization', `Bearer ${otherAdmin.token}`).send(sample({ title: '越界', stationId: station.id }));
+    expect(forOther.status).toBe(404);
+    expect((await http().patch(`/api/policies/${own.body.id}`).set('Authorization', `Bearer ${ownAdmin.token}`).send({ summary: '县里改的' })).status).toBe(200);
   });
 
   it("shows a station's own policy to that station only", async () => {

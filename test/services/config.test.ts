@@ -16,13 +16,14 @@ describe('loadConfig', () => {
   it('names every bad value in one message', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', ROLES: 'api,cook', RATE_LIMIT_PER_MINUTE: '-1', DATABASE_URL: 'postgres://x' });
+      loadConfig({ PORT: 'eighty', ROLES: 'api,cook', RATE_LIMIT_PER_MINUTE: '-1', DATABASE_URL: 'postgres://x', BOT_STATIONS: '1,two' });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const msg = (error as Error).message;
-    for (const name of ['PORT', 'ROLES', 'RATE_LIMIT_PER_MINUTE', 'DATABASE_URL']) expect(msg).toContain(name);
+    for (const name of ['PORT', 'ROLES', 'RATE_LIMIT_PER_MINUTE', 'DATABASE_URL', 'BOT_STATIONS']) expect(msg).toContain(name);
+    expect(loadConfig({ NODE_ENV: 'test', BOT_STATIONS: '1, 2' }).botStations).toEqual([1, 2]);
   });
 
   it('requires real secrets in production', () => {
