@@ -1,7 +1,8 @@
 import type { Alert, Policy, Resident, Station } from '../entities';
 import type { BoundTarget } from '../services/binding';
 import { alertTypeLabel } from '../services/alert-labels';
-import { formatForChat } from '../services/time';
+import { addressElder, ageOn } from '../services/checkin-texts';
+import { formatForChat, localDate } from '../services/time';
 
 /**
  * Every text the bot writes to residents, families and workers: short, warm, plain Chinese, every
@@ -13,12 +14,17 @@ export function stationLabel(station: Pick<Station, 'name'>): string {
   return station.name;
 }
 
-/** How to address a resident: an elder by surname + 奶奶/爷爷, others by name. */
+const ELDER_TAGS = new Set(['empty_nest_elder', 'living_alone', 'left_behind_elder']);
+
+/**
+ * How to address a resident: an elder (60 or older, or tagged as an elder when the age is unknown)
+ * as the reminders do (王奶奶, 欧阳爷爷), anyone else by name.
+ */
 export function salutation(r: Pick<Resident, 'name' | 'gender' | 'birthDate' | 'tags'>, now: Date): string {
-  const age = r.birthDate ? now.getUTCFullYear() - Number(r.birthDate.slice(0, 4)) : null;
-  const elder = (age !== null && age >= 60) || r.tags?.some((t) => t === 'empty_nest_elder' || t === 'living_alone' || t === 'left_behind_elder');
-  if (elder && r.gender && r.name.length >= 2) return `${r.name.slice(0, 1)}${r.gender === 'female' ? '奶奶' : '爷爷'}`;
-  return r.name;
+  const today = localDate(now);
+  const age = ageOn(r.birthDate, today);
+  const elder = age !== null ? age >= 60 : (r.tags ?? []).some((t) => ELDER_TAGS.has(t));
+  return elder ? addressElder(r, today) : r.name;
 }
 
 export const MENU_LINE = '1 政策咨询  2 预约服务  3 近期活动  4 报平安  5 找社工';

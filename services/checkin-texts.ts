@@ -19,7 +19,8 @@ function surname(name: string): string {
   return COMPOUND_SURNAMES.find((s) => name.startsWith(s)) ?? name.slice(0, 1);
 }
 
-function ageOn(birthDate: string | null | undefined, today: string): number | null {
+/** Age in whole years on a local date, or null without a usable birth date. */
+export function ageOn(birthDate: string | null | undefined, today: string): number | null {
   if (!birthDate || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) return null;
   const [by, bm, bd] = birthDate.split('-').map(Number);
   const [ty, tm, td] = today.split('-').map(Number);
