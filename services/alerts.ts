@@ -70,6 +70,18 @@ export class AlertService {
     return { alert, created: true };
   }
 
+  /**
+   * A call for help from a WeChat contact: an urgent alert to the workers (and the family) at once.
+   * One alert per contact per half hour, so repeating "救命" does not flood the workers' phones.
+   */
+  raiseHelpCall(input: { stationId: number; contactId: string; residentId: number | null; who: string; said: string; workerText: string; familyText?: string }) {
+    const bucket = Math.floor(this.ctx.clock.now().getTime() / (30 * 60_000));
+    return this.raise({
+      stationId: input.stationId, residentId: input.residentId, type: 'help_call', summary: `${input.who}：${input.said}`,
+      dedupeKey: `help:${input.stationId}:${input.contactId}:${bucket}`, workerText: input.workerText, familyText: input.familyText,
+    });
+  }
+
   /** An alert of the station, or 404. */
   async get(stationId: number, id: number): Promise<Alert> {
     const alert = await this.ctx.db.manager.findOne(Alert, { where: { id, stationId } });

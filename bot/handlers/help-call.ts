@@ -43,14 +43,8 @@ export const helpCallHandler: IntentHandler = {
     // Quote what they wrote, as they wrote it (minus control characters and runs of spaces).
     const said = m.raw.replace(/\s+/g, ' ').trim().slice(0, 100);
     const resident = m.who.resident;
-    // One alert per contact per half hour: repeating "救命" does not flood the workers' phones.
-    const bucket = Math.floor(now.getTime() / (30 * 60_000));
-    await m.ctx.services.alerts.raise({
-      stationId: m.station.id,
-      residentId: resident?.id ?? null,
-      type: 'help_call',
-      summary: `${who(m)}：${said}`,
-      dedupeKey: `help:${m.station.id}:${m.contactId}:${bucket}`,
+    await m.ctx.services.alerts.raiseHelpCall({
+      stationId: m.station.id, contactId: m.contactId, residentId: resident?.id ?? null, who: who(m), said,
       workerText: P.helpCallWorkerText(who(m), said, now),
       familyText: resident ? P.helpCallFamilyText(resident.name, said, m.station) : undefined,
     });
