@@ -66,6 +66,13 @@ export class HandoffService {
     return { items, total };
   }
 
+  /** The residents' names of hand-offs (one query, whatever the count). */
+  async residentNames(items: Handoff[]): Promise<Map<number, string>> {
+    const ids = [...new Set(items.map((h) => h.residentId).filter((x): x is number => x !== null))];
+    const residents = ids.length ? await this.ctx.db.manager.find(Resident, { where: { id: In(ids) }, select: { id: true, name: true } }) : [];
+    return new Map(residents.map((r) => [r.id, r.name]));
+  }
+
   /** One hand-off of the station, or 404. */
   async get(stationId: number, id: number): Promise<Handoff> {
     const h = await this.ctx.db.manager.findOne(Handoff, { where: { id, stationId } });

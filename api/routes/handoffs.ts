@@ -1,15 +1,12 @@
-import { In } from 'typeorm';
 import { z } from 'zod';
-import { Handoff, Resident } from '../../entities';
+import type { Handoff } from '../../entities';
 import type { AppContext } from '../../services/context';
 import { ownStationId } from '../../services/permissions';
 import { presentHandoff } from '../presenters/handoffs';
 import { idParams, pageQuery, route } from '../route';
 
 async function present(ctx: AppContext, items: Handoff[]) {
-  const ids = [...new Set(items.map((h) => h.residentId).filter((x): x is number => x !== null))];
-  const residents = ids.length ? await ctx.db.manager.find(Resident, { where: { id: In(ids) }, select: { id: true, name: true } }) : [];
-  const names = new Map(residents.map((r) => [r.id, r.name]));
+  const names = await ctx.services.handoffs.residentNames(items);
   return items.map((h) => presentHandoff(h, h.residentId ? (names.get(h.residentId) ?? null) : null));
 }
 
