@@ -1,7 +1,8 @@
 import type { Alert, Policy, Resident, Station } from '../entities';
 import type { BoundTarget } from '../services/binding';
 import { alertTypeLabel } from '../services/alert-labels';
-import { addressElder, ageOn } from '../services/checkin-texts';
+import { addressElder } from '../services/checkin-texts';
+import { ageOn } from '../services/idnumber';
 import { formatForChat, localDate } from '../services/time';
 
 /**
@@ -22,7 +23,7 @@ const ELDER_TAGS = new Set(['empty_nest_elder', 'living_alone', 'left_behind_eld
  */
 export function salutation(r: Pick<Resident, 'name' | 'gender' | 'birthDate' | 'tags'>, now: Date): string {
   const today = localDate(now);
-  const age = ageOn(r.birthDate, today);
+  const age = r.birthDate ? ageOn(r.birthDate, today) : null;
   const elder = age !== null ? age >= 60 : (r.tags ?? []).some((t) => ELDER_TAGS.has(t));
   return elder ? addressElder(r, today) : r.name;
 }

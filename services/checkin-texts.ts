@@ -1,6 +1,7 @@
 import type { ResidentTag, SignOfLifeSource, UnreachableReason } from '../entities';
 import { alertTypeLabel } from './alert-labels';
 import { maskPhone } from './phone';
+import { ageOn } from './idnumber';
 
 /**
  * The words of the check-in messages: warm and short for elders, factual for family and workers.
@@ -19,17 +20,9 @@ function surname(name: string): string {
   return COMPOUND_SURNAMES.find((s) => name.startsWith(s)) ?? name.slice(0, 1);
 }
 
-/** Age in whole years on a local date, or null without a usable birth date. */
-export function ageOn(birthDate: string | null | undefined, today: string): number | null {
-  if (!birthDate || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) return null;
-  const [by, bm, bd] = birthDate.split('-').map(Number);
-  const [ty, tm, td] = today.split('-').map(Number);
-  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
-}
-
 /** How the bot addresses an elder: 王奶奶 / 李爷爷, or the name when gender or age does not say. */
 export function addressElder(e: ElderRef, today: string): string {
-  const age = ageOn(e.birthDate, today);
+  const age = e.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(e.birthDate) ? ageOn(e.birthDate, today) : null;
   if (!e.gender || (age !== null && age < 50)) return e.name;
   return `${surname(e.name)}${e.gender === 'female' ? '奶奶' : '爷爷'}`;
 }
