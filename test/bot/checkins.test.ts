@@ -1,20 +1,14 @@
 import { Alert, CheckinDay } from '../../entities';
 import { deliverAll, elderScene, runCheckins, sentTo } from '../checkin-fixtures';
 import { useTestEnv } from '../helpers';
-import { startTestBot, TestBot } from './harness';
+import { useTestBot } from './harness';
 
 const at = (s: string) => new Date(`${s}+08:00`);
 
 /** The check-ins end to end: the job, the real bot on the mock puppet, the real check-in service. */
 describe('check-ins through the bot', () => {
   const env = useTestEnv();
-  let bot: TestBot;
-  beforeAll(async () => {
-    bot = await startTestBot(env().ctx);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-  });
+  const bot = useTestBot(env);
 
   it('an elder\'s reply to the reminder confirms the day; after escalation it shows on the alert and the son gets an all-clear', async () => {
     const { ctx, clock } = env();
@@ -24,7 +18,7 @@ describe('check-ins through the bot', () => {
     clock.set(at('2026-12-03T09:00:00'));
     await runCheckins(ctx);
     clock.set(at('2026-12-03T09:05:00'));
-    await bot.say(calm.station.id, calm.resident.wechatContactId!, '好着呢');
+    await bot().say(calm.station.id, calm.resident.wechatContactId!, '好着呢');
     expect(await ctx.db.manager.findOneBy(CheckinDay, { residentId: calm.resident.id, date: '2026-12-03' })).toMatchObject({ status: 'confirmed', confirmedSource: 'text' });
 
     for (const t of ['10:00', '11:00']) {
@@ -34,7 +28,7 @@ describe('check-ins through the bot', () => {
     }
     const alert = await ctx.db.manager.findOneByOrFail(Alert, { residentId: silent.resident.id });
     clock.set(at('2026-12-03T11:20:00'));
-    await bot.say(silent.station.id, silent.resident.wechatContactId!, '刚才去地里了');
+    await bot().say(silent.station.id, silent.resident.wechatContactId!, '刚才去地里了');
     const after = await ctx.db.manager.findOneByOrFail(Alert, { id: alert.id });
     expect(after).toMatchObject({ status: 'open', replyText: '刚才去地里了' });
     const sonTexts = (await sentTo(ctx, silent.son!.wechatContactId!)).map((m) => m.text);
@@ -53,7 +47,7 @@ describe('check-ins through the bot', () => {
       await deliverAll(ctx);
     }
     clock.set(at('2026-12-04T11:30:00'));
-    await bot.say(s.station.id, s.son!.wechatContactId!, '已联系');
+    await bot().say(s.station.id, s.son!.wechatContactId!, '已联系');
     expect(await ctx.db.manager.findOneBy(CheckinDay, { residentId: s.resident.id, date: '2026-12-04' })).toMatchObject({ status: 'confirmed', confirmedSource: 'family' });
   });
 });

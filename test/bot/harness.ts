@@ -1,6 +1,7 @@
 import { startBot, BotHandle, BotOptions } from '../../bot';
 import type { StationAccount } from '../../bot/account';
 import type { AppContext } from '../../services/context';
+import type { TestEnv } from '../helpers';
 
 /** A started bot on a test context, and a way to talk to a station's account as a contact. */
 export interface TestBot {
@@ -22,5 +23,20 @@ export async function startTestBot(ctx: AppContext, options: BotOptions = {}): P
     },
     say: (stationId, from, text, name) => ctx.chatBridge!.chat({ stationId, from, text, name }),
     stop: () => handle.stop(),
+  };
+}
+
+/** Starts a bot on a describe block's test environment, and stops it after the block. */
+export function useTestBot(env: () => TestEnv, options: BotOptions = {}): () => TestBot {
+  let bot: TestBot | undefined;
+  beforeAll(async () => {
+    bot = await startTestBot(env().ctx, options);
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+  return () => {
+    if (!bot) throw new Error('test bot not started');
+    return bot;
   };
 }
