@@ -29,8 +29,8 @@ interface PolicyJson {
 const ROOT = path.resolve(__dirname, '..');
 const TOTAL_POLICIES = 2000;
 
-export function loadPolicies(file = path.join(ROOT, 'knowledge/policies.json')): PolicyDoc[] {
-  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as PolicyJson[];
+/** Policies as the engine indexes them, numbered 1..n in file order. */
+function toDocs(raw: PolicyJson[]): PolicyDoc[] {
   return raw.map((p, i) => ({
     id: i + 1,
     title: p.title,
@@ -42,6 +42,10 @@ export function loadPolicies(file = path.join(ROOT, 'knowledge/policies.json')):
   }));
 }
 
+export function loadPolicies(file = path.join(ROOT, 'knowledge/policies.json')): PolicyDoc[] {
+  return toDocs(JSON.parse(fs.readFileSync(file, 'utf8')) as PolicyJson[]);
+}
+
 export function loadQA(file = path.join(ROOT, 'bench/data/policy-qa.json')): QA[] {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as QA[];
 }
@@ -51,16 +55,7 @@ export const HELDOUT_FILE = path.join(ROOT, 'bench/data/policy-qa-heldout.json')
 /** The held-out set: its own policies (ids 1..n) and questions labelled by those policies' titles. */
 export function loadHeldout(file = HELDOUT_FILE): { policies: PolicyDoc[]; qa: QA[] } {
   const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { policies: PolicyJson[]; questions: QA[] };
-  const policies = raw.policies.map((p, i) => ({
-    id: i + 1,
-    title: p.title,
-    category: p.category,
-    summary: p.summary,
-    content: p.content,
-    keywords: p.keywords ?? [],
-    questions: p.questions ?? [],
-  }));
-  return { policies, qa: raw.questions };
+  return { policies: toDocs(raw.policies), qa: raw.questions };
 }
 
 /** Deterministic pseudo-random numbers (mulberry32). */
