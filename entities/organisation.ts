@@ -24,6 +24,8 @@ export class Community {
   @PrimaryGeneratedColumn() id!: number;
   @IntColumn() stationId!: number;
   @StringColumn(100) name!: string;
+  /** The village children's officer (儿童主任): a worker account of the station, told about children at risk. */
+  @IntColumn({ nullable: true }) childrenOfficerId!: number | null;
   @CreatedAt() createdAt!: Date;
 }
 

@@ -49,5 +49,9 @@ export class FamilyContact {
   @StringColumn(20) relation!: string;
   @StringColumn(20, { nullable: true }) phone!: string | null;
   @Index() @StringColumn(128, { nullable: true }) wechatContactId!: string | null;
+  /** When they were told, on binding, what the station will send them and how to stop it (退订). */
+  @DateTimeColumn({ nullable: true }) consentAt!: Date | null;
+  /** Sent 退订: no more reminders (alerts about the resident still reach them). */
+  @BoolColumn() optedOut!: boolean;
   @CreatedAt() createdAt!: Date;
 }

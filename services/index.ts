@@ -17,6 +17,7 @@ import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
+import { FamilyReminderService } from './family-reminders';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -38,6 +39,7 @@ export interface Services {
   accounts: AccountStatusService;
   chat: ChatService;
   handoffs: HandoffService;
+  familyReminders: FamilyReminderService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -63,6 +65,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const residents = new ResidentService(infra, { audit, binding });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
+  const familyReminders = new FamilyReminderService(infra, { alerts, chat, notify, outbox });
   const services: Services = {
     auth,
     binding,
@@ -82,6 +85,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     accounts,
     chat,
     handoffs,
+    familyReminders,
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
@@ -92,5 +96,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   residents.registerEraseHook((em, r) => alerts.eraseFor(em, r));
   residents.registerEraseHook((em, r) => handoffs.eraseFor(em, r));
   residents.registerEraseHook((em, r) => chat.eraseFor(em, r));
+  residents.registerExportSection('familyReminders', (em, r) => familyReminders.exportFor(em, r));
+  residents.registerEraseHook((em, r) => familyReminders.eraseFor(em, r));
   return services;
 }

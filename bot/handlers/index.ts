@@ -2,6 +2,7 @@ import type { IntentHandler } from '../types';
 import { bindingHandler } from './binding';
 import { checkinHandler, familyContactedHandler } from './checkin';
 import { fallbackHandler } from './fallback';
+import { familyOptOutHandler, familyReminderAckHandler } from './families';
 import { handoffHandler } from './handoff';
 import { helpCallHandler } from './help-call';
 import { menuChoiceHandler, menuHandler } from './menu';
@@ -26,9 +27,11 @@ export const HANDLERS: IntentHandler[] = [
   bindingHandler,
   workerAlertsHandler,
   workerResolveHandler,
+  familyReminderAckHandler,
   familyContactedHandler,
   checkinHandler,
   handoffHandler,
+  familyOptOutHandler,
   optOutHandler,
   menuHandler,
   needsBindingHandler,
