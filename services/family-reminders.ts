@@ -192,10 +192,11 @@ export class FamilyReminderService {
   async history(actor: Actor, filter: HistoryFilter): Promise<{ items: ReminderWithNames[]; total: number }> {
     const stationId = ownStationId(actor);
     if (filter.residentId !== undefined) await this.loadResident(actor, filter.residentId);
-    const from = filter.from ? atLocal(filter.from) : new Date(0);
-    const to = filter.to ? atLocal(addDays(filter.to, 1)) : new Date(8.64e15);
+    const from = filter.from ? atLocal(filter.from) : null;
+    const to = filter.to ? new Date(atLocal(addDays(filter.to, 1)).getTime() - 1) : null;
+    const dueAt = from && to ? Between(from, to) : from ? MoreThanOrEqual(from) : to ? LessThanOrEqual(to) : undefined;
     const where = {
-      stationId, status: 'queued' as const, dueAt: Between(from, new Date(to.getTime() - 1)),
+      stationId, status: 'queued' as const, ...(dueAt ? { dueAt } : {}),
       ...(filter.residentId !== undefined ? { residentId: filter.residentId } : {}),
       ...(filter.kind ? { kind: filter.kind } : {}),
     };
