@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { IsNull } from 'typeorm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Resident, Worker, WorkerRole } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { AppError, tooMany, unauthorized } from './errors';
 
 /** Who is calling: a signed-in worker, a mini-program resident, or nobody. */
@@ -35,7 +35,7 @@ export class AuthService {
   /** The secret as a prepared key: given a string, jsonwebtoken re-parses it (about 3 ms) on every call. */
   private readonly key: KeyObject;
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(private readonly ctx: Infra) {
     this.key = createSecretKey(Buffer.from(ctx.config.jwtSecret, 'utf8'));
     const max = ctx.config.loginMaxFailures;
     this.loginFailures = new RateLimiterMemory({ points: max, duration: LOGIN_WINDOW_SECONDS });
