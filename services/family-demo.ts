@@ -1,6 +1,7 @@
 import { Community, FamilyContact, FamilyReminder, FamilyReminderSchedule, Resident, Worker } from '../entities';
 import type { DemoSeeder } from './demo';
 import { callHomeText } from './family-texts';
+import { familyScheduleKey } from './messaging/keys';
 import { addDays, atLocal, localDate, localWeekday } from './time';
 
 /**
@@ -41,7 +42,7 @@ export const seedFamilies: DemoSeeder = async (ctx, stations) => {
         await m.insert(FamilyReminder, {
           stationId: station.id, residentId: child.id, familyContactId: parent.id, kind: 'call_home', scheduleId: schedule.id, guardianType: null,
           dueAt, text: callHomeText(parent, child, null), status: 'queued', queuedAt: dueAt,
-          acknowledgedAt: i === 0 ? new Date(dueAt.getTime() + 40 * 60_000) : null, dedupeKey: `family-reminder:s${schedule.id}:${date}`, createdBy: null,
+          acknowledgedAt: i === 0 ? new Date(dueAt.getTime() + 40 * 60_000) : null, dedupeKey: familyScheduleKey(schedule.id, date), createdBy: null,
         });
       }
     }

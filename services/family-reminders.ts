@@ -10,10 +10,11 @@ import type { AlertService } from './alerts';
 import type { ChatService } from './chat';
 import { ERASED_TEXT } from './chat';
 import type { NotifyService } from './notify';
-import type { OutboxService, OutgoingMessage } from './outbox';
+import type { OutboxService } from './outbox';
 import { conflict, isUniqueViolation, notFound, validationFailed } from './errors';
 import { assertCases, ownStationId } from './permissions';
-import { aliasFor } from './notify';
+import { familyRows, workerRows } from './messaging/audience';
+import { alertKey, forFamily, familyReminderKey, familyScheduleKey, familySilentAlertKey, guardianReminderKey } from './messaging/keys';
 import { addDays, atLocal, inQuietHours, isWallTime, localDate, localMinutes, localWeekday, toIso } from './time';
 import { callHomeText, familySilentText, GUARDIAN_TEMPLATES, guardianText } from './family-texts';
 
@@ -177,7 +178,7 @@ export class FamilyReminderService {
       return await repo.save(repo.create({
         stationId: r.stationId, residentId: r.id, familyContactId: f.id, kind: 'guardian', scheduleId: null,
         guardianType: input.type, dueAt: remindAt, text, status: 'scheduled', queuedAt: null, acknowledgedAt: null,
-        dedupeKey: `guardian:${f.id}:${input.type}:${eventAt.toISOString()}`, createdBy: actor.kind === 'worker' ? actor.id : null,
+        dedupeKey: guardianReminderKey(f.id, input.type, eventAt), createdBy: actor.kind === 'worker' ? actor.id : null,
       }));
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('duplicate_reminder', '这条提醒已经安排过了');
@@ -210,14 +211,14 @@ export class FamilyReminderService {
     const [residents, family, sent] = await Promise.all([
       m.find(Resident, { where: { id: In([...new Set(rows.map((x) => x.residentId))]) }, select: { id: true, name: true } }),
       m.find(FamilyContact, { where: { id: In([...new Set(rows.map((x) => x.familyContactId))]) }, select: { id: true, name: true, relation: true } }),
-      m.find(OutboxMessage, { where: { dedupeKey: In(rows.map((x) => outboxKey(x.id))) }, select: { id: true, dedupeKey: true, status: true, sentAt: true } }),
+      m.find(OutboxMessage, { where: { dedupeKey: In(rows.map(sentKey)) }, select: { id: true, dedupeKey: true, status: true, sentAt: true } }),
     ]);
     const rById = new Map(residents.map((x) => [x.id, x]));
     const fById = new Map(family.map((x) => [x.id, x]));
     const oByKey = new Map(sent.map((x) => [x.dedupeKey, x]));
     return rows.map((x) => {
       const f = fById.get(x.familyContactId);
-      const o = oByKey.get(outboxKey(x.id));
+      const o = oByKey.get(sentKey(x));
       return Object.assign(x, {
         residentName: rById.get(x.residentId)?.name ?? null, familyName: f?.name ?? null, relation: f?.relation ?? null,
         sentAt: o?.sentAt ?? null, delivery: o?.status ?? null,
@@ -309,7 +310,7 @@ export class FamilyReminderService {
       if (!r || !f || r.erasedAt) return [];
       return [[
         s.stationId, s.residentId, s.familyContactId, 'call_home', s.id, null, atLocal(today, s.time), callHomeText(f, r, s.message),
-        'scheduled', `family-reminder:s${s.id}:${today}`, now,
+        'scheduled', familyScheduleKey(s.id, today), now,
       ]];
     });
     return this.ctx.db.insertMany('family_reminders', [
@@ -343,14 +344,10 @@ export class FamilyReminderService {
         else drop.push(x.id);
       }
       if (send.length) {
-        await this.deps.outbox.enqueue(send.map((x): OutgoingMessage => {
-          const f = fById.get(x.familyContactId)!;
-          return {
-            stationId: x.stationId, toContactId: f.wechatContactId!, toAlias: aliasFor('family', f.id), text: x.text,
-            kind: `family_${x.kind}`, priority: PRIORITY.reminder, dedupeKey: outboxKey(x.id), notBefore: x.dueAt,
-            refType: 'family_reminder', refId: x.id,
-          };
-        }));
+        await this.deps.outbox.enqueue(send.flatMap((x) => familyRows(x.stationId, [fById.get(x.familyContactId)!], x.text, {
+          kind: `family_${x.kind}`, priority: PRIORITY.reminder, dedupeKey: familyReminderKey(x.id), notBefore: x.dueAt,
+          refType: 'family_reminder', refId: x.id,
+        })));
         const res = await m.update(FamilyReminder, { id: In(send.map((x) => x.id)), status: 'scheduled' }, { status: 'queued', queuedAt: at });
         queued += res.affected ?? 0;
       }
@@ -411,7 +408,7 @@ export class FamilyReminderService {
     ]);
     const { alert, created } = await this.deps.alerts.raise({
       stationId: r.stationId, residentId: r.id, type: 'family_silent',
-      summary: `${r.name}的家长已连续${weeks}周没有回复联系孩子的提醒`, dedupeKey: `family-silent:${r.id}:${firstWeek}`,
+      summary: `${r.name}的家长已连续${weeks}周没有回复联系孩子的提醒`, dedupeKey: familySilentAlertKey(r.id, firstWeek),
     });
     if (!created) return false;
     const workers = await this.deps.notify.boundWorkers(r.stationId);
@@ -419,12 +416,9 @@ export class FamilyReminderService {
       ? await m.findOne(Worker, { where: { id: community.childrenOfficerId, active: true, wechatContactId: Not(IsNull()) } })
       : null;
     const people = officer && !workers.some((w) => w.id === officer.id) ? [...workers, officer] : workers;
-    await this.deps.outbox.enqueue(people.map((w): OutgoingMessage => ({
-      stationId: r.stationId, toContactId: w.wechatContactId!, toAlias: aliasFor('worker', w.id),
-      text: familySilentText(community?.name ?? null, r, family, weeks, w.id === officer?.id).replace('{id}', String(alert.id)),
-      kind: 'alert_family_silent', priority: PRIORITY.alert, urgent: false, dedupeKey: `alert:${alert.id}:w${w.id}`,
-      refType: 'alert', refId: alert.id,
-    })));
+    const base = { kind: 'alert_family_silent', priority: PRIORITY.alert, urgent: false, dedupeKey: alertKey(alert.id), refType: 'alert', refId: alert.id };
+    const text = (toOfficer: boolean) => familySilentText(community?.name ?? null, r, family, weeks, toOfficer).replace('{id}', String(alert.id));
+    await this.deps.outbox.enqueue(people.flatMap((w) => workerRows(r.stationId, [w], text(w.id === officer?.id), base)));
     this.ctx.logger.info({ alertId: alert.id, residentId: r.id, weeks }, 'family silent flagged');
     return true;
   }
@@ -451,9 +445,9 @@ export class FamilyReminderService {
   }
 }
 
-/** The outbox key of a family reminder: one message per reminder, however often the job runs. */
-export function outboxKey(reminderId: number): string {
-  return `family-reminder:${reminderId}`;
+/** The outbox key of the message a reminder became (its one recipient's copy). */
+function sentKey(x: Pick<FamilyReminder, 'id' | 'familyContactId'>): string {
+  return forFamily(familyReminderKey(x.id), x.familyContactId);
 }
 
 /** The Monday (local date) of the week an instant falls in. */
