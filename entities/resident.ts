@@ -30,6 +30,8 @@ export class Resident {
   @StringColumn(64, { nullable: true }) idNumberHash!: string | null;
   @StringColumn(20, { default: 'active' }) status!: ResidentStatus;
   @StringColumn(10, { default: 'general' }) riskTier!: RiskTier;
+  /** The worker who visits this resident; null: any worker of the station. */
+  @IntColumn({ nullable: true }) caseWorkerId!: number | null;
   @Index() @StringColumn(128, { nullable: true }) wechatContactId!: string | null;
   @Index() @StringColumn(128, { nullable: true }) openid!: string | null;
   /** Opted out of activity notices and broadcasts (退订). */

@@ -18,6 +18,8 @@ import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
 import { FamilyReminderService } from './family-reminders';
+import { ServiceRecordService } from './service-records';
+import { VisitService } from './visits';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -40,6 +42,8 @@ export interface Services {
   chat: ChatService;
   handoffs: HandoffService;
   familyReminders: FamilyReminderService;
+  serviceRecords: ServiceRecordService;
+  visits: VisitService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -66,6 +70,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
   const familyReminders = new FamilyReminderService(infra, { alerts, chat, notify, outbox });
+  const serviceRecords = new ServiceRecordService(infra);
+  const visits = new VisitService(infra, { notify, outbox, records: serviceRecords });
   const services: Services = {
     auth,
     binding,
@@ -86,6 +92,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     chat,
     handoffs,
     familyReminders,
+    serviceRecords,
+    visits,
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));

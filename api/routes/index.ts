@@ -9,6 +9,7 @@ import { miniappRoutes } from './miniapp';
 import { checkinRoutes } from './checkins';
 import { handoffRoutes } from './handoffs';
 import { familyRoutes } from './families';
+import { visitRoutes } from './visits';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
@@ -21,6 +22,7 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...checkinRoutes,
     ...handoffRoutes,
     ...familyRoutes,
+    ...visitRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

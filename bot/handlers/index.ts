@@ -3,6 +3,7 @@ import { bindingHandler } from './binding';
 import { checkinHandler, familyContactedHandler } from './checkin';
 import { fallbackHandler } from './fallback';
 import { familyOptOutHandler, familyReminderAckHandler } from './families';
+import { workerVisitHandler } from './visits';
 import { handoffHandler } from './handoff';
 import { helpCallHandler } from './help-call';
 import { menuChoiceHandler, menuHandler } from './menu';
@@ -27,6 +28,7 @@ export const HANDLERS: IntentHandler[] = [
   bindingHandler,
   workerAlertsHandler,
   workerResolveHandler,
+  workerVisitHandler,
   familyReminderAckHandler,
   familyContactedHandler,
   checkinHandler,

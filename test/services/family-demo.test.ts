@@ -26,4 +26,13 @@ describe('demo left-behind families', () => {
     await ctx.services.jobs.runNow('family-reminders');
     expect(await m.count(OutboxMessage, { where: { toContactId: 'demo-wangjianjun' } })).toBe(1);
   });
+
+  it('seeds home visits so that the morning list has visits due and overdue', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-04T08:00:00'));
+    expect(await ctx.services.jobs.runNow('visits')).toMatchObject({ workers: expect.any(Number) });
+    const list = await ctx.db.manager.findOneByOrFail(OutboxMessage, { toContactId: 'demo-worker-shahe', kind: 'visit_list' });
+    expect(list.text).toMatch(/^【今日走访】赵敏，早上好！需要走访 \d+ 户（逾期 \d+ 户）/);
+    expect(list.text).toContain('高风险·每周');
+  });
 });
