@@ -7,6 +7,7 @@ import { Policy, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
 import { FamilyReminder, FamilyReminderSchedule } from './families';
+import { Need } from './needs';
 
 export * from './organisation';
 export * from './resident';
@@ -17,11 +18,12 @@ export * from './policy';
 export * from './checkins';
 export * from './service-records';
 export * from './families';
+export * from './needs';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
   Policy, UnansweredQuestion,
   CheckinPlan, CheckinDay, ServiceRecord,
-  FamilyReminderSchedule, FamilyReminder,
+  FamilyReminderSchedule, FamilyReminder, Need,
 ];

@@ -4,6 +4,7 @@ import { Checkins1764700000000 } from './1764700000000-Checkins';
 import { PolicySituationsAmount1765000000000 } from './1765000000000-PolicySituationsAmount';
 import { FamilyReminders1765400000000 } from './1765400000000-FamilyReminders';
 import { Visits1765400000001 } from './1765400000001-Visits';
+import { Needs1765400000002 } from './1765400000002-Needs';
 
 /** Every migration, oldest first; each feature appends its own. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   PolicySituationsAmount1765000000000,
   FamilyReminders1765400000000,
   Visits1765400000001,
+  Needs1765400000002,
 ];

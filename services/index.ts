@@ -20,6 +20,7 @@ import { HandoffService } from './handoffs';
 import { FamilyReminderService } from './family-reminders';
 import { ServiceRecordService } from './service-records';
 import { VisitService } from './visits';
+import { NeedService } from './needs';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -44,6 +45,7 @@ export interface Services {
   familyReminders: FamilyReminderService;
   serviceRecords: ServiceRecordService;
   visits: VisitService;
+  needs: NeedService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -72,6 +74,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const familyReminders = new FamilyReminderService(infra, { alerts, chat, notify, outbox });
   const serviceRecords = new ServiceRecordService(infra);
   const visits = new VisitService(infra, { notify, outbox, records: serviceRecords });
+  const needs = new NeedService(infra);
   const services: Services = {
     auth,
     binding,
@@ -94,6 +97,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     familyReminders,
     serviceRecords,
     visits,
+    needs,
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
@@ -106,5 +110,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   residents.registerEraseHook((em, r) => chat.eraseFor(em, r));
   residents.registerExportSection('familyReminders', (em, r) => familyReminders.exportFor(em, r));
   residents.registerEraseHook((em, r) => familyReminders.eraseFor(em, r));
+  residents.registerExportSection('needs', (em, r) => needs.exportFor(em, r));
+  residents.registerEraseHook((em, r) => needs.eraseFor(em, r));
   return services;
 }

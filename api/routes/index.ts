@@ -10,6 +10,7 @@ import { checkinRoutes } from './checkins';
 import { handoffRoutes } from './handoffs';
 import { familyRoutes } from './families';
 import { visitRoutes } from './visits';
+import { needRoutes } from './needs';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
@@ -23,6 +24,7 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...handoffRoutes,
     ...familyRoutes,
     ...visitRoutes,
+    ...needRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

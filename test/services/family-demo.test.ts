@@ -1,4 +1,4 @@
-import { Community, FamilyContact, FamilyReminder, FamilyReminderSchedule, OutboxMessage, Worker } from '../../entities';
+import { Community, FamilyContact, FamilyReminder, FamilyReminderSchedule, Need, OutboxMessage, Worker } from '../../entities';
 import { seedDemoData } from '../../services/demo';
 import { useTestEnv } from '../helpers';
 
@@ -34,5 +34,6 @@ describe('demo left-behind families', () => {
     const list = await ctx.db.manager.findOneByOrFail(OutboxMessage, { toContactId: 'demo-worker-shahe', kind: 'visit_list' });
     expect(list.text).toMatch(/^【今日走访】赵敏，早上好！需要走访 \d+ 户（逾期 \d+ 户）/);
     expect(list.text).toContain('高风险·每周');
+    expect(await ctx.db.manager.count(Need)).toBe(8);
   });
 });
