@@ -37,6 +37,7 @@ export class FamilyReminderSchedule {
 @Entity('family_reminders')
 @Index(['residentId', 'dueAt'])
 @Index(['status', 'dueAt'])
+@Index(['scheduleId', 'dueAt'])
 @Index(['familyContactId', 'acknowledgedAt'])
 export class FamilyReminder {
   @PrimaryGeneratedColumn() id!: number;

@@ -18,7 +18,7 @@ export class FamilyReminders1765400000000 implements MigrationInterface {
       col.datetime('acknowledgedAt', { nullable: true }), col.str('dedupeKey', 190), col.int('createdBy', { nullable: true }),
       col.created(),
     ], [
-      { columns: ['residentId', 'dueAt'] }, { columns: ['status', 'dueAt'] }, { columns: ['familyContactId', 'acknowledgedAt'] },
+      { columns: ['residentId', 'dueAt'] }, { columns: ['status', 'dueAt'] }, { columns: ['scheduleId', 'dueAt'] }, { columns: ['familyContactId', 'acknowledgedAt'] },
       { columns: ['dedupeKey'], unique: true },
     ]);
     await qr.addColumns('family_contacts', [

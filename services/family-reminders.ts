@@ -15,6 +15,7 @@ import { conflict, isUniqueViolation, notFound, validationFailed } from './error
 import { assertCases, ownStationId } from './permissions';
 import { familyRows, workerRows } from './messaging/audience';
 import { alertKey, forFamily, familyReminderKey, familyScheduleKey, familySilentAlertKey, guardianReminderKey } from './messaging/keys';
+import { dbInstant } from './db';
 import { addDays, atLocal, inQuietHours, isWallTime, localDate, localMinutes, localWeekday, toIso } from './time';
 import { callHomeText, familySilentText, GUARDIAN_TEMPLATES, guardianText } from './family-texts';
 
@@ -292,9 +293,13 @@ export class FamilyReminderService {
     const m = this.ctx.db.manager;
     const today = localDate(at);
     const minute = localMinutes(at);
-    const schedules = await m.find(FamilyReminderSchedule, {
-      where: { weekday: localWeekday(at), minute: Between(Math.max(0, minute - CATCH_UP_MINUTES), minute) },
-    });
+    // Only schedules that have not made today's reminder yet: the every-minute run stays cheap.
+    const schedules = await m.createQueryBuilder(FamilyReminderSchedule, 's')
+      .where('s.weekday = :weekday AND s.minute BETWEEN :lo AND :hi', { weekday: localWeekday(at), lo: Math.max(0, minute - CATCH_UP_MINUTES), hi: minute })
+      .andWhere('NOT EXISTS (SELECT 1 FROM family_reminders r WHERE r.scheduleId = s.id AND r.dueAt >= :dayStart AND r.dueAt < :dayEnd)', {
+        dayStart: dbInstant(atLocal(today)), dayEnd: dbInstant(atLocal(addDays(today, 1))),
+      })
+      .getMany();
     const due = schedules.filter((s) => atLocal(today, s.time) >= s.activeFrom);
     if (!due.length) return 0;
     const [residents, family] = await Promise.all([
@@ -362,7 +367,8 @@ export class FamilyReminderService {
   /**
    * Children whose family left the last three weekly reminders unanswered (each week's window
    * closed): one `family_silent` alert per run of silent weeks, told to the workers and the
-   * community's children's officer (not urgent: quiet hours apply).
+   * community's children's officer (not urgent: quiet hours apply). Set-based: a few queries per
+   * 500 children, whatever their number.
    */
   private async flagSilent(at: Date): Promise<number> {
     const m = this.ctx.db.manager;
@@ -370,10 +376,15 @@ export class FamilyReminderService {
     const rows = await m.find(FamilyReminder, {
       where: { kind: 'call_home', status: 'queued', dueAt: Between(new Date(closedBefore.getTime() - (SILENT_WEEKS + 3) * 7 * DAY_MS), closedBefore) },
       order: { residentId: 'ASC', dueAt: 'ASC' },
+      select: { id: true, residentId: true, familyContactId: true, dueAt: true, acknowledgedAt: true },
     });
     const byResident = new Map<number, FamilyReminder[]>();
-    for (const x of rows) byResident.set(x.residentId, [...(byResident.get(x.residentId) ?? []), x]);
-    let flagged = 0;
+    for (const x of rows) {
+      const list = byResident.get(x.residentId);
+      if (list) list.push(x);
+      else byResident.set(x.residentId, [x]);
+    }
+    const runs: { residentId: number; firstWeek: string; weeks: number; familyIds: number[] }[] = [];
     for (const [residentId, list] of byResident) {
       // Weeks (Monday-based) in which reminders went out, and whether anyone answered in that week.
       const weeks = new Map<string, { answered: boolean; family: Set<number> }>();
@@ -387,40 +398,65 @@ export class FamilyReminderService {
       const ordered = [...weeks.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
       const run: [string, { family: Set<number> }][] = [];
       for (let i = ordered.length - 1; i >= 0 && !ordered[i][1].answered; i--) run.unshift(ordered[i]);
-      if (run.length < SILENT_WEEKS) continue;
-      // Answered since (a reminder still open, answered this week) ends the worry.
-      const later = await m.count(FamilyReminder, { where: { residentId, kind: 'call_home', dueAt: MoreThanOrEqual(closedBefore), acknowledgedAt: Not(IsNull()) } });
-      if (later) continue;
-      // One alert at a time: while a worker has not closed the last one, longer silence adds none.
-      if (await m.count(Alert, { where: { residentId, type: 'family_silent', status: In(['open', 'acknowledged']) } })) continue;
-      if (await this.raiseSilent(residentId, run[0][0], run.length, [...new Set(run.flatMap(([, e]) => [...e.family]))])) flagged++;
+      if (run.length >= SILENT_WEEKS) {
+        runs.push({ residentId, firstWeek: run[0][0], weeks: run.length, familyIds: [...new Set(run.flatMap(([, e]) => [...e.family]))] });
+      }
     }
+    let flagged = 0;
+    for (let i = 0; i < runs.length; i += 500) flagged += await this.raiseSilent(runs.slice(i, i + 500), closedBefore, at);
     return flagged;
   }
 
-  private async raiseSilent(residentId: number, firstWeek: string, weeks: number, familyIds: number[]): Promise<boolean> {
+  private async raiseSilent(runs: { residentId: number; firstWeek: string; weeks: number; familyIds: number[] }[], closedBefore: Date, at: Date): Promise<number> {
     const m = this.ctx.db.manager;
-    const r = await m.findOne(Resident, { where: { id: residentId } });
-    if (!r || r.erasedAt || r.status !== 'active') return false;
-    const [community, family] = await Promise.all([
-      m.findOne(Community, { where: { id: r.communityId } }),
-      m.find(FamilyContact, { where: { id: In(familyIds) }, order: { id: 'ASC' } }),
+    const ids = runs.map((r) => r.residentId);
+    const [answeredSince, openAlerts, residents] = await Promise.all([
+      // Answered since (a reminder still open, answered this week) ends the worry.
+      m.find(FamilyReminder, { where: { residentId: In(ids), kind: 'call_home', dueAt: MoreThanOrEqual(closedBefore), acknowledgedAt: Not(IsNull()) }, select: { residentId: true } }),
+      // One alert at a time: while a worker has not closed the last one, longer silence adds none.
+      m.find(Alert, { where: { residentId: In(ids), type: 'family_silent', status: In(['open', 'acknowledged']) }, select: { residentId: true } }),
+      m.find(Resident, { where: { id: In(ids), status: 'active', erasedAt: IsNull() } }),
     ]);
-    const { alert, created } = await this.deps.alerts.raise({
-      stationId: r.stationId, residentId: r.id, type: 'family_silent',
-      summary: `${r.name}的家长已连续${weeks}周没有回复联系孩子的提醒`, dedupeKey: familySilentAlertKey(r.id, firstWeek),
-    });
-    if (!created) return false;
-    const workers = await this.deps.notify.boundWorkers(r.stationId);
-    const officer = community?.childrenOfficerId
-      ? await m.findOne(Worker, { where: { id: community.childrenOfficerId, active: true, wechatContactId: Not(IsNull()) } })
-      : null;
-    const people = officer && !workers.some((w) => w.id === officer.id) ? [...workers, officer] : workers;
-    const base = { kind: 'alert_family_silent', priority: PRIORITY.alert, urgent: false, dedupeKey: alertKey(alert.id), refType: 'alert', refId: alert.id };
-    const text = (toOfficer: boolean) => familySilentText(community?.name ?? null, r, family, weeks, toOfficer).replace('{id}', String(alert.id));
-    await this.deps.outbox.enqueue(people.flatMap((w) => workerRows(r.stationId, [w], text(w.id === officer?.id), base)));
-    this.ctx.logger.info({ alertId: alert.id, residentId: r.id, weeks }, 'family silent flagged');
-    return true;
+    const skip = new Set([...answeredSince, ...openAlerts].map((x) => x.residentId));
+    const rById = new Map(residents.map((r) => [r.id, r]));
+    const chosen = runs.filter((x) => !skip.has(x.residentId) && rById.has(x.residentId));
+    if (!chosen.length) return 0;
+    const keys = chosen.map((x) => familySilentAlertKey(x.residentId, x.firstWeek));
+    const existing = new Set((await m.find(Alert, { where: { dedupeKey: In(keys) }, select: { dedupeKey: true } })).map((a) => a.dedupeKey));
+    const fresh = chosen.filter((x, i) => !existing.has(keys[i]));
+    if (!fresh.length) return 0;
+    const alertIds = await this.deps.alerts.raiseMany(fresh.map((x) => ({
+      stationId: rById.get(x.residentId)!.stationId, residentId: x.residentId, type: 'family_silent',
+      summary: `${rById.get(x.residentId)!.name}的家长已连续${x.weeks}周没有回复联系孩子的提醒`, dedupeKey: familySilentAlertKey(x.residentId, x.firstWeek),
+    })), at);
+    const chosenResidents = fresh.map((x) => rById.get(x.residentId)!);
+    const [communities, family] = await Promise.all([
+      m.find(Community, { where: { id: In([...new Set(chosenResidents.map((r) => r.communityId))]) } }),
+      m.find(FamilyContact, { where: { id: In([...new Set(fresh.flatMap((x) => x.familyIds))]) }, order: { id: 'ASC' } }),
+    ]);
+    const officerIds = [...new Set(communities.map((c) => c.childrenOfficerId).filter((x): x is number => x !== null))];
+    const officers = officerIds.length ? await m.find(Worker, { where: { id: In(officerIds), active: true, wechatContactId: Not(IsNull()) } }) : [];
+    const workersOf = new Map<number, Worker[]>();
+    const rowsOut = [];
+    for (const x of fresh) {
+      const r = rById.get(x.residentId)!;
+      const alertId = alertIds.get(familySilentAlertKey(x.residentId, x.firstWeek));
+      if (alertId === undefined) continue;
+      if (!workersOf.has(r.stationId)) workersOf.set(r.stationId, await this.deps.notify.boundWorkers(r.stationId));
+      const community = communities.find((c) => c.id === r.communityId) ?? null;
+      const officer = officers.find((o) => o.id === community?.childrenOfficerId && o.stationId === r.stationId) ?? null;
+      const workers = workersOf.get(r.stationId)!;
+      const people = officer && !workers.some((w) => w.id === officer.id) ? [...workers, officer] : workers;
+      const who = family.filter((f) => x.familyIds.includes(f.id));
+      const base = { kind: 'alert_family_silent', priority: PRIORITY.alert, urgent: false, dedupeKey: alertKey(alertId), refType: 'alert', refId: alertId };
+      for (const w of people) {
+        const text = familySilentText(community?.name ?? null, r, who, x.weeks, w.id === officer?.id).replace('{id}', String(alertId));
+        rowsOut.push(...workerRows(r.stationId, [w], text, base));
+      }
+    }
+    await this.deps.outbox.enqueue(rowsOut);
+    this.ctx.logger.info({ flagged: fresh.length }, 'family silence flagged');
+    return fresh.length;
   }
 
   /** A resident's family reminders, for the export of everything held on them (PIPL). */
