@@ -5,6 +5,7 @@ import { createResident } from '../factories';
 import { useTestEnv } from '../helpers';
 import { useTestBot } from './harness';
 import { CONSENT_NOTICE } from '../../services/family-texts';
+import { presentFamily } from '../../api/presenters/people';
 
 const at = (s: string) => new Date(`${s}+08:00`);
 
@@ -24,6 +25,8 @@ describe('family reminders through the bot', () => {
     expect(replies[1]).toBe(CONSENT_NOTICE);
     expect(replies[1]).toContain('退订');
     expect(await ctx.db.manager.findOneByOrFail(FamilyContact, { id: family.id })).toMatchObject({ consentAt: at('2026-12-03T10:00:00'), optedOut: false });
+    const listed = await ctx.services.residents.listFamily(s.actor, child.id);
+    expect(presentFamily(listed[0])).toMatchObject({ wechatBound: true, consentAt: '2026-12-03T10:00:00+08:00', optedOut: false });
   });
 
   it('the father answers 1 and the reminder is acknowledged; others cannot acknowledge it', async () => {
