@@ -9,8 +9,8 @@ const VISIT = /^走访(?:\s*[:：]?\s*)(.*)$/s;
 
 /**
  * `走访 王秀英 情况良好` from a bound worker: a home visit recorded today (it resets her visit
- * clock); `走访 12 …` names the resident by number when two share a name; `走访` alone lists the
- * worker's visits due today.
+ * clock); `走访 12 …` names the resident by number when two share a name; `走访` (or `走访名单`)
+ * lists the worker's visits due today.
  */
 export const workerVisitHandler: IntentHandler = {
   name: 'worker_visit',
@@ -18,7 +18,7 @@ export const workerVisitHandler: IntentHandler = {
   handle: async (m) => {
     const actor = workerActor(m)!;
     const rest = VISIT.exec(m.text)?.[1].trim() ?? '';
-    if (!rest) {
+    if (!rest || /^(名单|列表|清单|安排)$/.test(rest)) {
       const { items } = await m.ctx.services.visits.dueFor(ownStationId(actor), localDate(m.ctx.clock.now()), m.who.worker!.id);
       await m.reply(items.length ? morningListText(m.who.worker!.name, items) : V.nothingDue);
       return;

@@ -18,6 +18,7 @@ describe('home visits through the bot', () => {
     const s = await visitScene(ctx, 101);
     const say = (text: string, from = s.a.wechatContactId!) => bot().say(s.station.id, from, text);
     expect((await say('走访'))[0]).toContain('需要走访 2 户');
+    expect((await say('走访名单'))[0]).toContain('需要走访 2 户');
     expect(await say('走访 王秀英 情况良好')).toEqual(['已记录：12月3日 入户走访 王秀英 ✅ 下次走访请在12月10日前。']);
     const rec = await ctx.db.manager.findOneOrFail(ServiceRecord, { where: { stationId: s.station.id, date: '2026-12-03' } });
     expect(rec).toMatchObject({ type: 'home_visit', residentIds: [s.wang.id], summary: '情况良好', createdBy: s.a.id });
