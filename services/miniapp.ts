@@ -78,10 +78,11 @@ export class MiniappService {
   /**
    * Binds the caller's openid with a binding code: a resident's code binds their own record, a
    * family contact's code makes the caller that contact (they then follow the elder's check-ins).
+   * Wrong codes are throttled per openid and per `address`.
    */
-  async bind(actor: Actor, bindingCode: string): Promise<MiniappBinding> {
+  async bind(actor: Actor, bindingCode: string, address?: string): Promise<MiniappBinding> {
     if (actor.kind !== 'resident') throw badRequest('not_resident', '仅限居民使用');
-    const bound = await this.deps.binding.redeem({ code: bindingCode, throttleKey: `openid:${actor.openid}`, openid: actor.openid });
+    const bound = await this.deps.binding.redeem({ code: bindingCode, throttleKey: `openid:${actor.openid}`, address: address && `ip:${address}`, openid: actor.openid });
     if (!bound) throw badRequest('invalid_binding_code', '绑定码无效或已过期，请向社工索取新的绑定码');
     const m = this.ctx.db.manager;
     if (bound.targetType === 'family') {

@@ -22,7 +22,7 @@ export const miniappRoutes = [
   route({
     method: 'post', path: '/api/miniapp/bind', summary: '用社工给的绑定码绑定：居民码绑定本人档案（boundAs: resident），家属码成为该家属（boundAs: family，可看老人当天报平安）', tag: 'miniapp', access: 'resident',
     body: z.object({ bindingCode: z.string().trim().min(1).max(20) }),
-    handler: async ({ ctx, actor, body }) => presentBinding(await ctx.services.miniapp.bind(actor, body.bindingCode), ctx.services.residents.today()),
+    handler: async ({ ctx, actor, body, koa }) => presentBinding(await ctx.services.miniapp.bind(actor, body.bindingCode, koa.ip), ctx.services.residents.today()),
   }),
   route({
     method: 'get', path: '/api/me/family', summary: '我关注的老人（用家属绑定码绑定）及其当天报平安状态', tag: 'miniapp', access: 'resident',
