@@ -30,12 +30,11 @@ export class SubscriptionService {
     const openid = this.openidOf(actor);
     const repo = this.ctx.db.manager.getRepository(SubscriptionQuota);
     for (const purpose of new Set(purposes)) {
-      await this.ctx.db.manager.createQueryBuilder().insert().into(SubscriptionQuota)
-        .values({ openid, purpose, remaining: 0, accepted: 0, spent: 0 }).orIgnore().execute();
-      await repo.createQueryBuilder().update()
+      await this.ctx.db.affected(this.ctx.db.manager.createQueryBuilder().insert().into(SubscriptionQuota)
+        .values({ openid, purpose, remaining: 0, accepted: 0, spent: 0 }).orIgnore());
+      await this.ctx.db.affected(repo.createQueryBuilder().update()
         .set({ remaining: () => `remaining + 1`, accepted: () => `accepted + 1` })
-        .where('openid = :openid AND purpose = :purpose AND remaining < :max', { openid, purpose, max: MAX_QUOTA })
-        .execute();
+        .where('openid = :openid AND purpose = :purpose AND remaining < :max', { openid, purpose, max: MAX_QUOTA }));
     }
     return this.quotaOf(openid);
   }
