@@ -17,7 +17,8 @@ describe('首页: asking a policy question', () => {
     await tap(page, '.ask');
     const search = wx.callsTo('GET', '/api/policies/search');
     expect(search).toHaveLength(1);
-    expect(search[0].query).toEqual({ q: '高龄补贴怎么领', limit: '5' });
+    expect(search[0].query).toEqual({ q: '高龄补贴怎么领', limit: '5', stationId: '1' });
+    expect(wx.callsTo('GET', '/api/policies/7')[0].query).toEqual({ stationId: '1' });
     expect(search[0].header.Authorization).toBeUndefined();
     expect(wx.callsTo('GET', '/api/policies/7')).toHaveLength(1);
     expect(textOf(page, '.answer-title')).toBe('高龄津贴');

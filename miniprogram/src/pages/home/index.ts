@@ -1,5 +1,6 @@
 import { api, errorText } from '../../utils/api';
 import { bigText, setBigText } from '../../utils/prefs';
+import { stationId } from '../../utils/session';
 
 interface SearchItem { id: number; title: string; summary: string }
 interface Policy { id: number; title: string; summary: string; content: string; steps: string[]; materials: string[]; source: string | null; amount?: string | null }
@@ -35,7 +36,7 @@ Component({
       }
       this.setData({ loading: true, error: '', answer: null, others: [], asked: false });
       try {
-        const found = await api<{ items: SearchItem[]; answered: boolean }>('GET', '/api/policies/search', { query: { q, limit: 5 }, auth: false });
+        const found = await api<{ items: SearchItem[]; answered: boolean }>('GET', '/api/policies/search', { query: { q, limit: 5, stationId: stationId() }, auth: false });
         const [best, ...rest] = found.items;
         const answer = found.answered && best ? await this.load(best.id) : null;
         this.setData({ asked: true, answered: found.answered && !!answer, answer, others: found.answered ? rest : found.items });
@@ -56,7 +57,8 @@ Component({
       }
     },
     load(id: number): Promise<Policy> {
-      return api<Policy>('GET', `/api/policies/${id}`, { auth: false });
+      // The station's own policies are seen on that station's behalf, as in the search.
+      return api<Policy>('GET', `/api/policies/${id}`, { query: { stationId: stationId() }, auth: false });
     },
   },
 });
