@@ -8,6 +8,7 @@ import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
 import { FamilyReminder, FamilyReminderSchedule } from './families';
 import { Need } from './needs';
+import { SubscriptionQuota } from './miniapp';
 
 export * from './organisation';
 export * from './resident';
@@ -19,6 +20,7 @@ export * from './checkins';
 export * from './service-records';
 export * from './families';
 export * from './needs';
+export * from './miniapp';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
@@ -26,4 +28,5 @@ export const ENTITIES = [
   Policy, UnansweredQuestion,
   CheckinPlan, CheckinDay, ServiceRecord,
   FamilyReminderSchedule, FamilyReminder, Need,
+  SubscriptionQuota,
 ];

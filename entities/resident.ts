@@ -55,5 +55,7 @@ export class FamilyContact {
   @DateTimeColumn({ nullable: true }) consentAt!: Date | null;
   /** Sent 退订: no more reminders (alerts about the resident still reach them). */
   @BoolColumn() optedOut!: boolean;
+  /** The mini-program user who bound with this contact's family code. */
+  @Index() @StringColumn(128, { nullable: true }) openid!: string | null;
   @CreatedAt() createdAt!: Date;
 }

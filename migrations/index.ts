@@ -5,6 +5,7 @@ import { PolicySituationsAmount1765000000000 } from './1765000000000-PolicySitua
 import { FamilyReminders1765400000000 } from './1765400000000-FamilyReminders';
 import { Visits1765400000001 } from './1765400000001-Visits';
 import { Needs1765400000002 } from './1765400000002-Needs';
+import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 
 /** Every migration, oldest first; each feature appends its own. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   FamilyReminders1765400000000,
   Visits1765400000001,
   Needs1765400000002,
+  Miniprogram1765500000000,
 ];

@@ -1,5 +1,5 @@
 import type { GuardianReminderType } from '../entities';
-import { surname } from './checkin-texts';
+import { surname } from './address';
 import { formatForChat } from './time';
 
 /**

@@ -21,6 +21,7 @@ import { FamilyReminderService } from './family-reminders';
 import { ServiceRecordService } from './service-records';
 import { VisitService } from './visits';
 import { NeedService } from './needs';
+import { SubscriptionService } from './subscriptions';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -46,6 +47,7 @@ export interface Services {
   serviceRecords: ServiceRecordService;
   visits: VisitService;
   needs: NeedService;
+  subscriptions: SubscriptionService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -88,7 +90,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     workers: new WorkerService(infra, { auth, binding }),
     residents,
     imports: new ImportService(infra, { residents }),
-    miniapp: new MiniappService(infra, { auth, binding, residents }),
+    miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
     policies: new PolicyService(infra),
     checkins,
     accounts,
@@ -98,6 +100,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     serviceRecords,
     visits,
     needs,
+    subscriptions: new SubscriptionService(infra),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
