@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Handoff } from '../../entities';
 import type { AppContext } from '../../services/context';
-import { ownStationId } from '../../services/permissions';
 import { presentHandoff } from '../presenters/handoffs';
 import { idParams, pageQuery, route } from '../route';
 import { STATION_CASE_LIST, STATION_WORK } from '../matrix';
@@ -18,7 +17,7 @@ export const handoffRoutes = [
     matrix: { expect: STATION_CASE_LIST },
     query: pageQuery.extend({ status: z.enum(['open', 'taken', 'closed']).optional() }),
     handler: async ({ ctx, actor, query }) => {
-      const { items, total } = await ctx.services.handoffs.list(ownStationId(actor), query);
+      const { items, total } = await ctx.services.handoffs.list(actor, query);
       return { items: await present(ctx, items), total };
     },
   }),
@@ -27,9 +26,7 @@ export const handoffRoutes = [
     matrix: { expect: STATION_WORK, params: (w) => ({ id: w.handoffId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
-      const stationId = ownStationId(actor);
-      const worker = actor.kind === 'worker' ? actor : null;
-      const h = await ctx.services.handoffs.take(stationId, params.id, { id: worker!.id, name: worker!.name });
+      const h = await ctx.services.handoffs.take(actor, params.id);
       return (await present(ctx, [h]))[0];
     },
   }),
@@ -38,8 +35,7 @@ export const handoffRoutes = [
     matrix: { expect: STATION_WORK, params: (w) => ({ id: w.handoffId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
-      const stationId = ownStationId(actor);
-      const h = await ctx.services.handoffs.close(stationId, params.id, actor.kind === 'worker' ? actor.id : 0);
+      const h = await ctx.services.handoffs.close(actor, params.id);
       return (await present(ctx, [h]))[0];
     },
   }),
