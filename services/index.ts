@@ -13,6 +13,7 @@ import { ResidentService } from './residents';
 import { StationService } from './stations';
 import { WorkerService } from './workers';
 import { PolicyService } from './policies';
+import { PolicyAmountService } from './policy-amounts';
 import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
@@ -77,7 +78,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     residents,
     imports: new ImportService(infra, { residents }),
     miniapp: new MiniappService(infra, { auth, binding, residents }),
-    policies: new PolicyService(infra),
+    policies: new PolicyService(infra, { amounts: new PolicyAmountService(infra) }),
     checkins,
     accounts,
     chat,

@@ -74,7 +74,7 @@ export const policyRoutes = [
   route({
     method: 'get', path: '/api/policies/:id', summary: '政策全文', tag: '政策', access: 'public',
     params: idParams, query: z.object({ stationId: stationQuery }),
-    handler: async ({ ctx, params, query, actor }) => presentPolicy(await ctx.services.policies.get(actor, params.id, query.stationId)),
+    handler: async ({ ctx, params, query, actor }) => presentPolicy(await ctx.services.policies.view(actor, params.id, query.stationId)),
   }),
   route({
     method: 'patch', path: '/api/policies/:id', summary: '修改政策', tag: '政策', access: staff,

@@ -138,6 +138,43 @@ describe('policies API', () => {
     expect(patched.body.situations).toEqual([]);
   });
 
+  it('keeps each county\'s amount of a shared policy and a station\'s amount of its own, through create, update and import', async () => {
+    const { ctx } = env();
+    const jia = await createStation(ctx, { county: '甲县' });
+    const yi = await createStation(ctx, { county: '乙县' });
+    const adminJia = await createWorker(ctx, { role: 'county_admin', county: '甲县' });
+    const adminYi = await createWorker(ctx, { role: 'county_admin', county: '乙县' });
+    const auth = (w: { token: string }) => ({ Authorization: `Bearer ${w.token}` });
+    const created = await http().post('/api/policies').set(auth(adminJia)).send(sample({ title: '高龄津贴（金额测试）', amount: '80–89周岁每人每月100元' }));
+    expect(created.status).toBe(201);
+    expect(created.body.amount).toBe('80–89周岁每人每月100元');
+    const id = created.body.id;
+    expect((await http().get(`/api/policies/${id}`).query({ stationId: jia.id })).body.amount).toBe('80–89周岁每人每月100元');
+    expect((await http().get(`/api/policies/${id}`).query({ stationId: yi.id })).body.amount).toBeNull();
+    expect((await http().get(`/api/policies/${id}`)).body.amount).toBeNull();
+    const yiSet = await http().patch(`/api/policies/${id}`).set(auth(adminYi)).send({ amount: '80周岁以上每人每月50元' });
+    expect(yiSet.body.amount).toBe('80周岁以上每人每月50元');
+    expect((await http().get(`/api/policies/${id}`).set(auth(adminJia))).body.amount).toBe('80–89周岁每人每月100元');
+    expect((await http().get(`/api/policies/${id}`).query({ stationId: yi.id })).body.amount).toBe('80周岁以上每人每月50元');
+    const cleared = await http().patch(`/api/policies/${id}`).set(auth(adminYi)).send({ amount: null });
+    expect(cleared.body.amount).toBeNull();
+    expect((await http().get(`/api/policies/${id}`).query({ stationId: jia.id })).body.amount).toBe('80–89周岁每人每月100元');
+
+    const worker = await createWorker(ctx, { stationId: jia.id });
+    const own = await http().post('/api/policies').set(auth(worker)).send(sample({ title: '本站助餐补贴', amount: '每餐补助3元' }));
+    expect(own.body.amount).toBe('每餐补助3元');
+    expect((await http().get(`/api/policies/${own.body.id}`).set(auth(worker))).body.amount).toBe('每餐补助3元');
+    const shared = await http().patch(`/api/policies/${id}`).set(auth(worker)).send({ amount: '乱改' });
+    expect(shared.status).toBe(403);
+
+    const imported = await http().post('/api/policies/import').set(auth(adminJia)).send({ policies: [sample({ title: '导入带金额', amount: '每人每年300元' })] });
+    expect(imported.status).toBe(201);
+    expect((await http().get(`/api/policies/${imported.body.created[0].id}`).query({ stationId: jia.id })).body.amount).toBe('每人每年300元');
+    const tooLong = await http().post('/api/policies').set(auth(adminJia)).send(sample({ title: '金额太长', amount: '元'.repeat(201) }));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toBeTruthy();
+  });
+
   it('does not offer an expired policy', async () => {
     const { ctx } = env();
     const admin = await createWorker(ctx, { role: 'county_admin' });
