@@ -37,6 +37,18 @@ export class PolicyAmount {
   @DateTimeColumn() updatedAt!: Date;
 }
 
+/** Residents' questions of a station in one week (Monday `YYYY-MM-DD`): answered, unanswered, resolved. */
+@Entity('policy_question_weeks')
+@Index(['stationId', 'week'], { unique: true })
+export class PolicyQuestionWeek {
+  @PrimaryGeneratedColumn() id!: number;
+  @IntColumn() stationId!: number;
+  @StringColumn(10) week!: string;
+  @IntColumn({ default: 0 }) answered!: number;
+  @IntColumn({ default: 0 }) unanswered!: number;
+  @IntColumn({ default: 0 }) resolved!: number;
+}
+
 /** A question residents asked that found no confident answer, counted per station and wording. */
 @Entity('unanswered_questions')
 @Index(['stationId', 'normalized'], { unique: true })

@@ -8,6 +8,7 @@ import type { Infra } from './infra';
 import { badRequest, forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
 import { assertStation, canManageStation, canReadStation, canWorkCases, ownStationId } from './permissions';
 import type { PolicyAmountService } from './policy-amounts';
+import type { PolicyStatsService, WeekCounts } from './policy-stats';
 import type { PolicySearchEngine } from './policy-search';
 import { readTable } from './spreadsheet';
 import { fitsTextColumn, freeText, plainText, TEXT_COLUMN_BYTES } from './text';
@@ -78,7 +79,7 @@ export class PolicyService {
 
   constructor(
     private readonly ctx: Infra,
-    private readonly peers: { amounts: PolicyAmountService },
+    private readonly peers: { amounts: PolicyAmountService; stats: PolicyStatsService },
   ) {}
 
   private async dbFingerprint(): Promise<string> {
@@ -132,9 +133,13 @@ export class PolicyService {
 
   /**
    * The best policies for a question: shared ones and, with a station, that station's own; only those
-   * in force. `answered` is false when nothing is a confident match.
+   * in force. `answered` is false when nothing is a confident match. With `count`, a resident's question
+   * answered here counts in the station's weekly figures (unanswered ones count when logged).
    */
-  async search(query: string, options: { stationId?: number | null; limit?: number } = {}): Promise<{ hits: PolicyHit[]; answered: boolean; normalized: string }> {
+  async search(
+    query: string,
+    options: { stationId?: number | null; limit?: number; count?: boolean } = {},
+  ): Promise<{ hits: PolicyHit[]; answered: boolean; normalized: string }> {
     const engine = await this.ready();
     const limit = options.limit ?? 5;
     const res = engine.search(query, Math.max(limit, OVERFETCH));
@@ -147,6 +152,7 @@ export class PolicyService {
       if (hits.length >= limit) break;
     }
     const answered = res.answered && hits.length > 0 && hits[0].policy.id === Number(res.hits[0]?.id);
+    if (answered && options.count && options.stationId) await this.peers.stats.count(options.stationId, 'answered');
     return { hits, answered, normalized: res.normalizedQuery };
   }
 
@@ -160,6 +166,7 @@ export class PolicyService {
     const { basicNormalize } = await import('./policy-search');
     const normalized = basicNormalize(text, 190).slice(0, 190);
     if (!normalized) return;
+    await this.peers.stats.count(stationId, 'unanswered');
     const repo = this.ctx.db.manager.getRepository(UnansweredQuestion);
     const now = this.ctx.clock.now();
     const bump = () =>
@@ -222,8 +229,18 @@ export class PolicyService {
       if (!p.questions.includes(q.text)) await this.update(actor, p.id, { questions: [...p.questions, q.text].slice(-100) });
       policyId = p.id;
     }
-    await this.ctx.db.manager.update(UnansweredQuestion, { id }, { status: policyId ? 'resolved' : 'dismissed', policyId });
+    const status = policyId ? 'resolved' : 'dismissed';
+    // only the first resolution of an open question counts in the weekly figures
+    const opened = await this.ctx.db.manager.update(UnansweredQuestion, { id, status: 'open' }, { status, policyId });
+    if (opened.affected) {
+      if (status === 'resolved') await this.peers.stats.count(q.stationId, 'resolved');
+    } else await this.ctx.db.manager.update(UnansweredQuestion, { id }, { status, policyId });
     return this.ctx.db.manager.findOneByOrFail(UnansweredQuestion, { id });
+  }
+
+  /** Answered, unanswered and resolved questions per week (the console's 未答问题). */
+  async weeklyStats(actor: Actor, filter: { stationId?: number; weeks: number }): Promise<WeekCounts[]> {
+    return this.peers.stats.weekly(actor, filter);
   }
 
   /** A policy the caller may see: shared ones for everybody, a station's own for that station. */

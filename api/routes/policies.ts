@@ -22,7 +22,7 @@ export const policyRoutes = [
     }),
     handler: async ({ ctx, query, actor }) => {
       const stationId = query.stationId ?? (actor.kind === 'anonymous' ? null : actor.stationId);
-      const res = await ctx.services.policies.search(query.q, { stationId, limit: query.limit });
+      const res = await ctx.services.policies.search(query.q, { stationId, limit: query.limit, count: actor.kind !== 'anonymous' });
       // Only a signed-in caller's question is logged: anonymous calls could fill any station's list.
       if (!res.answered && stationId && actor.kind !== 'anonymous' && query.q.trim()) await ctx.services.policies.logUnanswered(stationId, query.q);
       return {
@@ -38,6 +38,14 @@ export const policyRoutes = [
       const { items, total } = await ctx.services.policies.unanswered(actor, query);
       return { items: items.map(presentUnanswered), total };
     },
+  }),
+  route({
+    method: 'get', path: '/api/policies/unanswered/stats', summary: '每周居民提问情况：答上的、没答上的、社工处理后补上答案的（县管理员看全县或某站）', tag: '政策', access: staff,
+    query: z.object({ weeks: z.coerce.number().int().min(1).max(52).default(8), stationId: stationQuery }),
+    response: z.object({
+      weeks: z.array(z.object({ week: z.string(), answered: z.number().int(), unanswered: z.number().int(), resolved: z.number().int() })),
+    }),
+    handler: async ({ ctx, query, actor }) => ({ weeks: await ctx.services.policies.weeklyStats(actor, query) }),
   }),
   route({
     method: 'post', path: '/api/policies/unanswered/:id/resolve', summary: '处理未答问题：加为已有政策的示例问题（policyId），或据此新建政策（policy），或忽略（dismiss）', tag: '政策', access: staff,

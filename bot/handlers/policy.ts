@@ -43,7 +43,7 @@ export const policyQuestionHandler: IntentHandler = {
   match: async (m) => m.kind === 'text' && m.compact.length > 0 && !(await m.ctx.services.policies.isChitChat(m.text)),
   handle: async (m) => {
     const { policies } = m.ctx.services;
-    const res = await policies.search(m.text, { stationId: m.station.id, limit: 1 });
+    const res = await policies.search(m.text, { stationId: m.station.id, limit: 1, count: true });
     if (res.answered) {
       const policy = res.hits[0].policy;
       const amount = await policies.amountFor(policy, m.station.county);

@@ -175,6 +175,42 @@ describe('policies API', () => {
     expect(tooLong.body.error.message).toBeTruthy();
   });
 
+  it('counts answered, unanswered and resolved questions per week, for the station and its county admin', async () => {
+    const { ctx, clock } = env();
+    const station = await createStation(ctx, { county: '周县' });
+    const other = await createStation(ctx, { county: '周县' });
+    const worker = await createWorker(ctx, { stationId: station.id });
+    const admin = await createWorker(ctx, { role: 'county_admin', county: '周县' });
+    const ask = (q: string, w = worker) => http().get('/api/policies/search').set('Authorization', `Bearer ${w.token}`).query({ q });
+    clock.set(new Date('2026-11-25T10:00:00+08:00')); // a Wednesday: the week of Monday 11-23
+    await ask('低保咋申请');
+    await ask('村口那条路什么时候修好');
+    clock.set(new Date('2026-12-01T10:00:00+08:00')); // Tuesday of the week of 11-30
+    await ask('低保咋申请');
+    await ask('高龄津贴怎么领');
+    await ask('村口那条路什么时候修好');
+    await http().get('/api/policies/search').query({ q: '低保咋申请', stationId: station.id }); // anonymous: not counted
+    const open = (await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${worker.token}`)).body.items[0];
+    const road = await http().post('/api/policies').set('Authorization', `Bearer ${worker.token}`).send(sample({ title: '本站道路报修' }));
+    const resolve = () => http().post(`/api/policies/unanswered/${open.id}/resolve`).set('Authorization', `Bearer ${worker.token}`).send({ policyId: road.body.id });
+    expect((await resolve()).status).toBe(200);
+    await resolve(); // resolving again counts once
+    const res = await http().get('/api/policies/unanswered/stats').set('Authorization', `Bearer ${worker.token}`).query({ weeks: 3 });
+    expect(res.status).toBe(200);
+    expect(res.body.weeks).toEqual([
+      { week: '2026-11-16', answered: 0, unanswered: 0, resolved: 0 },
+      { week: '2026-11-23', answered: 1, unanswered: 1, resolved: 0 },
+      { week: '2026-11-30', answered: 2, unanswered: 1, resolved: 1 },
+    ]);
+    const county = await http().get('/api/policies/unanswered/stats').set('Authorization', `Bearer ${admin.token}`).query({ weeks: 1 });
+    expect(county.body.weeks).toEqual([{ week: '2026-11-30', answered: 2, unanswered: 1, resolved: 1 }]);
+    const otherOnly = await http().get('/api/policies/unanswered/stats').set('Authorization', `Bearer ${admin.token}`).query({ weeks: 1, stationId: other.id });
+    expect(otherOnly.body.weeks[0].answered).toBe(0);
+    const foreign = await createWorker(ctx);
+    expect((await http().get('/api/policies/unanswered/stats').set('Authorization', `Bearer ${foreign.token}`).query({ stationId: station.id })).status).toBe(404);
+    expect((await http().get('/api/policies/unanswered/stats')).status).toBe(401);
+  });
+
   it('does not offer an expired policy', async () => {
     const { ctx } = env();
     const admin = await createWorker(ctx, { role: 'county_admin' });
