@@ -10,7 +10,7 @@ import type { Infra } from './infra';
  * "一个月能领几百", "标准是多少". Such a question is answered with the local amount first.
  */
 const AMOUNT_QUESTION =
-  /多少钱|多钱|几多钱|好多钱|几块钱|几个钱|几百|几千|多少块|多少元|钱数|金额|标准(?:是)?(?:多少|几)|(?:交|缴|领|发|给|补|报|拿|有)(?:多少|好多|几多|几个)|(?:一个月|每个月|每月|一年|每年|一次)[^，。？！?!,]{0,4}(?:多少|几)/;
+  /多少钱|多钱|几多钱|好多钱|几块钱|几个钱|几百|几千|多少块|多少元|钱数|金额|标准(?:是)?(?:多少|几)|(?:交|缴|领|发|给|补|报|拿|有)(?:多少|好多|几多|几个)(?![年岁天次回个月人])|(?:一个月|每个月|每月|一年|每年|一次)[^，。？！?!,]{0,4}(?:多少|几)/;
 
 /** True when a message asks for an amount. */
 export function isAmountQuestion(text: string): boolean {
