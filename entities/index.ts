@@ -6,6 +6,7 @@ import { Alert, AuditEntry, BindingCode, Handoff } from './care';
 import { Policy, PolicyAmount, PolicyQuestionWeek, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
+import { SubscriptionQuota } from './miniapp';
 
 export * from './organisation';
 export * from './resident';
@@ -15,10 +16,12 @@ export * from './care';
 export * from './policy';
 export * from './checkins';
 export * from './service-records';
+export * from './miniapp';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
   Policy, UnansweredQuestion, PolicyAmount, PolicyQuestionWeek,
   CheckinPlan, CheckinDay, ServiceRecord,
+  SubscriptionQuota,
 ];

@@ -4,6 +4,7 @@ import { Checkins1764700000000 } from './1764700000000-Checkins';
 import { PolicySituationsAmount1765000000000 } from './1765000000000-PolicySituationsAmount';
 import { PolicyAmounts1765000000001 } from './1765000000001-PolicyAmounts';
 import { PolicyQuestionWeeks1765000000002 } from './1765000000002-PolicyQuestionWeeks';
+import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 
 /** Every migration, oldest first; each feature appends its own. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   PolicySituationsAmount1765000000000,
   PolicyAmounts1765000000001,
   PolicyQuestionWeeks1765000000002,
+  Miniprogram1765500000000,
 ];

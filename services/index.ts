@@ -19,6 +19,7 @@ import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
+import { SubscriptionService } from './subscriptions';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -40,6 +41,7 @@ export interface Services {
   accounts: AccountStatusService;
   chat: ChatService;
   handoffs: HandoffService;
+  subscriptions: SubscriptionService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -78,12 +80,13 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     workers: new WorkerService(infra, { auth, binding }),
     residents,
     imports: new ImportService(infra, { residents }),
-    miniapp: new MiniappService(infra, { auth, binding, residents }),
+    miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
     policies: new PolicyService(infra, { amounts: new PolicyAmountService(infra), stats: new PolicyStatsService(infra) }),
     checkins,
     accounts,
     chat,
     handoffs,
+    subscriptions: new SubscriptionService(infra),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
