@@ -42,6 +42,7 @@ export const policyRoutes = [
   }),
   route({
     method: 'get', path: '/api/policies/unanswered/stats', summary: '每周居民提问情况：答上的、没答上的、社工处理后补上答案的（县管理员看全县或某站）', tag: '政策', access: staff,
+    matrix: { expect: { anonymous: 401, resident: 403, worker: OWN, station_admin: OWN, county_admin: OWN }, query: (w) => ({ stationId: w.stationId }) },
     query: z.object({ weeks: z.coerce.number().int().min(1).max(52).default(8), stationId: stationQuery }),
     response: z.object({
       weeks: z.array(z.object({ week: z.string(), answered: z.number().int(), unanswered: z.number().int(), resolved: z.number().int() })),
