@@ -18,6 +18,8 @@ import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
 import { SubscriptionService } from './subscriptions';
+import { SubscriptionChannel } from './subscription-channel';
+import { WechatApiClient } from './wechat-api';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -40,6 +42,8 @@ export interface Services {
   chat: ChatService;
   handoffs: HandoffService;
   subscriptions: SubscriptionService;
+  wechat: WechatApiClient;
+  subscriptionChannel: SubscriptionChannel;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -65,6 +69,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const residents = new ResidentService(infra, { audit, binding });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
+  const subscriptions = new SubscriptionService(infra);
+  const wechat = new WechatApiClient(infra);
   const services: Services = {
     auth,
     binding,
@@ -84,7 +90,9 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     accounts,
     chat,
     handoffs,
-    subscriptions: new SubscriptionService(infra),
+    subscriptions,
+    wechat,
+    subscriptionChannel: new SubscriptionChannel(infra, { outbox, subscriptions, wechat }),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
