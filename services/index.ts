@@ -13,6 +13,8 @@ import { ResidentService } from './residents';
 import { StationService } from './stations';
 import { WorkerService } from './workers';
 import { PolicyService } from './policies';
+import { PolicyAmountService } from './policy-amounts';
+import { PolicyStatsService } from './policy-stats';
 import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
@@ -85,7 +87,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     residents,
     imports: new ImportService(infra, { residents }),
     miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
-    policies: new PolicyService(infra),
+    policies: new PolicyService(infra, { amounts: new PolicyAmountService(infra), stats: new PolicyStatsService(infra) }),
     checkins,
     accounts,
     chat,
