@@ -4,6 +4,7 @@ import { retentionJob } from './retention';
 import { checkinsJob } from './checkins';
 import { familyRemindersJob } from './family-reminders';
 import { visitsJob } from './visits';
+import { subscriptionMessagesJob } from './subscription-messages';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, familyRemindersJob, visitsJob];
+export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, familyRemindersJob, visitsJob, subscriptionMessagesJob];

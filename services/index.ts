@@ -24,6 +24,8 @@ import { ServiceRecordService } from './service-records';
 import { VisitService } from './visits';
 import { NeedService } from './needs';
 import { SubscriptionService } from './subscriptions';
+import { SubscriptionChannel } from './subscription-channel';
+import { WechatApiClient } from './wechat-api';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -50,6 +52,8 @@ export interface Services {
   visits: VisitService;
   needs: NeedService;
   subscriptions: SubscriptionService;
+  wechat: WechatApiClient;
+  subscriptionChannel: SubscriptionChannel;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -79,6 +83,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const serviceRecords = new ServiceRecordService(infra);
   const visits = new VisitService(infra, { notify, outbox, records: serviceRecords });
   const needs = new NeedService(infra);
+  const subscriptions = new SubscriptionService(infra);
+  const wechat = new WechatApiClient(infra);
   const services: Services = {
     auth,
     binding,
@@ -102,7 +108,9 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     serviceRecords,
     visits,
     needs,
-    subscriptions: new SubscriptionService(infra),
+    subscriptions,
+    wechat,
+    subscriptionChannel: new SubscriptionChannel(infra, { outbox, subscriptions, wechat }),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
