@@ -77,7 +77,7 @@ describe('family reminders', () => {
     await runFamilyReminders(ctx);
     expect(await sentTo(ctx, s.father.wechatContactId!)).toHaveLength(0);
     clock.set(at('2026-12-06T19:00:00'));
-    await Promise.all([1, 2, 3, 4, 5].map(() => ctx.services.familyReminders.sweep(ctx.clock.now())));
+    await Promise.all(Array.from({ length: 10 }, () => ctx.services.familyReminders.sweep(ctx.clock.now())));
     await runFamilyReminders(ctx);
     const rows = await sentTo(ctx, s.father.wechatContactId!);
     expect(rows.map((r) => r.text)).toEqual([SAMPLE]);
