@@ -6,6 +6,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   setupFiles: ['reflect-metadata'],
-  testTimeout: 30000,
+  // Generous: a suite's set-up migrates a fresh database, which is slow on a loaded MariaDB.
+  testTimeout: 60000,
   maxWorkers: process.env.DATABASE_URL?.startsWith('mysql') ? 1 : '50%',
 };
