@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/**/*.js', '.tmp*/', 'miniprogram/dist/'] },
   js.configs.recommended,
-  { files: ['*.js'], languageOptions: { globals: { module: 'readonly', process: 'readonly', require: 'readonly' } } },
+  { files: ['*.js', '*.cjs'], languageOptions: { globals: { module: 'readonly', process: 'readonly', require: 'readonly' } } },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,5 +1,5 @@
 import { CheckinPlan } from '../entities';
-import type { DemoSeeder } from './demo';
+import type { DemoSeeder } from './demo-seeder';
 import { addDays, localDate } from './time';
 
 /**

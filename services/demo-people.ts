@@ -1,5 +1,5 @@
 import { Community, FamilyContact, Resident, ResidentTag, RiskTier, ResidentStatus, Worker } from '../entities';
-import type { DemoSeeder } from './demo';
+import type { DemoSeeder } from './demo-seeder';
 import { idCheckChar } from './idnumber';
 import { DataCrypto } from './crypto';
 

@@ -1,12 +1,11 @@
 import { Community, Station, Worker } from '../entities';
-import type { Infra } from './infra';
-import type { AuthService } from './auth';
-import type { CheckinService } from './checkins';
-import type { PolicyService } from './policies';
+import type { DemoContext, DemoSeeder } from './demo-seeder';
 import { seedPeople } from './demo-people';
 import { seedCheckinPlans } from './checkin-demo';
 import { seedFamilies } from './family-demo';
 import { seedVisits } from './visit-demo';
+
+export type { DemoContext, DemoSeeder };
 
 /** The demo county and stations come from the article (`shared/seed`). */
 export const DEMO_COUNTY = '临泽县';
@@ -17,14 +16,6 @@ export const DEMO_STATIONS = [
     communities: ['小屯村', '五里墩村', '昭武村'] },
 ];
 export const DEMO_ADMIN = { username: 'county', password: 'county-demo-2026', name: '县民政局管理员' };
-
-/** What the demo seeders use: the infrastructure and a few services (the context has them). */
-export interface DemoContext extends Infra {
-  services: { auth: AuthService; policies: PolicyService; checkins: CheckinService };
-}
-
-/** One step of the demo data; returns lines to print at start (where to log in, what to try). */
-export type DemoSeeder = (ctx: DemoContext, stations: Station[]) => Promise<string[]>;
 
 const seedOrganisation: DemoSeeder = async (ctx, stations) => {
   const m = ctx.db.manager;

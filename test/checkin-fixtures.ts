@@ -1,7 +1,9 @@
 import { Like } from 'typeorm';
 import { OutboxMessage, Resident } from '../entities';
 import type { PlanInput } from '../services/checkins';
+import type { AdjustableClock } from '../services/clock';
 import type { AppContext } from '../services/context';
+import { atLocal } from '../services/time';
 import { actorOf, createCommunity, createFamily, createResident, createStation, createWorker } from './factories';
 
 let n = 0;
@@ -52,4 +54,17 @@ export async function deliverAll(ctx: AppContext, status: 'sent' | 'failed' = 's
 /** Runs the check-in job at the current application time. */
 export function runCheckins(ctx: AppContext) {
   return ctx.services.jobs.runNow('checkins');
+}
+
+/**
+ * Runs the check-in job through a day at the given local times (by default the usual plan's
+ * reminder, second reminder and deadline: 09:00, 10:00, 11:00), delivering what was queued after
+ * each run unless `deliver` is false: how a test brings a silent day to its escalation.
+ */
+export async function runDay(ctx: AppContext, clock: AdjustableClock, date: string, options: { times?: string[]; deliver?: boolean } = {}): Promise<void> {
+  for (const t of options.times ?? ['09:00', '10:00', '11:00']) {
+    clock.set(atLocal(date, t));
+    await runCheckins(ctx);
+    if (options.deliver !== false) await deliverAll(ctx);
+  }
 }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { Alert, CheckinDay, CheckinPlan, ServiceRecord } from '../../entities';
-import { deliverAll, elderScene, runCheckins } from '../checkin-fixtures';
+import { elderScene, runCheckins, runDay } from '../checkin-fixtures';
 import { createFamily, createResident, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
 
@@ -16,11 +16,7 @@ describe('check-in and alert routes', () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-03T07:00:00'));
     const s = await elderScene(ctx);
-    for (const t of ['09:00', '10:00', '11:00']) {
-      clock.set(at(`2026-12-03T${t}:00`));
-      await runCheckins(ctx);
-      await deliverAll(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-03');
     const alert = await ctx.db.manager.findOneOrFail(Alert, { where: { residentId: s.resident.id } });
     return { ...s, alert };
   }
@@ -276,11 +272,7 @@ describe('check-in and alert routes', () => {
     clock.set(at('2026-12-20T07:00:00'));
     const s = await elderScene(ctx);
     // 12-20 missed; 12-21..12-23 confirmed; 12-24 reminded but not yet answered.
-    for (const t of ['09:00', '10:00', '11:00']) {
-      clock.set(at(`2026-12-20T${t}:00`));
-      await runCheckins(ctx);
-      await deliverAll(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-20');
     for (const d of ['2026-12-21', '2026-12-22', '2026-12-23']) {
       clock.set(at(`${d}T09:05:00`));
       await ctx.services.checkins.recordSignOfLife({ residentId: s.resident.id, at: clock.now(), source: 'text', text: '好' });

@@ -1,5 +1,5 @@
 import { Alert, CheckinDay } from '../../entities';
-import { deliverAll, elderScene, runCheckins, sentTo } from '../checkin-fixtures';
+import { deliverAll, elderScene, runCheckins, sentTo, runDay } from '../checkin-fixtures';
 import { useTestEnv } from '../helpers';
 import { useTestBot } from './harness';
 
@@ -41,11 +41,7 @@ describe('check-ins through the bot', () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-04T07:00:00'));
     const s = await elderScene(ctx);
-    for (const t of ['09:00', '10:00', '11:00']) {
-      clock.set(at(`2026-12-04T${t}:00`));
-      await runCheckins(ctx);
-      await deliverAll(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-04');
     clock.set(at('2026-12-04T11:30:00'));
     await bot().say(s.station.id, s.son!.wechatContactId!, '已联系');
     expect(await ctx.db.manager.findOneBy(CheckinDay, { residentId: s.resident.id, date: '2026-12-04' })).toMatchObject({ status: 'confirmed', confirmedSource: 'family' });

@@ -7,7 +7,7 @@ import { AdjustableClock } from '../../services/clock';
 import { loadConfig } from '../../services/config';
 import { AppContext, createContext } from '../../services/context';
 import { createLogger } from '../../services/logger';
-import { actorOf, deliverAll, elderScene, queued, runCheckins, sentTo } from '../checkin-fixtures';
+import { actorOf, deliverAll, elderScene, queued, runCheckins, sentTo, runDay } from '../checkin-fixtures';
 import { createFamily } from '../factories';
 import { onMysql, TEST_DATABASE_URL, useTestEnv } from '../helpers';
 
@@ -110,10 +110,7 @@ describe('the checkins job', () => {
     clock.set(at('2026-12-07T08:10:00'));
     const res = await ctx.services.checkins.recordSignOfLife({ residentId: s.resident.id, at: clock.now(), source: 'voice' });
     expect(res).toEqual({ confirmed: true, alreadyConfirmed: false, afterEscalation: false });
-    for (const t of ['09:00', '10:00', '11:00', '12:30']) {
-      clock.set(at(`2026-12-07T${t}:00`));
-      await runCheckins(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-07', { times: ['09:00', '10:00', '11:00', '12:30'], deliver: false });
     expect(await sentTo(ctx, s.resident.wechatContactId!)).toHaveLength(0);
     expect(await sentTo(ctx, s.son!.wechatContactId!)).toHaveLength(0);
     expect((await day(ctx, s.resident.id, '2026-12-07'))).toMatchObject({ status: 'confirmed', confirmedSource: 'voice' });
@@ -131,10 +128,7 @@ describe('the checkins job', () => {
     expect(res).toEqual({ confirmed: true, alreadyConfirmed: false, afterEscalation: false });
     const again = await ctx.services.checkins.recordSignOfLife({ residentId: s.resident.id, at: clock.now(), source: 'text', text: '吃了吗' });
     expect(again).toEqual({ confirmed: true, alreadyConfirmed: true, afterEscalation: false });
-    for (const t of ['10:00', '11:00', '12:30']) {
-      clock.set(at(`2026-12-08T${t}:00`));
-      await runCheckins(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-08', { times: ['10:00', '11:00', '12:30'], deliver: false });
     expect(await sentTo(ctx, s.resident.wechatContactId!)).toHaveLength(1);
     expect(await ctx.db.manager.count(Alert, { where: { residentId: s.resident.id } })).toBe(0);
   });
@@ -144,11 +138,7 @@ describe('the checkins job', () => {
     clock.set(at('2026-12-09T07:00:00'));
     const s = await elderScene(ctx);
     const daughter = await createFamily(ctx, { residentId: s.resident.id, name: '王小红', relation: '女儿', wechatContactId: `daughter-${s.k}` });
-    for (const t of ['09:00', '10:00', '11:00']) {
-      clock.set(at(`2026-12-09T${t}:00`));
-      await runCheckins(ctx);
-      await deliverAll(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-09');
     clock.set(at('2026-12-09T11:20:00'));
     const res = await ctx.services.checkins.recordSignOfLife({ residentId: s.resident.id, at: clock.now(), source: 'text', text: '刚才在地里干活' });
     expect(res).toEqual({ confirmed: true, alreadyConfirmed: false, afterEscalation: true });
@@ -179,11 +169,7 @@ describe('the checkins job', () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-10T07:00:00'));
     const s = await elderScene(ctx);
-    for (const t of ['09:00', '10:00', '11:00']) {
-      clock.set(at(`2026-12-10T${t}:00`));
-      await runCheckins(ctx);
-      await deliverAll(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-10');
     clock.set(at('2026-12-10T11:15:00'));
     expect(await ctx.services.checkins.familyContacted({ familyContactId: s.son!.id, at: clock.now() })).toBe(true);
     expect(await day(ctx, s.resident.id, '2026-12-10')).toMatchObject({ status: 'confirmed', confirmedSource: 'family', confirmedBy: s.son!.id });
@@ -288,12 +274,7 @@ describe('the checkins job', () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-15T07:00:00'));
     const s = await elderScene(ctx, { plan: { pausedUntil: '2026-12-16', pauseReason: '住女儿家' } });
-    for (const d of ['2026-12-15', '2026-12-16']) {
-      for (const t of ['09:00', '11:00']) {
-        clock.set(at(`${d}T${t}:00`));
-        await runCheckins(ctx);
-      }
-    }
+    for (const d of ['2026-12-15', '2026-12-16']) await runDay(ctx, clock, d, { times: ['09:00', '11:00'], deliver: false });
     expect(await sentTo(ctx, s.resident.wechatContactId!)).toHaveLength(0);
     const board = await ctx.services.checkins.board(actorOf(s.worker), { date: '2026-12-16', limit: 500, offset: 0 });
     expect(board.items.find((i) => i.residentId === s.resident.id)).toMatchObject({ status: 'paused', reason: '住女儿家' });
@@ -315,10 +296,7 @@ describe('the checkins job', () => {
       enabled: true, remindAt: '09:00', secondReminderMinutes: 60, graceMinutes: 120, pausedUntil: '2026-12-20', pauseReason: '住女儿家',
     });
     await ctx.db.manager.update(Resident, { id: hospital.resident.id }, { status: 'in_hospital' });
-    for (const t of ['10:00', '11:00']) {
-      clock.set(at(`2026-12-18T${t}:00`));
-      await runCheckins(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-18', { times: ['10:00', '11:00'], deliver: false });
     for (const s of [paused, hospital]) {
       expect(await day(ctx, s.resident.id, '2026-12-18')).toMatchObject({ status: 'paused' });
       expect(await sentTo(ctx, s.resident.wechatContactId!)).toHaveLength(1);
@@ -367,11 +345,7 @@ describe('the checkins job', () => {
       enabled: true, remindAt: '09:00', secondReminderMinutes: 60, graceMinutes: 120,
       escalation: { familyContactIds: [daughter.id, s.son!.id], volunteer: { name: '李志愿', phone: '13700001111' } },
     });
-    for (const t of ['09:00', '10:00', '11:00']) {
-      clock.set(at(`2026-12-24T${t}:00`));
-      await runCheckins(ctx);
-      await deliverAll(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-24');
     const alert = await ctx.db.manager.findOneOrFail(Alert, { where: { residentId: s.resident.id } });
     // The daughter is first in this plan's order; the son waits for the next level.
     expect(await sentTo(ctx, daughter.wechatContactId!)).toHaveLength(1);
@@ -405,11 +379,7 @@ describe('the checkins job', () => {
     clock.set(at('2026-12-25T07:00:00'));
     const s = await elderScene(ctx);
     await createFamily(ctx, { residentId: s.resident.id, name: '王小红', relation: '女儿', wechatContactId: `d3-${s.k}` });
-    for (const t of ['09:00', '10:00', '11:00']) {
-      clock.set(at(`2026-12-25T${t}:00`));
-      await runCheckins(ctx);
-      await deliverAll(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-25');
     const alert = await ctx.db.manager.findOneOrFail(Alert, { where: { residentId: s.resident.id } });
     clock.set(at('2026-12-25T11:10:00'));
     await ctx.services.alerts.acknowledge(actorOf(s.worker), alert.id);
@@ -423,11 +393,7 @@ describe('the checkins job', () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-26T07:00:00'));
     const s = await elderScene(ctx);
-    for (const t of ['09:00', '10:00', '11:00']) {
-      clock.set(at(`2026-12-26T${t}:00`));
-      await runCheckins(ctx);
-      await deliverAll(ctx);
-    }
+    await runDay(ctx, clock, '2026-12-26');
     clock.set(at('2026-12-27T08:29:00'));
     await runCheckins(ctx);
     const summary = () => queued(ctx, `checkin:summary:${s.station.id}:2026-12-27`);
@@ -456,10 +422,7 @@ describe('the checkins job', () => {
     expect(summary.secondReminders).toBe(0);
     expect((await queued(ctx, key)).map((m) => m.dedupeKey)).toEqual([`${key}:first`]);
     await deliverAll(ctx);
-    for (const t of ['10:31', '10:59']) {
-      clock.set(at(`2027-01-04T${t}:00`));
-      await runCheckins(ctx);
-    }
+    await runDay(ctx, clock, '2027-01-04', { times: ['10:31', '10:59'], deliver: false });
     expect(await queued(ctx, `${key}:second`)).toHaveLength(0);
     // 10:30 + 60 min is past the 11:00 deadline: no second reminder, and the escalation is on time.
     clock.set(at('2027-01-04T11:00:00'));
