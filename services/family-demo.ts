@@ -1,5 +1,5 @@
 import { Community, FamilyContact, FamilyReminder, FamilyReminderSchedule, Resident, Worker } from '../entities';
-import type { DemoSeeder } from './demo';
+import type { DemoSeeder } from './demo-seeder';
 import { callHomeText } from './family-texts';
 import { familyScheduleKey } from './messaging/keys';
 import { addDays, atLocal, localDate, localWeekday } from './time';

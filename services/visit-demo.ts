@@ -1,7 +1,7 @@
 import { IsNull } from 'typeorm';
 import { Need, Resident, ServiceRecord, Worker } from '../entities';
 import type { NeedStatus, NeedType, NeedUrgency } from '../entities';
-import type { DemoSeeder } from './demo';
+import type { DemoSeeder } from './demo-seeder';
 import { addDays, localDate } from './time';
 
 /** Days ago of each demo resident's last home visit, in turn: some on time, some due today, some overdue. */
