@@ -17,6 +17,8 @@ import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
+import { BookingService } from './bookings';
+import { IdempotencyService } from './idempotency';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -38,14 +40,17 @@ export interface Services {
   accounts: AccountStatusService;
   chat: ChatService;
   handoffs: HandoffService;
+  bookings: BookingService;
+  idempotency: IdempotencyService;
 }
 
 /** Builds every service of a context. */
 export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services {
+  const notify = new NotifyService(ctx);
   const services: Services = {
     auth: new AuthService(ctx),
     binding: new BindingService(ctx),
-    notify: new NotifyService(ctx),
+    notify,
     alerts: new AlertService(ctx),
     outbox: new OutboxService(ctx),
     conversations: new ConversationService(ctx),
@@ -61,6 +66,8 @@ export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services
     accounts: new AccountStatusService(ctx),
     chat: new ChatService(ctx),
     handoffs: new HandoffService(ctx),
+    bookings: new BookingService(ctx, { notify }),
+    idempotency: new IdempotencyService(ctx),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   services.residents.registerExportSection('checkins', (em, r) => services.checkins.exportFor(em, r));
@@ -68,6 +75,7 @@ export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services
   services.residents.registerExportSection('alerts', (em, r) => services.alerts.exportFor(em, r));
   services.residents.registerExportSection('handoffs', (em, r) => services.handoffs.exportFor(em, r));
   services.residents.registerExportSection('messages', (em, r) => services.chat.exportFor(em, r));
+  services.residents.registerExportSection('bookings', (em, r) => services.bookings.exportFor(em, r));
   services.residents.registerEraseHook((em, r) => services.alerts.eraseFor(em, r));
   services.residents.registerEraseHook((em, r) => services.handoffs.eraseFor(em, r));
   services.residents.registerEraseHook((em, r) => services.chat.eraseFor(em, r));
