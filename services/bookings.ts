@@ -3,11 +3,10 @@ import {
   BookableService, Booking, BookingSettings, BookingSlot, BookingStatus, PRIORITY, Resident, ServiceRecord, Station, WaitlistEntry,
 } from '../entities';
 import type { Actor } from './auth';
-import type { Clock } from './clock';
 import type { Database } from './db';
 import { dbInstant, parseInstant } from './db';
 import { AppError, badRequest, conflict, forbidden, isUniqueViolation, notFound } from './errors';
-import type { Logger } from './logger';
+import type { Infra } from './infra';
 import type { NotifyService } from './notify';
 import { addressElder } from './checkin-texts';
 import { assertStation, canWorkCases, ownStationId } from './permissions';
@@ -17,17 +16,6 @@ import {
 } from './booking-input';
 import { offerExpiredText, offerText, reminderText, slotCancelledText } from './booking-texts';
 
-/** The infrastructure the booking service stands on. */
-export interface BookingInfra {
-  db: Database;
-  clock: Clock;
-  logger: Logger;
-}
-
-/** The peers it uses: messages to residents go through the notify/outbox core. */
-export interface BookingPeers {
-  notify: NotifyService;
-}
 
 export const DEFAULT_SETTINGS: Omit<BookingSettings, 'stationId'> = {
   maxActivePerResident: 3, closeMinutesBefore: 60, cancelCutoffMinutes: 120, offerHoldMinutes: 30,
@@ -89,8 +77,8 @@ async function write(em: EntityManager, sql: string, params: unknown[]): Promise
  */
 export class BookingService {
   constructor(
-    private readonly infra: BookingInfra,
-    private readonly peers: BookingPeers,
+    private readonly infra: Infra,
+    private readonly peers: { notify: NotifyService },
   ) {}
 
   private get db(): Database {

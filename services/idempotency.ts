@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LessThan } from 'typeorm';
 import { IdempotencyKey } from '../entities';
-import type { Database } from './db';
+import type { Infra } from './infra';
 import { AppError, conflict, isUniqueViolation } from './errors';
 
 /** How long an answer is kept for replay. */
@@ -24,7 +24,7 @@ export function requestHash(value: unknown): string {
  * (scope, key) row decides, so this holds across API instances. Keys live a day (real time).
  */
 export class IdempotencyService {
-  constructor(private readonly infra: { db: Database }) {}
+  constructor(private readonly infra: Infra) {}
 
   async run(scope: string, key: string, hash: string, fn: () => Promise<StoredAnswer>): Promise<StoredAnswer> {
     const repo = this.infra.db.manager.getRepository(IdempotencyKey);
