@@ -77,7 +77,8 @@ export class Booking {
   @StringColumn(20, { nullable: true }) cancelReason!: 'resident' | 'worker' | 'slot_cancelled' | null;
   @DateTimeColumn({ nullable: true }) attendanceAt!: Date | null;
   @IntColumn({ nullable: true }) attendanceBy!: number | null;
-  @CreatedAt() createdAt!: Date;
+  /** When it was booked, by the application clock (the reminders compare it with the start). */
+  @DateTimeColumn() createdAt!: Date;
 }
 
 export const WAITLIST_STATUSES = ['waiting', 'offered', 'accepted', 'expired', 'cancelled'] as const;
@@ -99,7 +100,8 @@ export class WaitlistEntry {
   @DateTimeColumn({ nullable: true }) offeredAt!: Date | null;
   @DateTimeColumn({ nullable: true }) offerExpiresAt!: Date | null;
   @IntColumn({ nullable: true }) bookingId!: number | null;
-  @CreatedAt() createdAt!: Date;
+  /** When the resident joined, by the application clock. */
+  @DateTimeColumn() createdAt!: Date;
 }
 
 /** A station's booking rules; a station without a row uses the defaults. */

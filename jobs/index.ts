@@ -2,6 +2,7 @@ import type { AppContext } from '../services/context';
 import type { JobDefinition } from '../services/jobs';
 import { retentionJob } from './retention';
 import { checkinsJob } from './checkins';
+import { bookingOffersJob, bookingRemindersJob } from './bookings';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob];
+export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, bookingRemindersJob, bookingOffersJob];

@@ -21,7 +21,7 @@ export class Bookings1765200000000 implements MigrationInterface {
       col.str('status', 12, { default: 'booked' }), col.str('activeKey', 40, { nullable: true }), col.int('bookedBy', { nullable: true }),
       col.str('channel', 10), col.datetime('startsAt'), col.datetime('cancelledAt', { nullable: true }),
       col.int('cancelledBy', { nullable: true }), col.str('cancelReason', 20, { nullable: true }),
-      col.datetime('attendanceAt', { nullable: true }), col.int('attendanceBy', { nullable: true }), col.created(),
+      col.datetime('attendanceAt', { nullable: true }), col.int('attendanceBy', { nullable: true }), col.datetime('createdAt'),
     ], [
       { columns: ['activeKey'], unique: true }, { columns: ['residentId', 'status'] }, { columns: ['slotId', 'status'] },
       { columns: ['stationId', 'createdAt'] }, { columns: ['status', 'startsAt'] },
@@ -29,7 +29,7 @@ export class Bookings1765200000000 implements MigrationInterface {
     await createTable(qr, 'booking_waitlist', [
       col.id(), col.int('stationId'), col.int('slotId'), col.int('residentId'), col.str('status', 12, { default: 'waiting' }),
       col.str('activeKey', 40, { nullable: true }), col.int('addedBy', { nullable: true }), col.datetime('offeredAt', { nullable: true }),
-      col.datetime('offerExpiresAt', { nullable: true }), col.int('bookingId', { nullable: true }), col.created(),
+      col.datetime('offerExpiresAt', { nullable: true }), col.int('bookingId', { nullable: true }), col.datetime('createdAt'),
     ], [{ columns: ['activeKey'], unique: true }, { columns: ['slotId', 'status'] }, { columns: ['status', 'offerExpiresAt'] }]);
     await createTable(qr, 'booking_settings', [
       { name: 'stationId', type: 'int', isPrimary: true }, col.int('maxActivePerResident', { default: 3 }),

@@ -14,6 +14,7 @@ import { addDays, afterQuietHours, atLocal, formatForChat, localDate, localWeekd
 import {
   MAX_DAYS_AHEAD, MAX_SLOT_MINUTES, MAX_SLOTS_PER_REQUEST, ServiceInput, SettingsInput, SlotInput, WeeklyInput,
 } from './booking-input';
+import { bookingReminderKey, bookingSlotCancelledKey, waitlistOfferExpiredKey, waitlistOfferKey } from './messaging/keys';
 import { offerExpiredText, offerText, reminderText, slotCancelledText } from './booking-texts';
 
 
@@ -26,8 +27,8 @@ export const NO_SHOW_WINDOW_DAYS = 90;
 export const REPEATED_NO_SHOWS = 2;
 /** Reminder windows before the start (API.md): within 24 hours, and again within 2 hours. */
 export const REMINDER_WINDOWS = [
-  { key: 'remind24h', ms: 24 * 3600_000 },
-  { key: 'remind2h', ms: 2 * 3600_000 },
+  { key: '24h', ms: 24 * 3600_000 },
+  { key: '2h', ms: 2 * 3600_000 },
 ] as const;
 /** The default slot list: the next fortnight. */
 const DEFAULT_RANGE_DAYS = 14;
@@ -191,7 +192,12 @@ export class BookingService {
    * starts already taken are skipped, so the same pattern can be applied again safely.
    */
   async createWeeklySlots(actor: Actor, serviceId: number, p: WeeklyInput): Promise<{ items: BookingSlot[]; skipped: number }> {
-    const service = await this.ownService(actor, serviceId);
+    return this.openWeekly(await this.ownService(actor, serviceId), p);
+  }
+
+  /** A weekly pattern applied to a service (the caller has checked who may). */
+  async openWeekly(service: BookableService, p: WeeklyInput): Promise<{ items: BookingSlot[]; skipped: number }> {
+    const serviceId = service.id;
     const now = this.now();
     if (p.to < p.from) throw badRequest('invalid_pattern', '结束日期不能早于开始日期');
     if (p.to > addDays(localDate(now), MAX_DAYS_AHEAD)) throw badRequest('invalid_pattern', '最多提前一年开放');
@@ -296,7 +302,7 @@ export class BookingService {
       const r = residents.get(b.residentId);
       if (!r) continue;
       await this.peers.notify.resident(r, slotCancelledText(addressElder(r, localDate(now)), service, slot.startsAt, reason), {
-        kind: 'booking_slot_cancelled', dedupeKey: `booking:${b.id}:slot-cancelled`, refType: 'booking', refId: b.id,
+        kind: 'booking_slot_cancelled', dedupeKey: bookingSlotCancelledKey(b.id), refType: 'booking', refId: b.id,
       });
     }
     return { slot: await this.db.manager.findOneOrFail(BookingSlot, { where: { id: slotId } }), cancelledBookings: cancelled.length };
@@ -366,7 +372,7 @@ export class BookingService {
       const res = await em.insert(Booking, {
         stationId: slot.stationId, slotId: slot.id, serviceId: slot.serviceId, residentId, status: 'booked',
         activeKey: activeKey(slot.id, residentId), bookedBy: by, channel, startsAt: slot.startsAt,
-        cancelledAt: null, cancelledBy: null, cancelReason: null, attendanceAt: null, attendanceBy: null,
+        cancelledAt: null, cancelledBy: null, cancelReason: null, attendanceAt: null, attendanceBy: null, createdAt: this.now(),
       });
       return em.findOneOrFail(Booking, { where: { id: Number(res.identifiers[0].id) } });
     } catch (err) {
@@ -456,7 +462,7 @@ export class BookingService {
     const service = await this.db.manager.findOneOrFail(BookableService, { where: { id: slot.serviceId } });
     if (!r) return;
     await this.peers.notify.resident(r, offerText(addressElder(r, localDate(this.now())), service, slot.startsAt, entry.offerExpiresAt!), {
-      kind: 'booking_offer', dedupeKey: `waitlist:${entry.id}:offer`, refType: 'waitlist', refId: entry.id,
+      kind: 'booking_offer', dedupeKey: waitlistOfferKey(entry.id), refType: 'waitlist', refId: entry.id,
     });
   }
 
@@ -501,7 +507,7 @@ export class BookingService {
       try {
         const res = await em.insert(WaitlistEntry, {
           stationId: slot.stationId, slotId, residentId: resident.id, status: 'waiting', activeKey: activeKey(slotId, resident.id),
-          addedBy: who.by, offeredAt: null, offerExpiresAt: null, bookingId: null,
+          addedBy: who.by, offeredAt: null, offerExpiresAt: null, bookingId: null, createdAt: this.now(),
         });
         return Number(res.identifiers[0].id);
       } catch (err) {
@@ -529,11 +535,20 @@ export class BookingService {
     });
   }
 
-  /** The resident's live offer (a seat held for them), if any. */
-  async liveOffer(residentId: number): Promise<WaitlistEntry | null> {
+  /**
+   * The resident's latest offer of a seat, live or lapsed within the last two hours (so that a
+   * late `1` is told the seat moved on instead of being read as the menu).
+   */
+  async recentOffer(residentId: number): Promise<WaitlistEntry | null> {
     return this.db.manager.findOne(WaitlistEntry, {
-      where: { residentId, status: 'offered', offerExpiresAt: MoreThan(this.now()) }, order: { id: 'ASC' },
+      where: { residentId, status: In(['offered', 'expired']), offerExpiresAt: MoreThan(new Date(this.now().getTime() - 2 * 3600_000)) },
+      order: { id: 'DESC' },
     });
+  }
+
+  /** Slots by id (for what a dialogue or a list refers to). */
+  slotsById(ids: number[]): Promise<BookingSlot[]> {
+    return ids.length ? this.db.manager.find(BookingSlot, { where: { id: In(ids) } }) : Promise.resolve([]);
   }
 
   /** Takes the held seat of an offer (`1` by chat, or the mini-program): 409 `offer_expired` once it lapsed. */
@@ -545,7 +560,7 @@ export class BookingService {
     const id = await this.db.transaction(async (em) => {
       const now = this.now();
       const n = await write(em, "UPDATE booking_waitlist SET status = 'accepted', activeKey = NULL WHERE id = ? AND status = 'offered' AND offerExpiresAt > ?", [entryId, dbInstant(now)]);
-      if (!n) throw conflict('offer_expired', '这个候补名额的保留时间已过');
+      if (!n) throw conflict('offer_expired', entry.status === 'accepted' ? '这个候补名额您已经约上了' : '这个候补名额的保留时间已过，已让给下一位');
       const { resident, slot, settings } = await this.admissible(em, who, entry.slotId);
       await this.assertUnderCap(em, resident.id, settings, now);
       const seat = await write(em, 'UPDATE booking_slots SET held = held - 1, booked = booked + 1 WHERE id = ? AND held > 0', [slot.id]);
@@ -579,7 +594,7 @@ export class BookingService {
         this.db.manager.findOne(Resident, { where: { id: e.residentId } }),
       ]);
       const service = await this.db.manager.findOneOrFail(BookableService, { where: { id: slot.serviceId } });
-      if (r) await this.peers.notify.resident(r, offerExpiredText(service, slot.startsAt), { kind: 'booking_offer_expired', dedupeKey: `waitlist:${e.id}:expired`, refType: 'waitlist', refId: e.id });
+      if (r) await this.peers.notify.resident(r, offerExpiredText(service, slot.startsAt), { kind: 'booking_offer_expired', dedupeKey: waitlistOfferExpiredKey(e.id), refType: 'waitlist', refId: e.id });
       if (next) {
         offered++;
         await this.tellOffer(next);
@@ -623,7 +638,7 @@ export class BookingService {
       const ok = await this.peers.notify.resident(
         { id: Number(row.residentId), stationId: Number(row.stationId), wechatContactId: String(row.contact) },
         reminderText(name, service, startsAt, w === REMINDER_WINDOWS[1]),
-        { kind: 'booking_reminder', priority: PRIORITY.reminder, dedupeKey: `booking:${row.id}:${w.key}`, refType: 'booking', refId: Number(row.id) },
+        { kind: 'booking_reminder', priority: PRIORITY.reminder, dedupeKey: bookingReminderKey(Number(row.id), w.key), refType: 'booking', refId: Number(row.id) },
       );
       if (ok) queued++;
     }

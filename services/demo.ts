@@ -3,6 +3,8 @@ import type { Infra } from './infra';
 import type { AuthService } from './auth';
 import type { CheckinService } from './checkins';
 import type { PolicyService } from './policies';
+import type { BookingService } from './bookings';
+import { seedBookings } from './booking-demo';
 import { seedPeople } from './demo-people';
 import { seedCheckinPlans } from './checkin-demo';
 
@@ -18,7 +20,7 @@ export const DEMO_ADMIN = { username: 'county', password: 'county-demo-2026', na
 
 /** What the demo seeders use: the infrastructure and a few services (the context has them). */
 export interface DemoContext extends Infra {
-  services: { auth: AuthService; policies: PolicyService; checkins: CheckinService };
+  services: { auth: AuthService; policies: PolicyService; checkins: CheckinService; bookings: BookingService };
 }
 
 /** One step of the demo data; returns lines to print at start (where to log in, what to try). */
@@ -46,7 +48,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans];
+export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedBookings];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

@@ -94,3 +94,11 @@ export function assertWorker(actor: Actor, target: WorkerRef | null, mode: 'read
   if (!target || !canReadWorker(actor, target)) throw notFound('社工');
   if (mode === 'manage' && !canManageWorker(actor, target)) throw forbidden('没有管理该社工账号的权限');
 }
+
+/**
+ * A bound resident writing to the bot acts as their mini-program token would: the same rules
+ * (their own bookings, sign-ups and check-ins) through the same service functions.
+ */
+export function residentActor(r: { id: number; stationId: number; openid?: string | null }): Actor {
+  return { kind: 'resident', openid: r.openid ?? '', residentId: r.id, stationId: r.stationId };
+}

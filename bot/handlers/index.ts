@@ -1,5 +1,6 @@
 import type { IntentHandler } from '../types';
 import { bindingHandler } from './binding';
+import { bookingHandler, bookingReplyHandler } from './bookings';
 import { checkinHandler, familyContactedHandler } from './checkin';
 import { fallbackHandler } from './fallback';
 import { handoffHandler } from './handoff';
@@ -27,11 +28,13 @@ export const HANDLERS: IntentHandler[] = [
   workerAlertsHandler,
   workerResolveHandler,
   familyContactedHandler,
+  bookingReplyHandler,
   checkinHandler,
   handoffHandler,
   optOutHandler,
   menuHandler,
   needsBindingHandler,
+  bookingHandler,
   menuChoiceHandler,
   policyDetailHandler,
   policyQuestionHandler,

@@ -319,6 +319,38 @@ describe('services, slots and bookings', () => {
     expect(after.body.error.code).toBe('slot_cancelled');
   });
 
+  it('waiting list: only for a full slot, one place per resident, seen by workers (all) and residents (own); the offer taken through the API', async () => {
+    const { app, ctx } = env();
+    const { s, worker, resident, residentToken } = await station();
+    const foreign = await createWorker(ctx);
+    const slot = await createSlot(ctx, { stationId: s.id, capacity: 1 });
+    const http = request(app.callback());
+    const early = await http.post(`/api/slots/${slot.id}/waitlist`).set('Authorization', `Bearer ${residentToken}`).send({});
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('slot_available');
+    const other = await createResident(ctx, { stationId: s.id });
+    const taken = await http.post('/api/bookings').set('Authorization', `Bearer ${worker.token}`).send({ slotId: slot.id, residentId: other.id });
+    const joined = await http.post(`/api/slots/${slot.id}/waitlist`).set('Authorization', `Bearer ${residentToken}`).send({});
+    expect(joined.status).toBe(201);
+    expect(joined.body).toMatchObject({ slotId: slot.id, residentId: resident.id, status: 'waiting', position: 1 });
+    const again = await http.post(`/api/slots/${slot.id}/waitlist`).set('Authorization', `Bearer ${residentToken}`).send({});
+    expect(again.body.error.code).toBe('already_waiting');
+    const third = await createResident(ctx, { stationId: s.id });
+    expect((await http.post(`/api/slots/${slot.id}/waitlist`).set('Authorization', `Bearer ${worker.token}`).send({ residentId: third.id })).body.position).toBe(2);
+    expect((await http.post(`/api/slots/${slot.id}/waitlist`).set('Authorization', `Bearer ${worker.token}`).send({ residentId: other.id })).body.error.code).toBe('already_booked');
+    expect((await http.get(`/api/slots/${slot.id}/waitlist`).set('Authorization', `Bearer ${worker.token}`)).body.total).toBe(2);
+    const own = await http.get(`/api/slots/${slot.id}/waitlist`).set('Authorization', `Bearer ${residentToken}`);
+    expect(own.body.items.map((e: { residentId: number }) => e.residentId)).toEqual([resident.id]);
+    expect((await http.get(`/api/slots/${slot.id}/waitlist`).set('Authorization', `Bearer ${foreign.token}`)).status).toBe(404);
+    expect((await http.post(`/api/slots/${slot.id}/waitlist`).set('Authorization', `Bearer ${foreign.token}`).send({ residentId: third.id })).status).toBe(404);
+    await http.post(`/api/bookings/${taken.body.id}/cancel`).set('Authorization', `Bearer ${worker.token}`);
+    const accepted = await http.post(`/api/waitlist/${joined.body.id}/accept`).set('Authorization', `Bearer ${residentToken}`);
+    expect(accepted.status).toBe(201);
+    expect(accepted.body).toMatchObject({ slotId: slot.id, residentId: resident.id, status: 'booked' });
+    expect((await http.post(`/api/waitlist/${joined.body.id}/accept`).set('Authorization', `Bearer ${residentToken}`)).status).toBe(409);
+    expect(await ctx.db.manager.findOneByOrFail(BookingSlot, { id: slot.id })).toMatchObject({ booked: 1, held: 0 });
+  });
+
   it('booking settings are per station: the station admin sets the cap and closing times', async () => {
     const { app, ctx } = env();
     const { s, admin, worker, residentToken } = await station();
