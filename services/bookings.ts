@@ -9,7 +9,7 @@ import { AppError, badRequest, conflict, forbidden, isUniqueViolation, notFound 
 import type { Infra } from './infra';
 import type { NotifyService } from './notify';
 import { addressElder } from './checkin-texts';
-import { assertStation, canWorkCases, ownStationId } from './permissions';
+import { assertStation, canSeeResidentRecord, canWorkCases, ownStationId, selfResident } from './permissions';
 import { addDays, afterQuietHours, atLocal, formatForChat, localDate, localWeekday, toIso } from './time';
 import {
   MAX_DAYS_AHEAD, MAX_SLOT_MINUTES, MAX_SLOTS_PER_REQUEST, ServiceInput, SettingsInput, SlotInput, WeeklyInput,
@@ -115,8 +115,7 @@ export class BookingService {
 
   /** The station a public list is for: the caller's own, or the one asked for. */
   private stationFor(actor: Actor, stationId: number | undefined): number {
-    if (actor.kind === 'resident' && actor.stationId) return actor.stationId;
-    if (actor.kind === 'worker' && actor.stationId) return actor.stationId;
+    if ((actor.kind === 'resident' || actor.kind === 'contact' || actor.kind === 'worker') && actor.stationId) return actor.stationId;
     if (stationId) return stationId;
     throw badRequest('station_required', '请指定站点（stationId）');
   }
@@ -312,11 +311,12 @@ export class BookingService {
 
   /** The resident an act is for: a resident acts for self; a worker names one of their station. */
   private residentFor(actor: Actor, residentId: number | undefined): { residentId: number; by: number | null; stationId: number | null } {
-    if (actor.kind === 'resident') {
-      if (actor.residentId === null) throw forbidden('请先绑定：向社工索取绑定码', 'not_bound');
-      if (residentId !== undefined && residentId !== actor.residentId) throw forbidden('只能为自己预约');
-      return { residentId: actor.residentId, by: null, stationId: actor.stationId };
+    const self = selfResident(actor);
+    if (self) {
+      if (residentId !== undefined && residentId !== self.residentId) throw forbidden('只能为自己预约');
+      return { ...self, by: null };
     }
+    if (actor.kind === 'resident' || actor.kind === 'contact') throw forbidden('请先绑定：向社工索取绑定码', 'not_bound');
     const stationId = ownStationId(actor);
     if (residentId === undefined) throw badRequest('validation_failed', '请指定为哪位居民预约（residentId）');
     return { residentId, by: actor.kind === 'worker' ? actor.id : null, stationId };
@@ -401,8 +401,7 @@ export class BookingService {
   /** One booking the caller may see: the resident's own, or one of the worker's station; else 404. */
   async get(actor: Actor, id: number): Promise<Booking> {
     const b = await this.db.manager.findOne(Booking, { where: { id } });
-    const mine = actor.kind === 'resident' && actor.residentId !== null && b?.residentId === actor.residentId;
-    if (!b || !(mine || canWorkCases(actor, b.stationId))) throw notFound('预约');
+    if (!b || !canSeeResidentRecord(actor, b)) throw notFound('预约');
     return b;
   }
 
@@ -527,10 +526,10 @@ export class BookingService {
   /** A slot's waiting list: all of it for the station's workers, their own place for a resident. */
   async waitlist(actor: Actor, slotId: number): Promise<WaitlistEntry[]> {
     const slot = await this.db.manager.findOne(BookingSlot, { where: { id: slotId } });
-    const own = actor.kind === 'resident' && actor.residentId !== null && slot?.stationId === actor.stationId;
-    if (!slot || !(own || canWorkCases(actor, slot.stationId))) throw notFound('时段');
+    const self = selfResident(actor);
+    if (!slot || !(self ? slot.stationId === self.stationId : canWorkCases(actor, slot.stationId))) throw notFound('时段');
     return this.db.manager.find(WaitlistEntry, {
-      where: { slotId, status: In(['waiting', 'offered']), ...(actor.kind === 'resident' ? { residentId: actor.residentId! } : {}) },
+      where: { slotId, status: In(['waiting', 'offered']), ...(self ? { residentId: self.residentId } : {}) },
       order: { id: 'ASC' },
     });
   }
@@ -554,8 +553,7 @@ export class BookingService {
   /** Takes the held seat of an offer (`1` by chat, or the mini-program): 409 `offer_expired` once it lapsed. */
   async acceptOffer(actor: Actor, entryId: number, channel: Channel): Promise<BookingView> {
     const entry = await this.db.manager.findOne(WaitlistEntry, { where: { id: entryId } });
-    const mine = actor.kind === 'resident' && entry?.residentId === actor.residentId;
-    if (!entry || !(mine || canWorkCases(actor, entry.stationId))) throw notFound('候补');
+    if (!entry || !canSeeResidentRecord(actor, entry)) throw notFound('候补');
     const who = { residentId: entry.residentId, stationId: entry.stationId, by: actor.kind === 'worker' ? actor.id : null };
     const id = await this.db.transaction(async (em) => {
       const now = this.now();
@@ -666,10 +664,11 @@ export class BookingService {
 
   /** The resident's own bookings (mini-program, chat): upcoming ones first, then the past. */
   async mine(actor: Actor, options: { upcomingOnly?: boolean; limit?: number } = {}): Promise<BookingView[]> {
-    if (actor.kind !== 'resident' || actor.residentId === null) throw forbidden('请先绑定：向社工索取绑定码', 'not_bound');
+    const self = selfResident(actor);
+    if (!self) throw forbidden('请先绑定：向社工索取绑定码', 'not_bound');
     const now = this.now();
     const rows = await this.db.manager.find(Booking, {
-      where: options.upcomingOnly ? { residentId: actor.residentId, status: 'booked', startsAt: MoreThan(now) } : { residentId: actor.residentId, status: Not('cancelled') },
+      where: options.upcomingOnly ? { residentId: self.residentId, status: 'booked', startsAt: MoreThan(now) } : { residentId: self.residentId, status: Not('cancelled') },
       order: { startsAt: options.upcomingOnly ? 'ASC' : 'DESC' },
       take: options.limit ?? 100,
     });

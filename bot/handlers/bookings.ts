@@ -1,7 +1,7 @@
 import type { BookableService } from '../../entities';
 import { AppError } from '../../services/errors';
 import { bookedText } from '../../services/booking-texts';
-import { residentActor } from '../../services/permissions';
+import type { Actor } from '../../services/auth';
 import * as B from '../booking-presenters';
 import * as P from '../presenters';
 import type { Inbound, IntentHandler } from '../types';
@@ -16,6 +16,11 @@ const PHRASE = /预约|约个|约一下|约一个|约下|想约|要约|能约|�
 const FILLER = /我|想|要|能|可以|可不可以|帮我|给我|预约|约个|约一下|约一个|约下|约|一下|一个|个|吗|呢|吧|啊|么|嘛|去|做|下|服务|时间|请问|你好|您好|能不能/g;
 
 type Step = 'service' | 'slot' | 'cancel';
+
+/** The bound resident writing, as the WeChat contact actor the booking service takes. */
+function residentActor(m: Inbound): Actor {
+  return { kind: 'contact', stationId: m.station.id, contactId: m.contactId, residentId: m.who.resident!.id };
+}
 interface BookingState {
   step: Step;
   /** What the numbers of the last list stand for (service, slot or booking ids). */
@@ -53,7 +58,7 @@ async function refusal(m: Inbound, err: unknown): Promise<void> {
 /** The services this resident may book, in the station's order. */
 async function eligibleServices(m: Inbound): Promise<BookableService[]> {
   const r = m.who.resident!;
-  const all = await m.ctx.services.bookings.listServices(residentActor(r));
+  const all = await m.ctx.services.bookings.listServices(residentActor(m));
   return all.filter((s) => !s.tags.length || s.tags.some((t) => r.tags.includes(t)));
 }
 
@@ -83,7 +88,7 @@ async function showServices(m: Inbound): Promise<void> {
 }
 
 async function pickSlot(m: Inbound, slotId: number): Promise<void> {
-  const actor = residentActor(m.who.resident!);
+  const actor = residentActor(m);
   const svc = m.ctx.services.bookings;
   try {
     const view = await svc.book(actor, { slotId, channel: 'chat' });
@@ -115,7 +120,7 @@ export const bookingReplyHandler: IntentHandler = {
     const s = stateOf(m);
     const n = choice(m, s);
     const svc = m.ctx.services.bookings;
-    const actor = residentActor(m.who.resident!);
+    const actor = residentActor(m);
     if (n === null) {
       const offer = await svc.recentOffer(m.who.resident!.id);
       try {
@@ -150,7 +155,7 @@ export const bookingHandler: IntentHandler = {
   match: (m) => m.kind === 'text' && (BOOKING_WORDS.test(m.compact) || MINE.test(m.compact) || CANCEL.test(m.compact) || (m.compact.length <= 30 && PHRASE.test(m.compact))),
   handle: async (m) => {
     if (!m.who.resident) return m.reply(m.who.worker ? B.bookingForWorker : m.who.family.length ? B.bookingForFamily : P.needsBinding('预约'));
-    const actor = residentActor(m.who.resident);
+    const actor = residentActor(m);
     if (MINE.test(m.compact)) {
       await remember(m, null);
       return m.reply(B.myBookings(await m.ctx.services.bookings.mine(actor, { upcomingOnly: true })));
