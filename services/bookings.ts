@@ -55,9 +55,17 @@ export interface SlotView {
 interface LockedResident {
   id: number;
   stationId: number;
+  name: string;
   status: string;
   tags: string[];
 }
+
+/** The id of a row a raw `INSERT` wrote, on both engines. */
+function insertId(raw: unknown): number {
+  return Number(typeof raw === 'object' && raw !== null && 'insertId' in raw ? (raw as { insertId: number }).insertId : raw);
+}
+
+const num = (v: unknown): number => Number(v);
 
 function activeKey(slotId: number, residentId: number): string {
   return `${slotId}:${residentId}`;
@@ -324,13 +332,13 @@ export class BookingService {
 
   /** Locks the resident's row for the rest of the transaction (MySQL); SQLite has one writer anyway. */
   private async lockResident(em: EntityManager, residentId: number): Promise<LockedResident | null> {
-    const rows: { id: number; stationId: number; status: string; tags: string; erasedAt: unknown }[] = await em.query(
-      `SELECT id, stationId, status, tags, erasedAt FROM residents WHERE id = ?${this.db.sqlite ? '' : ' FOR UPDATE'}`,
+    const rows: { id: number; stationId: number; name: string; status: string; tags: string; erasedAt: unknown }[] = await em.query(
+      `SELECT id, stationId, name, status, tags, erasedAt FROM residents WHERE id = ?${this.db.sqlite ? '' : ' FOR UPDATE'}`,
       [residentId],
     );
     const r = rows[0];
     if (!r || r.erasedAt) return null;
-    return { id: Number(r.id), stationId: Number(r.stationId), status: r.status, tags: JSON.parse(r.tags || '[]') as string[] };
+    return { id: num(r.id), stationId: num(r.stationId), name: r.name, status: r.status, tags: JSON.parse(r.tags || '[]') as string[] };
   }
 
   /**
@@ -341,40 +349,77 @@ export class BookingService {
   private async admissible(em: EntityManager, who: { residentId: number; stationId: number | null }, slotId: number) {
     const resident = await this.lockResident(em, who.residentId);
     if (!resident || (who.stationId !== null && resident.stationId !== who.stationId)) throw notFound('居民');
-    const slot = await em.findOne(BookingSlot, { where: { id: slotId } });
-    if (!slot || slot.stationId !== resident.stationId) throw notFound('时段');
-    const service = await em.findOneOrFail(BookableService, { where: { id: slot.serviceId } });
+    // The slot, its service, the station's rules and the resident's standing bookings: two reads,
+    // raw, because this runs once per booking on the hottest path there is.
+    const rows: Record<string, unknown>[] = await em.query(
+      `SELECT s.id, s.serviceId, s.stationId, s.startsAt, s.endsAt, s.capacity, s.booked, s.held, s.status,
+              v.name, v.description, v.durationMinutes, v.location, v.tags, v.recordType, v.active,
+              c.maxActivePerResident, c.closeMinutesBefore, c.cancelCutoffMinutes, c.offerHoldMinutes
+         FROM booking_slots s
+         JOIN bookable_services v ON v.id = s.serviceId
+         LEFT JOIN booking_settings c ON c.stationId = s.stationId
+        WHERE s.id = ?`,
+      [slotId],
+    );
+    const row = rows[0];
+    if (!row || num(row.stationId) !== resident.stationId) throw notFound('时段');
+    const slot = Object.assign(new BookingSlot(), {
+      id: num(row.id), serviceId: num(row.serviceId), stationId: num(row.stationId), startsAt: parseInstant(row.startsAt)!, endsAt: parseInstant(row.endsAt)!,
+      capacity: num(row.capacity), booked: num(row.booked), held: num(row.held), status: row.status as BookingSlot['status'],
+    });
+    const service = Object.assign(new BookableService(), {
+      id: slot.serviceId, stationId: slot.stationId, name: String(row.name), description: String(row.description), durationMinutes: num(row.durationMinutes),
+      location: (row.location as string | null) ?? null, tags: JSON.parse(String(row.tags || '[]')) as BookableService['tags'],
+      recordType: row.recordType as BookableService['recordType'], active: Boolean(num(row.active)),
+    });
+    const settings = Object.assign(new BookingSettings(), {
+      stationId: slot.stationId, ...DEFAULT_SETTINGS,
+      ...(row.maxActivePerResident === null || row.maxActivePerResident === undefined ? {} : {
+        maxActivePerResident: num(row.maxActivePerResident), closeMinutesBefore: num(row.closeMinutesBefore),
+        cancelCutoffMinutes: num(row.cancelCutoffMinutes), offerHoldMinutes: num(row.offerHoldMinutes),
+      }),
+    });
     if (resident.status !== 'active') throw conflict('resident_inactive', '该居民当前不在册（住院、迁出等），不能预约');
     if (service.tags.length && !service.tags.some((t) => resident.tags.includes(t))) {
       throw forbidden('该服务只面向特定人群，您暂不在范围内，可回复“5”问问社工', 'not_eligible');
     }
     if (slot.status !== 'open' || !service.active) throw conflict('slot_cancelled', '这个时段已取消');
-    const settings = await this.settings(slot.stationId, em);
     const now = this.now();
     if (slot.startsAt <= now) throw conflict('slot_past', '这个时段已经开始或过去了');
     if (slot.startsAt.getTime() - settings.closeMinutesBefore * MINUTE <= now.getTime()) {
       throw conflict('booking_closed', `开始前 ${settings.closeMinutesBefore} 分钟截止预约，这个时段已截止`);
     }
-    const mine = await em.findOne(Booking, { where: { activeKey: activeKey(slotId, resident.id) }, select: { id: true } });
-    if (mine) throw conflict('already_booked', '您已经约过这个时段了');
-    return { resident, slot, service, settings, now };
+    const [standing]: { mine: unknown; active: unknown }[] = await em.query(
+      `SELECT COALESCE(SUM(CASE WHEN activeKey = ? THEN 1 ELSE 0 END), 0) AS mine,
+              COALESCE(SUM(CASE WHEN status = 'booked' AND startsAt > ? THEN 1 ELSE 0 END), 0) AS active
+         FROM bookings WHERE residentId = ? AND status <> 'cancelled'`,
+      [activeKey(slotId, resident.id), dbInstant(now), resident.id],
+    );
+    if (num(standing.mine)) throw conflict('already_booked', '您已经约过这个时段了');
+    return { resident, slot, service, settings, now, activeBookings: num(standing.active) };
   }
 
-  private async assertUnderCap(em: EntityManager, residentId: number, settings: BookingSettings, now: Date): Promise<void> {
-    const active = await em.count(Booking, { where: { residentId, status: 'booked', startsAt: MoreThan(now) } });
-    if (active >= settings.maxActivePerResident) {
+  private assertUnderCap(activeBookings: number, settings: BookingSettings): void {
+    if (activeBookings >= settings.maxActivePerResident) {
       throw conflict('booking_limit', `每人最多同时保留 ${settings.maxActivePerResident} 个预约，请先完成或取消已有的`);
     }
   }
 
-  private async insertBooking(em: EntityManager, slot: BookingSlot, residentId: number, by: number | null, channel: Channel): Promise<Booking> {
+  private async insertBooking(em: EntityManager, slot: BookingSlot, residentId: number, by: number | null, channel: Channel, now: Date): Promise<Booking> {
+    const b = Object.assign(new Booking(), {
+      stationId: slot.stationId, slotId: slot.id, serviceId: slot.serviceId, residentId, status: 'booked' as const,
+      activeKey: activeKey(slot.id, residentId), bookedBy: by, channel, startsAt: slot.startsAt,
+      cancelledAt: null, cancelledBy: null, cancelReason: null, attendanceAt: null, attendanceBy: null, createdAt: now,
+    });
     try {
-      const res = await em.insert(Booking, {
-        stationId: slot.stationId, slotId: slot.id, serviceId: slot.serviceId, residentId, status: 'booked',
-        activeKey: activeKey(slot.id, residentId), bookedBy: by, channel, startsAt: slot.startsAt,
-        cancelledAt: null, cancelledBy: null, cancelReason: null, attendanceAt: null, attendanceBy: null, createdAt: this.now(),
-      });
-      return em.findOneOrFail(Booking, { where: { id: Number(res.identifiers[0].id) } });
+      const res = await em.queryRunner!.query(
+        `INSERT INTO bookings (stationId, slotId, serviceId, residentId, status, activeKey, bookedBy, channel, startsAt, createdAt)
+         VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?)`,
+        [b.stationId, b.slotId, b.serviceId, residentId, b.activeKey, by, channel, dbInstant(b.startsAt), dbInstant(now)],
+        true,
+      );
+      b.id = insertId(res.raw);
+      return b;
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('already_booked', '您已经约过这个时段了');
       throw err;
@@ -388,14 +433,14 @@ export class BookingService {
    */
   async book(actor: Actor, input: { slotId: number; residentId?: number; channel: Channel }): Promise<BookingView> {
     const who = this.residentFor(actor, input.residentId);
-    const id = await this.db.transaction(async (em) => {
-      const { resident, slot, settings, now } = await this.admissible(em, who, input.slotId);
-      await this.assertUnderCap(em, resident.id, settings, now);
+    return this.db.transaction(async (em) => {
+      const { resident, slot, service, settings, now, activeBookings } = await this.admissible(em, who, input.slotId);
+      this.assertUnderCap(activeBookings, settings);
       const seat = await write(em, "UPDATE booking_slots SET booked = booked + 1 WHERE id = ? AND status = 'open' AND booked + held < capacity", [slot.id]);
       if (!seat) throw conflict('slot_full', '这个时段已经约满了，可以排候补或换个时间');
-      return (await this.insertBooking(em, slot, resident.id, who.by, input.channel)).id;
+      const booking = await this.insertBooking(em, slot, resident.id, who.by, input.channel, now);
+      return { booking, slot: { ...slot, booked: slot.booked + 1 }, service, resident: { id: resident.id, name: resident.name } };
     });
-    return (await this.views(await this.db.manager.find(Booking, { where: { id } })))[0];
   }
 
   /** One booking the caller may see: the resident's own, or one of the worker's station; else 404. */
@@ -559,11 +604,11 @@ export class BookingService {
       const now = this.now();
       const n = await write(em, "UPDATE booking_waitlist SET status = 'accepted', activeKey = NULL WHERE id = ? AND status = 'offered' AND offerExpiresAt > ?", [entryId, dbInstant(now)]);
       if (!n) throw conflict('offer_expired', entry.status === 'accepted' ? '这个候补名额您已经约上了' : '这个候补名额的保留时间已过，已让给下一位');
-      const { resident, slot, settings } = await this.admissible(em, who, entry.slotId);
-      await this.assertUnderCap(em, resident.id, settings, now);
+      const { resident, slot, settings, activeBookings } = await this.admissible(em, who, entry.slotId);
+      this.assertUnderCap(activeBookings, settings);
       const seat = await write(em, 'UPDATE booking_slots SET held = held - 1, booked = booked + 1 WHERE id = ? AND held > 0', [slot.id]);
       if (!seat) throw conflict('offer_expired', '这个候补名额的保留时间已过');
-      const booking = await this.insertBooking(em, slot, resident.id, who.by, channel);
+      const booking = await this.insertBooking(em, slot, resident.id, who.by, channel, now);
       await em.update(WaitlistEntry, { id: entryId }, { bookingId: booking.id });
       return booking.id;
     });
