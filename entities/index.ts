@@ -7,6 +7,7 @@ import { Policy, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
 import { BookableService, Booking, BookingSettings, BookingSlot, IdempotencyKey, WaitlistEntry } from './bookings';
+import { SubscriptionQuota } from './miniapp';
 
 export * from './organisation';
 export * from './resident';
@@ -17,6 +18,7 @@ export * from './policy';
 export * from './checkins';
 export * from './service-records';
 export * from './bookings';
+export * from './miniapp';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
@@ -24,4 +26,5 @@ export const ENTITIES = [
   Policy, UnansweredQuestion,
   CheckinPlan, CheckinDay, ServiceRecord,
   BookableService, BookingSlot, Booking, WaitlistEntry, BookingSettings, IdempotencyKey,
+  SubscriptionQuota,
 ];

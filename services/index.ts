@@ -19,6 +19,7 @@ import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
 import { BookingService } from './bookings';
 import { IdempotencyService } from './idempotency';
+import { SubscriptionService } from './subscriptions';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -42,6 +43,7 @@ export interface Services {
   handoffs: HandoffService;
   bookings: BookingService;
   idempotency: IdempotencyService;
+  subscriptions: SubscriptionService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -80,7 +82,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     workers: new WorkerService(infra, { auth, binding }),
     residents,
     imports: new ImportService(infra, { residents }),
-    miniapp: new MiniappService(infra, { auth, binding, residents }),
+    miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
     policies: new PolicyService(infra),
     checkins,
     accounts,
@@ -88,6 +90,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     handoffs,
     bookings: new BookingService(infra, { notify }),
     idempotency: new IdempotencyService(infra),
+    subscriptions: new SubscriptionService(infra),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
