@@ -8,7 +8,7 @@ import { dbInstant, parseInstant } from './db';
 import { AppError, badRequest, conflict, forbidden, isUniqueViolation, notFound } from './errors';
 import type { Infra } from './infra';
 import type { NotifyService } from './notify';
-import { addressElder } from './checkin-texts';
+import { addressResident } from './address';
 import { assertStation, canSeeResidentRecord, canWorkCases, ownStationId, selfResident } from './permissions';
 import { addDays, afterQuietHours, atLocal, formatForChat, localDate, localWeekday, toIso } from './time';
 import {
@@ -308,7 +308,7 @@ export class BookingService {
     for (const b of cancelled) {
       const r = residents.get(b.residentId);
       if (!r) continue;
-      await this.peers.notify.resident(r, slotCancelledText(addressElder(r, localDate(now)), service, slot.startsAt, reason), {
+      await this.peers.notify.resident(r, slotCancelledText(addressResident(r, localDate(now)), service, slot.startsAt, reason), {
         kind: 'booking_slot_cancelled', dedupeKey: bookingSlotCancelledKey(b.id), refType: 'booking', refId: b.id,
       });
     }
@@ -505,7 +505,7 @@ export class BookingService {
     ]);
     const service = await this.db.manager.findOneOrFail(BookableService, { where: { id: slot.serviceId } });
     if (!r) return;
-    await this.peers.notify.resident(r, offerText(addressElder(r, localDate(this.now())), service, slot.startsAt, entry.offerExpiresAt!), {
+    await this.peers.notify.resident(r, offerText(addressResident(r, localDate(this.now())), service, slot.startsAt, entry.offerExpiresAt!), {
       kind: 'booking_offer', dedupeKey: waitlistOfferKey(entry.id), refType: 'waitlist', refId: entry.id,
     });
   }
@@ -657,7 +657,7 @@ export class BookingService {
     const horizon = new Date(at.getTime() + REMINDER_WINDOWS[0].ms);
     const rows = await this.db.rows<Record<string, unknown>>(
       `SELECT b.id AS id, b.startsAt AS startsAt, b.createdAt AS createdAt, b.stationId AS stationId, r.id AS residentId,
-              r.name AS name, r.gender AS gender, r.birthDate AS birthDate, r.wechatContactId AS contact,
+              r.name AS name, r.gender AS gender, r.birthDate AS birthDate, r.tags AS tags, r.wechatContactId AS contact,
               v.name AS serviceName, v.location AS location
          FROM bookings b
          JOIN residents r ON r.id = b.residentId
@@ -676,7 +676,10 @@ export class BookingService {
       // The narrowest window the start is in: within 2 hours only the 2-hour reminder is due.
       const w = left <= REMINDER_WINDOWS[1].ms ? REMINDER_WINDOWS[1] : REMINDER_WINDOWS[0];
       if (createdAt.getTime() >= startsAt.getTime() - w.ms) continue;
-      const name = addressElder({ name: String(row.name), gender: (row.gender as 'male' | 'female' | null) ?? null, birthDate: (row.birthDate as string | null) ?? null }, today);
+      const name = addressResident({
+        name: String(row.name), gender: (row.gender as 'male' | 'female' | null) ?? null, birthDate: (row.birthDate as string | null) ?? null,
+        tags: JSON.parse(String(row.tags || '[]')) as string[],
+      }, today);
       const service = { name: String(row.serviceName), location: (row.location as string | null) ?? null };
       const ok = await this.peers.notify.resident(
         { id: Number(row.residentId), stationId: Number(row.stationId), wechatContactId: String(row.contact) },
