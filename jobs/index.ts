@@ -3,6 +3,7 @@ import type { JobDefinition } from '../services/jobs';
 import { retentionJob } from './retention';
 import { checkinsJob } from './checkins';
 import { bookingOffersJob, bookingRemindersJob } from './bookings';
+import { subscriptionMessagesJob } from './subscription-messages';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, bookingRemindersJob, bookingOffersJob];
+export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, subscriptionMessagesJob, bookingRemindersJob, bookingOffersJob];

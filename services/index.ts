@@ -13,6 +13,8 @@ import { ResidentService } from './residents';
 import { StationService } from './stations';
 import { WorkerService } from './workers';
 import { PolicyService } from './policies';
+import { PolicyAmountService } from './policy-amounts';
+import { PolicyStatsService } from './policy-stats';
 import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
@@ -20,6 +22,8 @@ import { HandoffService } from './handoffs';
 import { BookingService } from './bookings';
 import { IdempotencyService } from './idempotency';
 import { SubscriptionService } from './subscriptions';
+import { SubscriptionChannel } from './subscription-channel';
+import { WechatApiClient } from './wechat-api';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -44,6 +48,8 @@ export interface Services {
   bookings: BookingService;
   idempotency: IdempotencyService;
   subscriptions: SubscriptionService;
+  wechat: WechatApiClient;
+  subscriptionChannel: SubscriptionChannel;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -69,6 +75,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const residents = new ResidentService(infra, { audit, binding });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
+  const subscriptions = new SubscriptionService(infra);
+  const wechat = new WechatApiClient(infra);
   const services: Services = {
     auth,
     binding,
@@ -83,14 +91,16 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     residents,
     imports: new ImportService(infra, { residents }),
     miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
-    policies: new PolicyService(infra),
+    policies: new PolicyService(infra, { amounts: new PolicyAmountService(infra), stats: new PolicyStatsService(infra) }),
     checkins,
     accounts,
     chat,
     handoffs,
     bookings: new BookingService(infra, { notify }),
     idempotency: new IdempotencyService(infra),
-    subscriptions: new SubscriptionService(infra),
+    subscriptions,
+    wechat,
+    subscriptionChannel: new SubscriptionChannel(infra, { outbox, subscriptions, wechat }),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
