@@ -47,6 +47,8 @@ export interface World {
   unansweredId: number;
   alertId: number;
   handoffId: number;
+  /** A need of the station's resident (帮扶需求清单). */
+  needId: number;
   /** A bookable service of the station, a slot with free seats, a full slot, the resident's booking, and an offer of a held seat to them. */
   serviceId: number;
   slotId: number;

@@ -6,6 +6,8 @@ import { Alert, AuditEntry, BindingCode, Handoff } from './care';
 import { Policy, PolicyAmount, PolicyQuestionWeek, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
+import { FamilyReminder, FamilyReminderSchedule } from './families';
+import { Need } from './needs';
 import { BookableService, Booking, BookingSettings, BookingSlot, IdempotencyKey, WaitlistEntry } from './bookings';
 import { SubscriptionQuota } from './miniapp';
 
@@ -17,6 +19,8 @@ export * from './care';
 export * from './policy';
 export * from './checkins';
 export * from './service-records';
+export * from './families';
+export * from './needs';
 export * from './bookings';
 export * from './miniapp';
 
@@ -25,6 +29,7 @@ export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
   Policy, UnansweredQuestion, PolicyAmount, PolicyQuestionWeek,
   CheckinPlan, CheckinDay, ServiceRecord,
+  FamilyReminderSchedule, FamilyReminder, Need,
   BookableService, BookingSlot, Booking, WaitlistEntry, BookingSettings, IdempotencyKey,
   SubscriptionQuota,
 ];

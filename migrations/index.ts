@@ -5,6 +5,9 @@ import { PolicySituationsAmount1765000000000 } from './1765000000000-PolicySitua
 import { PolicyAmounts1765000000001 } from './1765000000001-PolicyAmounts';
 import { PolicyQuestionWeeks1765000000002 } from './1765000000002-PolicyQuestionWeeks';
 import { Bookings1765200000000 } from './1765200000000-Bookings';
+import { FamilyReminders1765400000000 } from './1765400000000-FamilyReminders';
+import { Visits1765400000001 } from './1765400000001-Visits';
+import { Needs1765400000002 } from './1765400000002-Needs';
 import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 
 /** Every migration, oldest first; each feature appends its own. */
@@ -16,5 +19,8 @@ export const MIGRATIONS = [
   PolicyAmounts1765000000001,
   PolicyQuestionWeeks1765000000002,
   Bookings1765200000000,
+  FamilyReminders1765400000000,
+  Visits1765400000001,
+  Needs1765400000002,
   Miniprogram1765500000000,
 ];

@@ -7,6 +7,8 @@ import type { BookingService } from './bookings';
 import { seedBookings } from './booking-demo';
 import { seedPeople } from './demo-people';
 import { seedCheckinPlans } from './checkin-demo';
+import { seedFamilies } from './family-demo';
+import { seedVisits } from './visit-demo';
 
 /** The demo county and stations come from the article (`shared/seed`). */
 export const DEMO_COUNTY = '临泽县';
@@ -48,7 +50,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedBookings];
+export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

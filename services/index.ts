@@ -19,6 +19,10 @@ import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
+import { FamilyReminderService } from './family-reminders';
+import { ServiceRecordService } from './service-records';
+import { VisitService } from './visits';
+import { NeedService } from './needs';
 import { BookingService } from './bookings';
 import { IdempotencyService } from './idempotency';
 import { SubscriptionService } from './subscriptions';
@@ -45,6 +49,10 @@ export interface Services {
   accounts: AccountStatusService;
   chat: ChatService;
   handoffs: HandoffService;
+  familyReminders: FamilyReminderService;
+  serviceRecords: ServiceRecordService;
+  visits: VisitService;
+  needs: NeedService;
   bookings: BookingService;
   idempotency: IdempotencyService;
   subscriptions: SubscriptionService;
@@ -75,6 +83,10 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const residents = new ResidentService(infra, { audit, binding });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
+  const familyReminders = new FamilyReminderService(infra, { alerts, chat, notify, outbox });
+  const serviceRecords = new ServiceRecordService(infra);
+  const visits = new VisitService(infra, { notify, outbox, records: serviceRecords });
+  const needs = new NeedService(infra);
   const subscriptions = new SubscriptionService(infra);
   const wechat = new WechatApiClient(infra);
   const services: Services = {
@@ -96,6 +108,10 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     accounts,
     chat,
     handoffs,
+    familyReminders,
+    serviceRecords,
+    visits,
+    needs,
     bookings: new BookingService(infra, { notify }),
     idempotency: new IdempotencyService(infra),
     subscriptions,
@@ -112,5 +128,9 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   residents.registerEraseHook((em, r) => alerts.eraseFor(em, r));
   residents.registerEraseHook((em, r) => handoffs.eraseFor(em, r));
   residents.registerEraseHook((em, r) => chat.eraseFor(em, r));
+  residents.registerExportSection('familyReminders', (em, r) => familyReminders.exportFor(em, r));
+  residents.registerEraseHook((em, r) => familyReminders.eraseFor(em, r));
+  residents.registerExportSection('needs', (em, r) => needs.exportFor(em, r));
+  residents.registerEraseHook((em, r) => needs.eraseFor(em, r));
   return services;
 }

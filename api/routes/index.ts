@@ -8,6 +8,9 @@ import { residentRoutes } from './residents';
 import { miniappRoutes } from './miniapp';
 import { checkinRoutes } from './checkins';
 import { handoffRoutes } from './handoffs';
+import { familyRoutes } from './families';
+import { visitRoutes } from './visits';
+import { needRoutes } from './needs';
 import { bookingRoutes } from './bookings';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
@@ -20,6 +23,9 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...miniappRoutes,
     ...checkinRoutes,
     ...handoffRoutes,
+    ...familyRoutes,
+    ...visitRoutes,
+    ...needRoutes,
     ...bookingRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];

@@ -3,6 +3,8 @@ import { bindingHandler } from './binding';
 import { bookingHandler, bookingReplyHandler } from './bookings';
 import { checkinHandler, familyContactedHandler } from './checkin';
 import { fallbackHandler } from './fallback';
+import { familyOptOutHandler, familyReminderAckHandler } from './families';
+import { workerVisitHandler } from './visits';
 import { handoffHandler } from './handoff';
 import { helpCallHandler } from './help-call';
 import { menuChoiceHandler, menuHandler } from './menu';
@@ -27,10 +29,13 @@ export const HANDLERS: IntentHandler[] = [
   bindingHandler,
   workerAlertsHandler,
   workerResolveHandler,
+  workerVisitHandler,
+  familyReminderAckHandler,
   familyContactedHandler,
   bookingReplyHandler,
   checkinHandler,
   handoffHandler,
+  familyOptOutHandler,
   optOutHandler,
   menuHandler,
   needsBindingHandler,

@@ -1,4 +1,4 @@
-import { Alert, BookableService, Booking, BookingSlot, Community, FamilyContact, Handoff, Policy, Resident, Station, UnansweredQuestion, WaitlistEntry, Worker, WorkerRole } from '../../entities';
+import { Alert, BookableService, Booking, BookingSlot, Community, FamilyContact, Handoff, Need, Policy, Resident, Station, UnansweredQuestion, WaitlistEntry, Worker, WorkerRole } from '../../entities';
 import type { World } from '../../api/matrix';
 import type { AppContext } from '../../services/context';
 import { planInputSchema } from '../../services/checkins';
@@ -59,6 +59,10 @@ export async function buildWorld(ctx: AppContext, mark: string, county: string):
   await ctx.services.checkins.savePlan(
     { kind: 'worker', id: own.id, role: 'worker', stationId: station.id, county, name: own.name }, resident.id, planInputSchema.parse({ remindAt: '09:00' }),
   );
+  const need = await m.save(Need, m.create(Need, {
+    stationId: station.id, residentId: resident.id, type: 'medical', urgency: 'low', description: name('需求'), status: 'open',
+    followUpWorkerId: null, note: null, metAt: null, createdBy: null,
+  }));
   const code = await ctx.services.binding.issue(station.id, 'resident', resident.id);
   const service = await m.save(BookableService, m.create(BookableService, {
     stationId: station.id, name: name('服务'), description: '', durationMinutes: 30, location: null, tags: [], recordType: 'case', active: true, createdBy: null,
@@ -82,7 +86,7 @@ export async function buildWorld(ctx: AppContext, mark: string, county: string):
   return {
     world: {
       stationId: station.id, county, communityId: community.id, residentId: resident.id, familyId: family.id, workerId: target.id,
-      policyId: policy.id, unansweredId: unanswered.id, alertId: alert.id, handoffId: handoff.id,
+      policyId: policy.id, unansweredId: unanswered.id, alertId: alert.id, handoffId: handoff.id, needId: need.id,
       serviceId: service.id, slotId: slot.id, fullSlotId: full.id, bookingId: booking.id, offerId: offer.id,
       login: { username: own.username, password: PASSWORD }, bindingCode: code.code,
     },
