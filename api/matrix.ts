@@ -49,6 +49,12 @@ export interface World {
   handoffId: number;
   /** A need of the station's resident (帮扶需求清单). */
   needId: number;
+  /** A bookable service of the station, a slot with free seats, a full slot, the resident's booking, and an offer of a held seat to them. */
+  serviceId: number;
+  slotId: number;
+  fullSlotId: number;
+  bookingId: number;
+  offerId: number;
   /** The username and password of the station's own worker (the `worker` caller). */
   login: { username: string; password: string };
   /** A fresh binding code for the station's resident. */

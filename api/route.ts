@@ -7,8 +7,8 @@ import { forbidden, unauthorized, validationFailed } from '../services/errors';
 import type { WorkerRole } from '../entities';
 import type { MatrixSpec } from './matrix';
 
-/** Who may call a route, declared once on the route. */
-export type Access = 'public' | 'resident' | 'worker' | readonly WorkerRole[];
+/** Who may call a route, declared once on the route (`signed_in`: a resident or a worker, e.g. booking for self or on behalf). */
+export type Access = 'public' | 'signed_in' | 'resident' | 'worker' | readonly WorkerRole[];
 
 type Infer<S> = S extends ZodType ? z.output<S> : undefined;
 
@@ -69,6 +69,7 @@ function parse(schema: ZodType | undefined, value: unknown, where: string): unkn
 export function authorize(access: Access, actor: Actor): void {
   if (access === 'public') return;
   if (actor.kind === 'anonymous') throw unauthorized();
+  if (access === 'signed_in') return;
   if (access === 'resident') {
     if (actor.kind !== 'resident') throw forbidden('仅限居民使用');
     return;

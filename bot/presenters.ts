@@ -165,8 +165,8 @@ export function alertAlreadyResolved(id: number): string {
  * Bookings and activities are not in this process yet: say so, and give the station's phone so a
  * resident can still book or ask by phone.
  */
-export function comingSoon(what: '预约' | '活动', station: Pick<Station, 'phone' | 'openHours'>): string {
-  const how = what === '预约' ? '预约服务' : '了解或报名活动';
+export function comingSoon(what: '活动', station: Pick<Station, 'phone' | 'openHours'>): string {
+  const how = '了解或报名活动';
   const hours = station.openHours ? `（${station.openHours}）` : '';
   const phone = station.phone ? `现在可以打电话 ${station.phone} ${how}${hours}，` : '现在可以到社工站当面办理，';
   return `${what}功能正在准备中，${phone}着急的话回复“5”找社工。`;

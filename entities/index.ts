@@ -8,6 +8,7 @@ import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
 import { FamilyReminder, FamilyReminderSchedule } from './families';
 import { Need } from './needs';
+import { BookableService, Booking, BookingSettings, BookingSlot, IdempotencyKey, WaitlistEntry } from './bookings';
 import { SubscriptionQuota } from './miniapp';
 
 export * from './organisation';
@@ -20,6 +21,7 @@ export * from './checkins';
 export * from './service-records';
 export * from './families';
 export * from './needs';
+export * from './bookings';
 export * from './miniapp';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
@@ -28,5 +30,6 @@ export const ENTITIES = [
   Policy, UnansweredQuestion, PolicyAmount, PolicyQuestionWeek,
   CheckinPlan, CheckinDay, ServiceRecord,
   FamilyReminderSchedule, FamilyReminder, Need,
+  BookableService, BookingSlot, Booking, WaitlistEntry, BookingSettings, IdempotencyKey,
   SubscriptionQuota,
 ];

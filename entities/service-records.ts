@@ -19,6 +19,8 @@ export class ServiceRecord {
   @JsonColumn() residentIds!: number[];
   /** The alert this record closed, when it came from one (a home visit after a silent day). */
   @IntColumn({ nullable: true }) alertId!: number | null;
+  /** The booking this record counts, when it came from one marked attended (one record per booking). */
+  @Index({ unique: true }) @IntColumn({ nullable: true }) bookingId!: number | null;
   @IntColumn({ nullable: true }) createdBy!: number | null;
   @CreatedAt() createdAt!: Date;
 }

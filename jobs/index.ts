@@ -5,6 +5,7 @@ import { checkinsJob } from './checkins';
 import { familyRemindersJob } from './family-reminders';
 import { visitsJob } from './visits';
 import { subscriptionMessagesJob } from './subscription-messages';
+import { bookingOffersJob, bookingRemindersJob } from './bookings';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, familyRemindersJob, visitsJob, subscriptionMessagesJob];
+export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, familyRemindersJob, visitsJob, subscriptionMessagesJob, bookingRemindersJob, bookingOffersJob];

@@ -22,11 +22,13 @@ export const retentionJob: JobDefinition<AppContext> = {
       .execute();
     const conversations = await m.delete(Conversation, { expiresAt: LessThan(at) });
     const runs = await m.delete(JobRun, { startedAt: LessThan(before(30)) });
+    const idempotencyKeys = await ctx.services.idempotency.purge();
     return {
       messageLog: messages.affected ?? 0,
       outbox: outbox.affected ?? 0,
       conversations: conversations.affected ?? 0,
       jobRuns: runs.affected ?? 0,
+      idempotencyKeys,
     };
   },
 };

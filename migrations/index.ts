@@ -4,6 +4,7 @@ import { Checkins1764700000000 } from './1764700000000-Checkins';
 import { PolicySituationsAmount1765000000000 } from './1765000000000-PolicySituationsAmount';
 import { PolicyAmounts1765000000001 } from './1765000000001-PolicyAmounts';
 import { PolicyQuestionWeeks1765000000002 } from './1765000000002-PolicyQuestionWeeks';
+import { Bookings1765200000000 } from './1765200000000-Bookings';
 import { FamilyReminders1765400000000 } from './1765400000000-FamilyReminders';
 import { Visits1765400000001 } from './1765400000001-Visits';
 import { Needs1765400000002 } from './1765400000002-Needs';
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   PolicySituationsAmount1765000000000,
   PolicyAmounts1765000000001,
   PolicyQuestionWeeks1765000000002,
+  Bookings1765200000000,
   FamilyReminders1765400000000,
   Visits1765400000001,
   Needs1765400000002,

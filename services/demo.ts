@@ -1,5 +1,6 @@
 import { Community, Station, Worker } from '../entities';
 import type { DemoContext, DemoSeeder } from './demo-seeder';
+import { seedBookings } from './booking-demo';
 import { seedPeople } from './demo-people';
 import { seedCheckinPlans } from './checkin-demo';
 import { seedFamilies } from './family-demo';
@@ -39,7 +40,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits];
+export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

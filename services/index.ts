@@ -23,6 +23,8 @@ import { FamilyReminderService } from './family-reminders';
 import { ServiceRecordService } from './service-records';
 import { VisitService } from './visits';
 import { NeedService } from './needs';
+import { BookingService } from './bookings';
+import { IdempotencyService } from './idempotency';
 import { SubscriptionService } from './subscriptions';
 import { SubscriptionChannel } from './subscription-channel';
 import { WechatApiClient } from './wechat-api';
@@ -51,6 +53,8 @@ export interface Services {
   serviceRecords: ServiceRecordService;
   visits: VisitService;
   needs: NeedService;
+  bookings: BookingService;
+  idempotency: IdempotencyService;
   subscriptions: SubscriptionService;
   wechat: WechatApiClient;
   subscriptionChannel: SubscriptionChannel;
@@ -108,6 +112,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     serviceRecords,
     visits,
     needs,
+    bookings: new BookingService(infra, { notify }),
+    idempotency: new IdempotencyService(infra),
     subscriptions,
     wechat,
     subscriptionChannel: new SubscriptionChannel(infra, { outbox, subscriptions, wechat }),
@@ -118,6 +124,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   residents.registerExportSection('alerts', (em, r) => alerts.exportFor(em, r));
   residents.registerExportSection('handoffs', (em, r) => handoffs.exportFor(em, r));
   residents.registerExportSection('messages', (em, r) => chat.exportFor(em, r));
+  residents.registerExportSection('bookings', (em, r) => services.bookings.exportFor(em, r));
   residents.registerEraseHook((em, r) => alerts.eraseFor(em, r));
   residents.registerEraseHook((em, r) => handoffs.eraseFor(em, r));
   residents.registerEraseHook((em, r) => chat.eraseFor(em, r));

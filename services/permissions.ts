@@ -186,3 +186,21 @@ export function unansweredStations(actor: Actor, countyStations: number[] | null
 export function logsUnanswered(actor: Actor): boolean {
   return actor.kind !== 'anonymous';
 }
+
+// ---------------------------------------------------------------- bookings
+
+/**
+ * The resident acting for themselves: a mini-program token or a WeChat contact bound to a resident
+ * (the same rules through the same service functions); null for anyone else.
+ */
+export function selfResident(actor: Actor): { residentId: number; stationId: number | null } | null {
+  if ((actor.kind === 'resident' || actor.kind === 'contact') && actor.residentId !== null) return { residentId: actor.residentId, stationId: actor.stationId };
+  return null;
+}
+
+/** A booking or a place in line: the resident's own, or one of the worker's station (else 404). */
+export function canSeeResidentRecord(actor: Actor, record: { stationId: number; residentId: number }): boolean {
+  const self = selfResident(actor);
+  if (self) return self.residentId === record.residentId;
+  return canWorkCases(actor, record.stationId);
+}

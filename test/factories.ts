@@ -1,4 +1,4 @@
-import { Community, FamilyContact, Resident, ResidentTag, Station, Worker, WorkerRole } from '../entities';
+import { BookableService, BookingSlot, Community, FamilyContact, Resident, ResidentTag, Station, Worker, WorkerRole } from '../entities';
 import type { Actor } from '../services/auth';
 import type { AppContext } from '../services/context';
 
@@ -59,5 +59,28 @@ export async function createFamily(ctx: AppContext, over: Partial<FamilyContact>
   const m = ctx.db.manager;
   return m.save(FamilyContact, m.create(FamilyContact, {
     name: `家属${next()}`, relation: '儿子', ...over, residentId: resident.id, stationId: resident.stationId,
+  }));
+}
+
+/** A bookable service of a station (created when none is given). */
+export async function createBookableService(ctx: AppContext, over: Partial<BookableService> = {}): Promise<BookableService> {
+  const stationId = over.stationId ?? (await createStation(ctx)).id;
+  const m = ctx.db.manager;
+  return m.save(BookableService, m.create(BookableService, {
+    name: `义剪${next()}`, description: '志愿者上门理发', durationMinutes: 30, location: '社工站一楼', tags: [], recordType: 'case',
+    active: true, createdBy: null, ...over, stationId,
+  }));
+}
+
+/** A slot of a service (created when none is given), by default tomorrow 09:00–09:30 with 2 seats. */
+export async function createSlot(ctx: AppContext, over: Partial<BookingSlot> = {}): Promise<BookingSlot> {
+  const service = over.serviceId
+    ? await ctx.db.manager.findOneByOrFail(BookableService, { id: over.serviceId })
+    : await createBookableService(ctx, over.stationId ? { stationId: over.stationId } : {});
+  const startsAt = over.startsAt ?? new Date(ctx.clock.now().getTime() + 24 * 3600_000);
+  const m = ctx.db.manager;
+  return m.save(BookingSlot, m.create(BookingSlot, {
+    capacity: 2, booked: 0, held: 0, status: 'open', cancelReason: null, endsAt: new Date(startsAt.getTime() + 30 * 60_000),
+    ...over, startsAt, serviceId: service.id, stationId: service.stationId,
   }));
 }

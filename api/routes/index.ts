@@ -11,6 +11,7 @@ import { handoffRoutes } from './handoffs';
 import { familyRoutes } from './families';
 import { visitRoutes } from './visits';
 import { needRoutes } from './needs';
+import { bookingRoutes } from './bookings';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
@@ -25,6 +26,7 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...familyRoutes,
     ...visitRoutes,
     ...needRoutes,
+    ...bookingRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

@@ -1,5 +1,6 @@
 import type { IntentHandler } from '../types';
 import { bindingHandler } from './binding';
+import { bookingHandler, bookingReplyHandler } from './bookings';
 import { checkinHandler, familyContactedHandler } from './checkin';
 import { fallbackHandler } from './fallback';
 import { familyOptOutHandler, familyReminderAckHandler } from './families';
@@ -31,12 +32,14 @@ export const HANDLERS: IntentHandler[] = [
   workerVisitHandler,
   familyReminderAckHandler,
   familyContactedHandler,
+  bookingReplyHandler,
   checkinHandler,
   handoffHandler,
   familyOptOutHandler,
   optOutHandler,
   menuHandler,
   needsBindingHandler,
+  bookingHandler,
   menuChoiceHandler,
   policyDetailHandler,
   policyQuestionHandler,

@@ -19,15 +19,14 @@ export const menuHandler: IntentHandler = {
 };
 
 /**
- * Menu numbers 1–3 and the words that mean 2 and 3 (预约, 我的预约, 取消预约, 活动, 报名 N): bookings
- * and activities are not in this process yet, so they answer "正在准备中" with the station's phone.
- * Feature handlers placed earlier take these over.
+ * Menu number 1, and 3 with the words that mean it (活动, 报名 N): activities are not in this process
+ * yet, so they answer "正在准备中" with the station's phone. Bookings (2) have their own handlers.
  */
 export const menuChoiceHandler: IntentHandler = {
   name: 'menu_choice',
-  match: (m) => m.kind === 'text' && (m.compact === '1' || BOOKING_WORDS.test(m.compact) || ACTIVITY_WORDS.test(m.compact)),
+  match: (m) => m.kind === 'text' && (m.compact === '1' || ACTIVITY_WORDS.test(m.compact)),
   handle: async (m) => {
     if (m.compact === '1') return m.reply(P.askPolicy);
-    await m.reply(P.comingSoon(BOOKING_WORDS.test(m.compact) ? '预约' : '活动', m.station));
+    await m.reply(P.comingSoon('活动', m.station));
   },
 };

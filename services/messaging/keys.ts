@@ -127,14 +127,24 @@ export function handoffTakenKey(handoffId: number): DedupeKey {
 
 // ---------------------------------------------------------------- features being built
 
-/** A booking's reminder, a day or two hours before. */
+/** A booking's reminder, within the day or within the two hours before its start. */
 export function bookingReminderKey(bookingId: number, which: '24h' | '2h'): DedupeKey {
   return `booking:${bookingId}:${which}`;
 }
 
-/** A waiting-list booking got a place. */
-export function bookingPromotedKey(bookingId: number): DedupeKey {
-  return `booking:${bookingId}:promoted`;
+/** A booking cancelled because its slot was cancelled (the resident is told once). */
+export function bookingSlotCancelledKey(bookingId: number): DedupeKey {
+  return `booking:${bookingId}:slot-cancelled`;
+}
+
+/** A freed seat offered to one place on a waiting list. */
+export function waitlistOfferKey(entryId: number): DedupeKey {
+  return `waitlist:${entryId}:offer`;
+}
+
+/** An offer that lapsed unanswered (the resident is told the seat moved on). */
+export function waitlistOfferExpiredKey(entryId: number): DedupeKey {
+  return `waitlist:${entryId}:expired`;
 }
 
 /** An activity's reminder to one sign-up. */

@@ -1,4 +1,4 @@
-import { Alert, Community, FamilyContact, Handoff, Need, Policy, Resident, Station, UnansweredQuestion, Worker, WorkerRole } from '../../entities';
+import { Alert, BookableService, Booking, BookingSlot, Community, FamilyContact, Handoff, Need, Policy, Resident, Station, UnansweredQuestion, WaitlistEntry, Worker, WorkerRole } from '../../entities';
 import type { World } from '../../api/matrix';
 import type { AppContext } from '../../services/context';
 import { planInputSchema } from '../../services/checkins';
@@ -64,10 +64,30 @@ export async function buildWorld(ctx: AppContext, mark: string, county: string):
     followUpWorkerId: null, note: null, metAt: null, createdBy: null,
   }));
   const code = await ctx.services.binding.issue(station.id, 'resident', resident.id);
+  const service = await m.save(BookableService, m.create(BookableService, {
+    stationId: station.id, name: name('服务'), description: '', durationMinutes: 30, location: null, tags: [], recordType: 'case', active: true, createdBy: null,
+  }));
+  const slotAt = (hours: number, over: Partial<BookingSlot> = {}) => m.save(BookingSlot, m.create(BookingSlot, {
+    serviceId: service.id, stationId: station.id, startsAt: new Date(now.getTime() + hours * 3600_000), endsAt: new Date(now.getTime() + (hours + 0.5) * 3600_000),
+    capacity: 5, booked: 0, held: 0, status: 'open', cancelReason: null, ...over,
+  }));
+  const slot = await slotAt(48);
+  const full = await slotAt(49, { capacity: 1, booked: 1 });
+  const bookedSlot = await slotAt(50, { booked: 1 });
+  const booking = await m.save(Booking, m.create(Booking, {
+    stationId: station.id, slotId: bookedSlot.id, serviceId: service.id, residentId: resident.id, status: 'booked', activeKey: `${bookedSlot.id}:${resident.id}`,
+    bookedBy: null, channel: 'miniapp', startsAt: bookedSlot.startsAt, createdAt: now,
+  }));
+  const offered = await slotAt(51, { capacity: 1, held: 1 });
+  const offer = await m.save(WaitlistEntry, m.create(WaitlistEntry, {
+    stationId: station.id, slotId: offered.id, residentId: resident.id, status: 'offered', activeKey: `${offered.id}:${resident.id}`,
+    addedBy: null, offeredAt: now, offerExpiresAt: new Date(now.getTime() + 3600_000), bookingId: null, createdAt: now,
+  }));
   return {
     world: {
       stationId: station.id, county, communityId: community.id, residentId: resident.id, familyId: family.id, workerId: target.id,
       policyId: policy.id, unansweredId: unanswered.id, alertId: alert.id, handoffId: handoff.id, needId: need.id,
+      serviceId: service.id, slotId: slot.id, fullSlotId: full.id, bookingId: booking.id, offerId: offer.id,
       login: { username: own.username, password: PASSWORD }, bindingCode: code.code,
     },
     callers: {

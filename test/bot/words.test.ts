@@ -73,7 +73,11 @@ describe('bot words: remarks, menu words, 报平安 for family and workers, 告�
     const s = await elderScene(ctx, { stationId });
     const elder = s.resident.wechatContactId!;
     await bot.say(stationId, elder, '你好');
-    for (const [text, what] of [['2', '预约'], ['预约', '预约'], ['我的预约', '预约'], ['取消预约', '预约'], ['3', '活动'], ['活动', '活动'], ['报名 1', '活动'], ['报名１', '活动']]) {
+    // The booking words reach the booking dialogue (test/bot/bookings.test.ts); this station has no services.
+    for (const [text, reply] of [['2', /没有可以在微信上预约的服务/], ['预约', /没有可以在微信上预约的服务/], ['我的预约', /您目前没有预约/], ['取消预约', /您目前没有预约/]] as const) {
+      expect((await bot.say(stationId, elder, text))[0]).toMatch(reply);
+    }
+    for (const [text, what] of [['3', '活动'], ['活动', '活动'], ['报名 1', '活动'], ['报名１', '活动']]) {
       const replies = await bot.say(stationId, elder, text);
       expect(replies).toHaveLength(1);
       expect(replies[0]).toMatch(new RegExp(`^${what}功能正在准备中`));
@@ -103,8 +107,8 @@ describe('bot words: remarks, menu words, 报平安 for family and workers, 告�
     }
     // The son's 报平安 did not confirm his mother's day.
     expect(await ctx.db.manager.findOneBy(CheckinDay, { residentId: s.resident.id, date: '2026-12-04' })).toBeNull();
-    // A family member's 预约 goes on like anyone's, not to "bind first".
-    expect((await bot.say(stationId, s.son!.wechatContactId!, '预约'))[0]).toMatch(/^预约功能正在准备中/);
+    // A family member's 预约 is told a worker can book for the elder, not to "bind first".
+    expect((await bot.say(stationId, s.son!.wechatContactId!, '预约'))[0]).toContain('社工代约');
   });
 
   it('lists alerts in Chinese, one numbered line each with its id, with the whole list of names to phone', async () => {
