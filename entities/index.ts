@@ -2,7 +2,7 @@ import { Community, Station, Worker } from './organisation';
 import { FamilyContact, Resident } from './resident';
 import { Conversation, MessageLog, OutboxMessage } from './messaging';
 import { JobRun } from './job';
-import { Alert, AuditEntry, BindingCode, Handoff } from './care';
+import { Alert, AlertEntry, AuditEntry, BindingCode, Handoff, HandoffMessage } from './care';
 import { Policy, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
@@ -21,4 +21,5 @@ export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
   Policy, UnansweredQuestion,
   CheckinPlan, CheckinDay, ServiceRecord,
+  AlertEntry, HandoffMessage,
 ];

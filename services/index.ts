@@ -17,6 +17,7 @@ import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
+import { ContactService } from './contacts';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -38,10 +39,12 @@ export interface Services {
   accounts: AccountStatusService;
   chat: ChatService;
   handoffs: HandoffService;
+  contacts: ContactService;
 }
 
 /** Builds every service of a context. */
 export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services {
+  const audit = new AuditService(ctx);
   const services: Services = {
     auth: new AuthService(ctx),
     binding: new BindingService(ctx),
@@ -50,7 +53,7 @@ export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services
     outbox: new OutboxService(ctx),
     conversations: new ConversationService(ctx),
     jobs: new JobService(ctx, jobs),
-    audit: new AuditService(ctx),
+    audit,
     stations: new StationService(ctx),
     workers: new WorkerService(ctx),
     residents: new ResidentService(ctx),
@@ -61,6 +64,7 @@ export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services
     accounts: new AccountStatusService(ctx),
     chat: new ChatService(ctx),
     handoffs: new HandoffService(ctx),
+    contacts: new ContactService(ctx.db, audit),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   services.residents.registerExportSection('checkins', (em, r) => services.checkins.exportFor(em, r));

@@ -3,7 +3,7 @@ import { ALERT_OUTCOMES, ALERT_STATUSES, CHECKIN_STATUSES } from '../../entities
 import { localDateSchema, planInputSchema } from '../../services/checkins';
 import { ownStationId } from '../../services/permissions';
 import { localDate } from '../../services/time';
-import { presentAlert, presentBoardItem, presentConfirmation, presentHistory, presentPlan } from '../presenters/checkins';
+import { presentAlert, presentAlertEntry, presentBoardItem, presentConfirmation, presentHistory, presentPlan } from '../presenters/checkins';
 import { idParams, pageQuery, route } from '../route';
 
 const residentParams = z.object({ residentId: z.coerce.number().int().positive() });
@@ -79,7 +79,8 @@ export const checkinRoutes = [
     method: 'get', path: '/api/alerts/:id', summary: '告警详情', tag: 'alerts', access: 'worker', params: idParams,
     handler: async ({ ctx, actor, params }) => {
       const alert = await ctx.services.alerts.get(ownStationId(actor), params.id);
-      return presentAlert((await ctx.services.alerts.withNames([alert]))[0]);
+      const entries = await ctx.services.alerts.entries(alert.stationId, alert.id);
+      return { ...presentAlert((await ctx.services.alerts.withNames([alert]))[0]), entries: entries.map(presentAlertEntry) };
     },
   }),
   route({

@@ -3,13 +3,14 @@ import { bindingHandler } from './binding';
 import { checkinHandler, familyContactedHandler } from './checkin';
 import { fallbackHandler } from './fallback';
 import { handoffHandler } from './handoff';
-import { helpCallHandler } from './help-call';
+import { crisisHandler, helpCallHandler, lonelyHandler } from './help-call';
 import { menuChoiceHandler, menuHandler } from './menu';
 import { needsBindingHandler } from './needs-binding';
 import { nonTextHandler } from './non-text';
 import { optOutHandler } from './opt-out';
 import { policyDetailHandler, policyQuestionHandler } from './policy';
 import { workerAlertsHandler, workerResolveHandler } from './worker-alerts';
+import { workerHandoffReplyHandler } from './worker-handoffs';
 
 /**
  * The intents, in the order they are tried; the first whose `match` is true handles the message.
@@ -22,13 +23,16 @@ import { workerAlertsHandler, workerResolveHandler } from './worker-alerts';
  */
 export const HANDLERS: IntentHandler[] = [
   nonTextHandler,
+  crisisHandler,
   helpCallHandler,
   bindingHandler,
   workerAlertsHandler,
   workerResolveHandler,
+  workerHandoffReplyHandler,
   familyContactedHandler,
   checkinHandler,
   handoffHandler,
+  lonelyHandler,
   optOutHandler,
   menuHandler,
   needsBindingHandler,
