@@ -2,7 +2,7 @@ import { IsNull } from 'typeorm';
 import { FamilyContact, Resident } from '../entities';
 import type { Actor } from './auth';
 import type { AuditService } from './audit';
-import type { Database } from './db';
+import type { Infra } from './infra';
 import { notFound } from './errors';
 import { assertCases } from './permissions';
 
@@ -17,20 +17,23 @@ export interface ContactNumbers {
  * read audited) and the alert texts sent to those workers' bound WeChat. Lists and logs keep masking.
  */
 export class ContactService {
-  constructor(private readonly db: Database, private readonly audit: AuditService) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { audit: AuditService },
+  ) {}
 
   /** `GET /api/residents/:id/contact`: workers of the resident's station only (404 otherwise), audited. */
   async read(actor: Actor, residentId: number): Promise<ContactNumbers> {
-    const r = await this.db.manager.findOne(Resident, { where: { id: residentId, erasedAt: IsNull() } });
+    const r = await this.ctx.db.manager.findOne(Resident, { where: { id: residentId, erasedAt: IsNull() } });
     if (!r) throw notFound('居民');
     assertCases(actor, r.stationId, '居民');
     const numbers = await this.numbers(r);
-    await this.audit.record({ stationId: r.stationId, residentId: r.id, workerId: actor.kind === 'worker' ? actor.id : null, action: 'contact_read' });
+    await this.deps.audit.record({ stationId: r.stationId, residentId: r.id, workerId: actor.kind === 'worker' ? actor.id : null, action: 'contact_read' });
     return numbers;
   }
 
   private async numbers(r: Pick<Resident, 'id' | 'phone'>): Promise<ContactNumbers> {
-    const family = await this.db.manager.find(FamilyContact, { where: { residentId: r.id }, order: { id: 'ASC' } });
+    const family = await this.ctx.db.manager.find(FamilyContact, { where: { residentId: r.id }, order: { id: 'ASC' } });
     return { phone: r.phone, family: family.map((f) => ({ id: f.id, name: f.name, relation: f.relation, phone: f.phone })) };
   }
 
@@ -39,7 +42,7 @@ export class ContactService {
    * null when nobody has a number on record.
    */
   async callLine(residentId: number): Promise<string | null> {
-    const r = await this.db.manager.findOne(Resident, { where: { id: residentId }, select: { id: true, name: true, phone: true } });
+    const r = await this.ctx.db.manager.findOne(Resident, { where: { id: residentId }, select: { id: true, name: true, phone: true } });
     if (!r) return null;
     const n = await this.numbers(r);
     const parts = [

@@ -1,6 +1,9 @@
 import { EntityManager, FindOptionsWhere, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Handoff, HandoffMessage, HandoffReason, PRIORITY, Resident, Station, Worker } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { ChatService } from './chat';
+import type { NotifyService } from './notify';
+import type { OutboxService } from './outbox';
 import { conflict, notFound } from './errors';
 import { aliasFor } from './notify';
 import { formatForChat, toIso } from './time';
@@ -35,7 +38,10 @@ export function handoffOpenedText(station: Pick<Station, 'phone' | 'openHours'>,
  * API or their own WeChat, and the reply reaches the resident through the outbox.
  */
 export class HandoffService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { chat: ChatService; notify: NotifyService; outbox: OutboxService },
+  ) {}
 
   /** The hand-off in progress (open or taken) for this contact now, if any. */
   async active(stationId: number, contactId: string): Promise<Handoff | null> {
@@ -55,7 +61,7 @@ export class HandoffService {
   }): Promise<{ handoff: Handoff; created: boolean }> {
     const existing = await this.active(input.stationId, input.contactId);
     if (existing) return { handoff: existing, created: false };
-    const recent = await this.ctx.services.chat.recent(input.stationId, input.contactId, TRANSCRIPT_LENGTH);
+    const recent = await this.deps.chat.recent(input.stationId, input.contactId, TRANSCRIPT_LENGTH);
     const transcript = recent.map((m) => ({ direction: m.direction, text: m.text.slice(0, TRANSCRIPT_TEXT_MAX), at: m.at.toISOString() }));
     const repo = this.ctx.db.manager.getRepository(Handoff);
     const now = this.ctx.clock.now();
@@ -73,7 +79,7 @@ export class HandoffService {
       `请在工作台“转人工”里接手，或直接回复“回复 ${handoff.id} 您要说的话”。`,
     ].join('\n');
     // Words of fear or loneliness wait for the morning like other notices; a request for a person too.
-    await this.ctx.services.notify.workers(input.stationId, text, {
+    await this.deps.notify.workers(input.stationId, text, {
       kind: 'handoff', priority: PRIORITY.alert, urgent: false, dedupeKey: `handoff:${handoff.id}`, refType: 'handoff', refId: handoff.id,
     });
     return { handoff, created: true };
@@ -95,7 +101,7 @@ export class HandoffService {
     if (h.status === 'taken' && h.takenBy !== null) {
       const w = await this.ctx.db.manager.findOne(Worker, { where: { id: h.takenBy, active: true } });
       if (w?.wechatContactId) {
-        await this.ctx.services.outbox.enqueue({
+        await this.deps.outbox.enqueue({
           stationId: h.stationId, toContactId: w.wechatContactId, toAlias: aliasFor('worker', w.id), kind: 'handoff_message',
           text: `【转人工 ${h.id}】${await this.who(h)} ${formatForChat(now)}：“${text.slice(0, 200)}”\n回复“回复 ${h.id} 您要说的话”。`,
           priority: PRIORITY.alert, urgent: false, dedupeKey: `handoff:${h.id}:in:${msg.id}`, refType: 'handoff', refId: h.id,
@@ -131,7 +137,7 @@ export class HandoffService {
       if (took.affected) await this.cancelWorkerNotices(id);
     }
     const message = await this.insertMessage(h, 'out', text, worker.id, now);
-    await this.ctx.services.outbox.enqueue({
+    await this.deps.outbox.enqueue({
       stationId, toContactId: h.contactId, toAlias: h.residentId ? aliasFor('resident', h.residentId) : null,
       text: `社工${worker.name}：${text}`, kind: 'handoff_reply', priority: PRIORITY.alert, urgent: true,
       dedupeKey: `handoff:${id}:out:${message.id}`, refType: 'handoff', refId: id,
@@ -141,7 +147,7 @@ export class HandoffService {
 
   /** The workers' notices and reminders about a hand-off that is now taken or closed: they would be stale. */
   private cancelWorkerNotices(id: number): Promise<number> {
-    return this.ctx.services.outbox.cancel('handoff', [id], ['handoff', 'handoff_reminder']);
+    return this.deps.outbox.cancel('handoff', [id], ['handoff', 'handoff_reminder']);
   }
 
   /**
@@ -162,7 +168,7 @@ export class HandoffService {
       if (!won.affected) continue;
       reminded++;
       const text = `【找社工·提醒】${await this.who(h)} ${formatForChat(h.createdAt)}想找社工，还没有人接手（编号 ${h.id}）。请在工作台“转人工”里接手，或回复“回复 ${h.id} 您要说的话”。`;
-      await this.ctx.services.notify.workers(h.stationId, text, {
+      await this.deps.notify.workers(h.stationId, text, {
         kind: 'handoff_reminder', priority: PRIORITY.alert, urgent: false, dedupeKey: `handoff:${h.id}:reminder`, refType: 'handoff', refId: h.id,
       });
     }
@@ -185,7 +191,7 @@ export class HandoffService {
       const text = h.status === 'open'
         ? `很抱歉，社工这次没能及时回复您。您的话已经记下了，${phone}或回复“5”再找社工。`
         : `这次和社工的对话先结束了。有事随时发消息给我，${phone}或回复“5”再找社工。`;
-      await this.ctx.services.outbox.enqueue({
+      await this.deps.outbox.enqueue({
         stationId: h.stationId, toContactId: h.contactId, toAlias: h.residentId ? aliasFor('resident', h.residentId) : null, text,
         kind: 'handoff_closed', priority: PRIORITY.reminder, urgent: false, dedupeKey: `handoff:${h.id}:closed`, refType: 'handoff', refId: h.id,
       });
@@ -245,7 +251,7 @@ export class HandoffService {
     const ids = rows.map((h) => h.id);
     await em.update(Handoff, { id: In(ids) }, { contactName: null, transcript: [] });
     await em.delete(HandoffMessage, { handoffId: In(ids) });
-    await this.ctx.services.chat.eraseSentAbout(em, resident.stationId, 'handoff', ids);
+    await this.deps.chat.eraseSentAbout(em, resident.stationId, 'handoff', ids);
   }
 
   /** A worker takes an open hand-off; the contact is told a person will answer. 409 when already taken or closed. */
@@ -255,7 +261,7 @@ export class HandoffService {
     const res = await this.ctx.db.manager.update(Handoff, { id, stationId, status: 'open' }, { status: 'taken', takenBy: worker.id, takenAt: now });
     if (!res.affected) throw conflict('handoff_not_open', h.status === 'closed' ? '该请求已结束' : '该请求已有社工接手');
     await this.cancelWorkerNotices(id);
-    await this.ctx.services.outbox.enqueue({
+    await this.deps.outbox.enqueue({
       stationId, toContactId: h.contactId, toAlias: h.residentId ? aliasFor('resident', h.residentId) : null,
       text: `社工${worker.name}已经看到您的消息，马上和您联系。`, kind: 'handoff_taken', priority: PRIORITY.alert,
       urgent: true, dedupeKey: `handoff:${id}:taken`, refType: 'handoff', refId: id,
