@@ -14,6 +14,7 @@ import type { OutboxService } from './outbox';
 import { conflict, notFound, validationFailed } from './errors';
 import { assertCases, boundResidentId, ownStationId } from './permissions';
 import { isValidPhone, maskPhone, normalisePhone } from './phone';
+import { freeText, plainText } from './text';
 import { addDays, atLocal, isWallTime, localDate, localMinutes, localWeekday, toIso } from './time';
 import { CheckinSweep, orderedFamily, SweepSummary } from './checkin-sweep';
 import type { OutgoingMessage } from './outbox';
@@ -60,12 +61,12 @@ export const planInputSchema = z.strictObject({
     .refine((w) => new Set(w).size === w.length, '星期不能重复')
     .optional(),
   pausedUntil: localDateSchema.nullable().optional(),
-  pauseReason: z.string().trim().max(100, '暂停原因最多 100 个字').nullable().optional(),
+  pauseReason: freeText(100).nullable().optional(),
   escalation: z.strictObject({
     familyContactIds: z.array(z.number().int().positive()).max(20).default([])
       .refine((ids) => new Set(ids).size === ids.length, '家属不能重复'),
     volunteer: z.strictObject({
-      name: z.string().trim().min(1, '不能为空').max(50),
+      name: plainText(50),
       phone: z.string().trim().max(30),
     }).nullable().default(null),
   }).optional(),
