@@ -6,7 +6,12 @@ import type { NotifyService } from './notify';
 import type { OutboxService } from './outbox';
 import { conflict, notFound } from './errors';
 import { aliasFor } from './notify';
+<<<<<<< HEAD
 import { formatForChat, toIso } from './time';
+=======
+import { toIso } from './time';
+import { handoffKey, handoffTakenKey } from './messaging/keys';
+>>>>>>> main
 
 /** An open hand-off nobody has taken is reminded to the workers once after this long. */
 export const HANDOFF_REMIND_AFTER_MS = 2 * 3600_000;
@@ -73,6 +78,7 @@ export class HandoffService {
     if (input.notify === false) return { handoff, created: true };
     const who = await this.who(handoff);
     const lines = transcript.filter((t) => t.direction === 'in').slice(-3).map((t) => `“${t.text.slice(0, 60)}”`);
+<<<<<<< HEAD
     const why = handoff.reason === 'lonely' ? '心里不好受，想找人说说话' : '想找社工聊聊';
     const text = [
       `【找社工】${who} ${why}（编号 ${handoff.id}）。`, ...(lines.length ? [`最近说：${lines.join(' ')}`] : []),
@@ -82,6 +88,10 @@ export class HandoffService {
     await this.deps.notify.workers(input.stationId, text, {
       kind: 'handoff', priority: PRIORITY.alert, urgent: false, dedupeKey: `handoff:${handoff.id}`, refType: 'handoff', refId: handoff.id,
     });
+=======
+    const text = [`【找社工】${who} 想找社工聊聊（编号 ${handoff.id}）。`, ...(lines.length ? [`最近说：${lines.join(' ')}`] : []), '请在工作台“转人工”里接手。'].join('\n');
+    await this.deps.notify.workers(input.stationId, text, { kind: 'handoff', priority: PRIORITY.alert, dedupeKey: handoffKey(handoff.id), refType: 'handoff', refId: handoff.id });
+>>>>>>> main
     return { handoff, created: true };
   }
 
@@ -264,7 +274,7 @@ export class HandoffService {
     await this.deps.outbox.enqueue({
       stationId, toContactId: h.contactId, toAlias: h.residentId ? aliasFor('resident', h.residentId) : null,
       text: `社工${worker.name}已经看到您的消息，马上和您联系。`, kind: 'handoff_taken', priority: PRIORITY.alert,
-      urgent: true, dedupeKey: `handoff:${id}:taken`, refType: 'handoff', refId: id,
+      urgent: true, dedupeKey: handoffTakenKey(id), refType: 'handoff', refId: id,
     });
     return this.get(stationId, id);
   }
