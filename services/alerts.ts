@@ -7,7 +7,7 @@ import type { ChatService } from './chat';
 import { conflict, isUniqueViolation, notFound } from './errors';
 import { localDate, toIso } from './time';
 import { placeholders } from './db';
-import { alertKey, DedupeKey, helpCallKey } from './messaging/keys';
+import { alertEntryKey, alertKey, DedupeKey, distressKey } from './messaging/keys';
 
 /** What an erased resident's alert says instead of its summary, by type (statistics keep the alert). */
 const ERASED_SUMMARY: Record<string, string> = {
@@ -58,8 +58,6 @@ export interface DistressCall {
   followUpFamilyText?: string;
 }
 
-/** How long repeated calls of one contact share one alert. */
-export const DISTRESS_WINDOW_MS = 30 * 60_000;
 /** Closed alerts in one window after which calls stop opening new ones (a flood after closing). */
 const DISTRESS_REOPEN_MAX = 5;
 
@@ -106,15 +104,13 @@ export class AlertService {
    * lost: each is added to it and sent to the workers and family at once, urgent. A call after the
    * alert was closed opens a new one.
    */
-<<<<<<< HEAD
   async raiseDistress(input: DistressCall): Promise<{ alert: Alert; created: boolean }> {
-    const bucket = Math.floor(this.ctx.clock.now().getTime() / DISTRESS_WINDOW_MS);
-    const base = `${input.type === 'help_call' ? 'help' : input.type}:${input.stationId}:${input.contactId}:${bucket}`;
+    const now = this.ctx.clock.now();
     let last: Alert | null = null;
     for (let n = 1; n <= DISTRESS_REOPEN_MAX; n++) {
       const { alert, created } = await this.raise({
         stationId: input.stationId, residentId: input.residentId, type: input.type, summary: `${input.who}：${input.said}`,
-        dedupeKey: n === 1 ? base : `${base}:${n}`, workerText: input.workerText, familyText: input.familyText,
+        dedupeKey: distressKey(input.type, input.stationId, input.contactId, now, n), workerText: input.workerText, familyText: input.familyText,
       });
       last = alert;
       if (created) {
@@ -124,7 +120,7 @@ export class AlertService {
       if (alert.status === 'resolved') continue;
       const entry = await this.addEntry(alert, 'message', input.who, input.said);
       const extra = {
-        kind: `alert_${input.type}_more`, priority: PRIORITY.alert, urgent: true, dedupeKey: `alert:${alert.id}:e${entry.id}`, refType: 'alert', refId: alert.id,
+        kind: `alert_${input.type}_more`, priority: PRIORITY.alert, urgent: true, dedupeKey: alertEntryKey(alert.id, entry.id), refType: 'alert', refId: alert.id,
       };
       await this.deps.notify.workers(input.stationId, input.followUpWorkerText.replace('{id}', String(alert.id)), extra);
       if (input.followUpFamilyText && input.residentId) {
@@ -148,13 +144,6 @@ export class AlertService {
   /** Everything said on an alert of the station, oldest first. */
   entries(stationId: number, alertId: number): Promise<AlertEntry[]> {
     return this.ctx.db.manager.find(AlertEntry, { where: { stationId, alertId }, order: { id: 'ASC' }, take: 500 });
-=======
-  raiseHelpCall(input: { stationId: number; contactId: string; residentId: number | null; who: string; said: string; workerText: string; familyText?: string }) {
-    return this.raise({
-      stationId: input.stationId, residentId: input.residentId, type: 'help_call', summary: `${input.who}：${input.said}`,
-      dedupeKey: helpCallKey(input.stationId, input.contactId, this.ctx.clock.now()), workerText: input.workerText, familyText: input.familyText,
-    });
->>>>>>> main
   }
 
   /**

@@ -6,12 +6,8 @@ import type { NotifyService } from './notify';
 import type { OutboxService } from './outbox';
 import { conflict, notFound } from './errors';
 import { aliasFor } from './notify';
-<<<<<<< HEAD
 import { formatForChat, toIso } from './time';
-=======
-import { toIso } from './time';
-import { handoffKey, handoffTakenKey } from './messaging/keys';
->>>>>>> main
+import { handoffClosedKey, handoffInKey, handoffKey, handoffOutKey, handoffReminderKey, handoffTakenKey } from './messaging/keys';
 
 /** An open hand-off nobody has taken is reminded to the workers once after this long. */
 export const HANDOFF_REMIND_AFTER_MS = 2 * 3600_000;
@@ -78,7 +74,6 @@ export class HandoffService {
     if (input.notify === false) return { handoff, created: true };
     const who = await this.who(handoff);
     const lines = transcript.filter((t) => t.direction === 'in').slice(-3).map((t) => `“${t.text.slice(0, 60)}”`);
-<<<<<<< HEAD
     const why = handoff.reason === 'lonely' ? '心里不好受，想找人说说话' : '想找社工聊聊';
     const text = [
       `【找社工】${who} ${why}（编号 ${handoff.id}）。`, ...(lines.length ? [`最近说：${lines.join(' ')}`] : []),
@@ -86,12 +81,8 @@ export class HandoffService {
     ].join('\n');
     // Words of fear or loneliness wait for the morning like other notices; a request for a person too.
     await this.deps.notify.workers(input.stationId, text, {
-      kind: 'handoff', priority: PRIORITY.alert, urgent: false, dedupeKey: `handoff:${handoff.id}`, refType: 'handoff', refId: handoff.id,
+      kind: 'handoff', priority: PRIORITY.alert, urgent: false, dedupeKey: handoffKey(handoff.id), refType: 'handoff', refId: handoff.id,
     });
-=======
-    const text = [`【找社工】${who} 想找社工聊聊（编号 ${handoff.id}）。`, ...(lines.length ? [`最近说：${lines.join(' ')}`] : []), '请在工作台“转人工”里接手。'].join('\n');
-    await this.deps.notify.workers(input.stationId, text, { kind: 'handoff', priority: PRIORITY.alert, dedupeKey: handoffKey(handoff.id), refType: 'handoff', refId: handoff.id });
->>>>>>> main
     return { handoff, created: true };
   }
 
@@ -114,7 +105,7 @@ export class HandoffService {
         await this.deps.outbox.enqueue({
           stationId: h.stationId, toContactId: w.wechatContactId, toAlias: aliasFor('worker', w.id), kind: 'handoff_message',
           text: `【转人工 ${h.id}】${await this.who(h)} ${formatForChat(now)}：“${text.slice(0, 200)}”\n回复“回复 ${h.id} 您要说的话”。`,
-          priority: PRIORITY.alert, urgent: false, dedupeKey: `handoff:${h.id}:in:${msg.id}`, refType: 'handoff', refId: h.id,
+          priority: PRIORITY.alert, urgent: false, dedupeKey: handoffInKey(h.id, msg.id), refType: 'handoff', refId: h.id,
         });
       }
     }
@@ -150,7 +141,7 @@ export class HandoffService {
     await this.deps.outbox.enqueue({
       stationId, toContactId: h.contactId, toAlias: h.residentId ? aliasFor('resident', h.residentId) : null,
       text: `社工${worker.name}：${text}`, kind: 'handoff_reply', priority: PRIORITY.alert, urgent: true,
-      dedupeKey: `handoff:${id}:out:${message.id}`, refType: 'handoff', refId: id,
+      dedupeKey: handoffOutKey(id, message.id), refType: 'handoff', refId: id,
     });
     return { handoff: await this.get(stationId, id), message };
   }
@@ -179,7 +170,7 @@ export class HandoffService {
       reminded++;
       const text = `【找社工·提醒】${await this.who(h)} ${formatForChat(h.createdAt)}想找社工，还没有人接手（编号 ${h.id}）。请在工作台“转人工”里接手，或回复“回复 ${h.id} 您要说的话”。`;
       await this.deps.notify.workers(h.stationId, text, {
-        kind: 'handoff_reminder', priority: PRIORITY.alert, urgent: false, dedupeKey: `handoff:${h.id}:reminder`, refType: 'handoff', refId: h.id,
+        kind: 'handoff_reminder', priority: PRIORITY.alert, urgent: false, dedupeKey: handoffReminderKey(h.id), refType: 'handoff', refId: h.id,
       });
     }
     const cut = new Date(at.getTime() - HANDOFF_EXPIRE_MS);
@@ -203,7 +194,7 @@ export class HandoffService {
         : `这次和社工的对话先结束了。有事随时发消息给我，${phone}或回复“5”再找社工。`;
       await this.deps.outbox.enqueue({
         stationId: h.stationId, toContactId: h.contactId, toAlias: h.residentId ? aliasFor('resident', h.residentId) : null, text,
-        kind: 'handoff_closed', priority: PRIORITY.reminder, urgent: false, dedupeKey: `handoff:${h.id}:closed`, refType: 'handoff', refId: h.id,
+        kind: 'handoff_closed', priority: PRIORITY.reminder, urgent: false, dedupeKey: handoffClosedKey(h.id), refType: 'handoff', refId: h.id,
       });
     }
     return { reminded, closed };
