@@ -25,6 +25,8 @@ const policyShape = {
   materials: textList(100),
   keywords: textList(50),
   questions: textList(200),
+  situations: textList(200),
+  amount: z.string().trim().max(200, '金额说明最多200个字').nullish(),
   source: z.string().trim().max(300).nullish(),
   effectiveFrom: DATE.nullish(),
   effectiveTo: DATE.nullish(),
@@ -42,6 +44,7 @@ export const policyInput = z
     materials: textList(100).default([]),
     keywords: textList(50).default([]),
     questions: textList(200).default([]),
+    situations: textList(200).default([]),
   })
   .refine((p) => !p.effectiveFrom || !p.effectiveTo || p.effectiveFrom <= p.effectiveTo, {
     message: '失效日期不能早于生效日期',
@@ -279,7 +282,7 @@ export class PolicyService {
     return {
       stationId, title: input.title, category: input.category, summary: input.summary, content: input.content,
       steps: input.steps, materials: input.materials, keywords: input.keywords, questions: input.questions,
-      source: input.source ?? null, effectiveFrom: input.effectiveFrom ?? null, effectiveTo: input.effectiveTo ?? null,
+      situations: input.situations, amount: input.amount || null, source: input.source ?? null, effectiveFrom: input.effectiveFrom ?? null, effectiveTo: input.effectiveTo ?? null,
     };
   }
 
@@ -311,7 +314,7 @@ export class PolicyService {
   async update(actor: Actor, id: number, patch: z.output<typeof policyPatch>): Promise<Policy> {
     const p = await this.get(actor, id);
     await this.assertCanEdit(actor, p);
-    const merged = policyInput.safeParse({ ...p, ...patch, stationId: p.stationId });
+    const merged = policyInput.safeParse({ ...p, situations: p.situations ?? [], ...patch, stationId: p.stationId });
     if (!merged.success) throw validationFailed(merged.error.issues.map((e) => ({ path: e.path.join('.'), message: e.message })));
     await this.ctx.db.manager.update(Policy, { id }, this.entity(merged.data, p.stationId));
     const fresh = await this.ctx.db.manager.findOneByOrFail(Policy, { id });
@@ -340,7 +343,7 @@ export class PolicyService {
       fields.forEach((f, i) => {
         const v = (r.values[i] ?? '').trim();
         if (!f || !v) return;
-        item[f] = LIST_FIELDS.has(f) ? v.split(f === 'steps' || f === 'questions' ? /\r?\n|[；;]/ : /[、，,；;\r\n]/).map((x) => x.trim()).filter(Boolean) : v;
+        item[f] = LIST_FIELDS.has(f) ? v.split(f === 'steps' || f === 'questions' || f === 'situations' ? /\r?\n|[；;]/ : /[、，,；;\r\n]/).map((x) => x.trim()).filter(Boolean) : v;
       });
       return item;
     });
@@ -383,11 +386,13 @@ const SHEET_HEADERS: Record<string, string[]> = {
   materials: ['材料', '所需材料', '带什么', 'materials'],
   keywords: ['关键词', 'keywords'],
   questions: ['示例问题', '常见问法', 'questions'],
+  situations: ['适用情形', '生活情形', '情形', 'situations'],
+  amount: ['金额', '标准', '当地标准', 'amount'],
   source: ['依据', '来源', '政策依据', 'source'],
   effectiveFrom: ['生效日期', '施行日期', 'effectivefrom'],
   effectiveTo: ['失效日期', '截止日期', 'effectiveto'],
 };
-const LIST_FIELDS = new Set(['steps', 'materials', 'keywords', 'questions']);
+const LIST_FIELDS = new Set(['steps', 'materials', 'keywords', 'questions', 'situations']);
 
 function sheetField(header: string): string | undefined {
   const h = header.replace(/[\s*：:]/g, '').toLowerCase();
@@ -400,5 +405,5 @@ export function defaultKnowledgeFile(): string {
 }
 
 function toDoc(p: Policy) {
-  return { id: p.id, title: p.title, category: p.category, summary: p.summary, content: p.content, keywords: p.keywords, questions: p.questions };
+  return { id: p.id, title: p.title, category: p.category, summary: p.summary, content: p.content, keywords: p.keywords, questions: p.questions, situations: p.situations ?? [] };
 }
