@@ -4,10 +4,12 @@ import type { Infra } from './infra';
 import type { ChatService } from './chat';
 import type { NotifyService } from './notify';
 import type { OutboxService } from './outbox';
-import { conflict, notFound } from './errors';
+import { conflict } from './errors';
 import { aliasFor } from './notify';
 import { formatForChat, toIso } from './time';
 import { handoffClosedKey, handoffInKey, handoffKey, handoffOutKey, handoffReminderKey, handoffTakenKey } from './messaging/keys';
+import type { Actor } from './auth';
+import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
 
 /** An open hand-off nobody has taken is reminded to the workers once after this long. */
 export const HANDOFF_REMIND_AFTER_MS = 2 * 3600_000;
@@ -129,8 +131,10 @@ export class HandoffService {
    * outbox (a reply in a conversation the resident started: it does not wait for the morning). An
    * open hand-off becomes the replying worker's; a closed one is a 409.
    */
-  async reply(stationId: number, id: number, worker: { id: number; name: string }, text: string): Promise<{ handoff: Handoff; message: HandoffMessage }> {
-    const h = await this.get(stationId, id);
+  async reply(actor: Actor, id: number, text: string): Promise<{ handoff: Handoff; message: HandoffMessage }> {
+    const h = await this.get(actor, id);
+    const worker = actingWorker(actor);
+    const stationId = h.stationId;
     if (h.status === 'closed') throw conflict('handoff_closed', '该请求已结束，无法回复');
     const now = this.ctx.clock.now();
     if (h.status === 'open') {
@@ -143,7 +147,7 @@ export class HandoffService {
       text: `社工${worker.name}：${text}`, kind: 'handoff_reply', priority: PRIORITY.alert, urgent: true,
       dedupeKey: handoffOutKey(id, message.id), refType: 'handoff', refId: id,
     });
-    return { handoff: await this.get(stationId, id), message };
+    return { handoff: await this.get(actor, id), message };
   }
 
   /** The workers' notices and reminders about a hand-off that is now taken or closed: they would be stale. */
@@ -200,10 +204,10 @@ export class HandoffService {
     return { reminded, closed };
   }
 
-  /** The station's hand-offs, newest first. */
-  async list(stationId: number, filter: { status?: HandoffStatus; limit: number; offset: number }): Promise<{ items: Handoff[]; total: number }> {
+  /** The caller's station's hand-offs, newest first. */
+  async list(actor: Actor, filter: { status?: HandoffStatus; limit: number; offset: number }): Promise<{ items: Handoff[]; total: number }> {
     const [items, total] = await this.ctx.db.manager.findAndCount(Handoff, {
-      where: { stationId, ...(filter.status ? { status: filter.status } : { status: In(['open', 'taken', 'closed']) }) },
+      where: { stationId: caseStationId(actor), ...(filter.status ? { status: filter.status } : { status: In(['open', 'taken', 'closed']) }) },
       order: { id: 'DESC' }, take: filter.limit, skip: filter.offset,
     });
     return { items, total };
@@ -216,10 +220,10 @@ export class HandoffService {
     return new Map(residents.map((r) => [r.id, r.name]));
   }
 
-  /** One hand-off of the station, or 404. */
-  async get(stationId: number, id: number): Promise<Handoff> {
-    const h = await this.ctx.db.manager.findOne(Handoff, { where: { id, stationId } });
-    if (!h) throw notFound('转人工请求');
+  /** One hand-off of the caller's station (403 for a county admin, 404 for another station's). */
+  async get(actor: Actor, id: number): Promise<Handoff> {
+    const h = await this.ctx.db.manager.findOne(Handoff, { where: { id } });
+    assertCaseRecord(actor, h, '转人工请求');
     return h;
   }
 
@@ -256,8 +260,10 @@ export class HandoffService {
   }
 
   /** A worker takes an open hand-off; the contact is told a person will answer. 409 when already taken or closed. */
-  async take(stationId: number, id: number, worker: { id: number; name: string }): Promise<Handoff> {
-    const h = await this.get(stationId, id);
+  async take(actor: Actor, id: number): Promise<Handoff> {
+    const h = await this.get(actor, id);
+    const worker = actingWorker(actor);
+    const stationId = h.stationId;
     const now = this.ctx.clock.now();
     const res = await this.ctx.db.manager.update(Handoff, { id, stationId, status: 'open' }, { status: 'taken', takenBy: worker.id, takenAt: now });
     if (!res.affected) throw conflict('handoff_not_open', h.status === 'closed' ? '该请求已结束' : '该请求已有社工接手');
@@ -267,20 +273,21 @@ export class HandoffService {
       text: `社工${worker.name}已经看到您的消息，马上和您联系。`, kind: 'handoff_taken', priority: PRIORITY.alert,
       urgent: true, dedupeKey: handoffTakenKey(id), refType: 'handoff', refId: id,
     });
-    return this.get(stationId, id);
+    return this.get(actor, id);
   }
 
   /** Ends a hand-off (open or taken): the bot answers the contact again. 409 when already closed. */
-  async close(stationId: number, id: number, workerId: number): Promise<Handoff> {
-    await this.get(stationId, id);
+  async close(actor: Actor, id: number): Promise<Handoff> {
+    const { stationId } = await this.get(actor, id);
+    const workerId = actingWorker(actor).id;
     const res = await this.ctx.db.manager.update(
       Handoff, { id, stationId, status: In(['open', 'taken']) },
       { status: 'closed', closedAt: this.ctx.clock.now() },
     );
     if (!res.affected) throw conflict('handoff_closed', '该请求已结束');
     await this.cancelWorkerNotices(id);
-    const h = await this.get(stationId, id);
+    const h = await this.get(actor, id);
     if (h.takenBy === null) await this.ctx.db.manager.update(Handoff, { id }, { takenBy: workerId });
-    return this.get(stationId, id);
+    return this.get(actor, id);
   }
 }

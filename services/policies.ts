@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { Policy, Station, UnansweredQuestion } from '../entities';
 import type { Actor } from './auth';
 import type { Infra } from './infra';
-import { badRequest, forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
-import { assertStation, canManageStation, canReadStation, canWorkCases, ownStationId } from './permissions';
+import { badRequest, isUniqueViolation, notFound, validationFailed } from './errors';
+import { assertCanEditPolicy, canSeePolicy, canWorkCases, logsUnanswered, policyOwner, unansweredStations } from './permissions';
+import { compactText, looksLikeQuestion } from './policy-questions';
 import type { PolicySearchEngine } from './policy-search';
 import { readTable } from './spreadsheet';
 import { fitsTextColumn, freeText, plainText, TEXT_COLUMN_BYTES } from './text';
@@ -146,6 +147,23 @@ export class PolicyService {
     return { hits, answered, normalized: res.normalizedQuery };
   }
 
+  /**
+   * A question asked on a station's behalf, by either door (the search box, the bot): searched
+   * once, and decided once whether it was answered and whether it is logged for the station's
+   * workers: unanswered, a real question (a WeChat contact's remark such as "好着呢" is not; what
+   * is typed into a search box is), and asked by someone signed in or writing on WeChat.
+   */
+  async answer(actor: Actor, stationId: number | null, text: string, options: { limit?: number } = {}): Promise<{
+    hits: PolicyHit[]; answered: boolean; question: boolean; logged: boolean;
+  }> {
+    const res = await this.search(text, { stationId, limit: options.limit });
+    const compact = compactText(text);
+    const question = actor.kind === 'contact' ? looksLikeQuestion(compact) : compact.length > 0;
+    const logged = !res.answered && stationId !== null && question && logsUnanswered(actor) && text.trim() !== '';
+    if (logged) await this.logUnanswered(stationId!, text);
+    return { hits: res.hits, answered: res.answered, question, logged };
+  }
+
   /** True when the text is greeting, thanks or chit-chat rather than a question. */
   async isChitChat(text: string): Promise<boolean> {
     return (await this.ready()).isOffTopic(text);
@@ -169,18 +187,12 @@ export class PolicyService {
     }
   }
 
-  /** The stations whose unanswered questions the caller reads: their own, or (county admin) the county's. */
+  /** The stations whose unanswered questions the caller reads (the rule: `unansweredStations`). */
   private async questionStations(actor: Actor, stationId?: number): Promise<number[]> {
-    if (actor.kind === 'worker' && actor.role === 'county_admin') {
-      const stations = await this.ctx.db.manager.find(Station, { where: { county: actor.county }, select: { id: true } });
-      const ids = stations.map((s) => s.id);
-      if (stationId === undefined) return ids;
-      if (!ids.includes(stationId)) throw notFound('站点');
-      return [stationId];
-    }
-    const own = ownStationId(actor);
-    if (stationId !== undefined && stationId !== own) throw notFound('站点');
-    return [own];
+    const county = actor.kind === 'worker' && actor.role === 'county_admin'
+      ? (await this.ctx.db.manager.find(Station, { where: { county: actor.county }, select: { id: true } })).map((s) => s.id)
+      : null;
+    return unansweredStations(actor, county, stationId);
   }
 
   /** Open unanswered questions, most asked first: a station's, or the whole county's for a county admin. */
@@ -229,18 +241,18 @@ export class PolicyService {
     return p;
   }
 
-  /** Shared policies are public; a station's own are for that station (its residents, its workers, its county admin). */
+  /** Whether the caller may see the policy (the rule: `canSeePolicy`). */
   private async visible(actor: Actor, p: Policy, stationId?: number): Promise<boolean> {
-    if (p.stationId === null || stationId === p.stationId) return true;
-    if (actor.kind === 'resident') return actor.stationId === p.stationId;
-    const station = await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId } });
-    return station !== null && canReadStation(actor, station);
+    if (p.stationId === null || stationId === p.stationId || actor.kind === 'resident' || actor.kind === 'contact') {
+      return canSeePolicy(actor, p, null, stationId);
+    }
+    return canSeePolicy(actor, p, await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId } }), stationId);
   }
 
-  /** A policy a station's residents may see (shared or the station's own, in force), or null. */
-  async findForStation(stationId: number, id: number): Promise<Policy | null> {
+  /** A policy in force that the caller may see asking on `stationId`'s behalf (the bot's 详细), or null. */
+  async findForStation(actor: Actor, stationId: number, id: number): Promise<Policy | null> {
     const p = await this.ctx.db.manager.findOne(Policy, { where: { id } });
-    return p && (p.stationId === null || p.stationId === stationId) && this.inForce(p) ? p : null;
+    return p && this.inForce(p) && canSeePolicy(actor, p, null, stationId) ? p : null;
   }
 
   /** Lists policies by category (shared, plus the station's own). */
@@ -253,29 +265,16 @@ export class PolicyService {
     return { items, total };
   }
 
-  /** Who owns a new policy: county admins write shared ones, station workers their station's. */
-  /** Who owns a new policy: a county admin writes shared ones (or one of their county's stations'), workers their station's. */
+  /** Who owns a new policy (the rule: `policyOwner`). */
   private async ownerFor(actor: Actor, requested: number | null | undefined): Promise<number | null> {
-    if (actor.kind !== 'worker') throw forbidden('仅限社工或县管理员');
-    if (actor.role === 'county_admin') {
-      if (requested == null) return null;
-      assertStation(actor, await this.ctx.db.manager.findOne(Station, { where: { id: requested } }), 'manage');
-      return requested;
-    }
-    if (requested != null && requested !== actor.stationId) throw notFound('站点');
-    return ownStationId(actor);
+    const countyAdmin = actor.kind === 'worker' && actor.role === 'county_admin' && requested != null;
+    return policyOwner(actor, requested, countyAdmin ? await this.ctx.db.manager.findOne(Station, { where: { id: requested } }) : null);
   }
 
-  /** Shared policies: county admins. A station's own: its workers, its admin, its county's admin. */
+  /** Throws unless the caller may edit the policy (the rule: `assertCanEditPolicy`). */
   private async assertCanEdit(actor: Actor, p: Policy): Promise<void> {
-    if (actor.kind !== 'worker') throw forbidden();
-    if (p.stationId === null) {
-      if (actor.role !== 'county_admin') throw forbidden('共享政策由县管理员维护');
-      return;
-    }
-    if (canWorkCases(actor, p.stationId)) return;
-    const station = await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId } });
-    if (!station || !canManageStation(actor, station)) throw forbidden('不能修改其他站点的政策');
+    const needsStation = p.stationId !== null && actor.kind === 'worker' && !canWorkCases(actor, p.stationId);
+    assertCanEditPolicy(actor, p, needsStation ? await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId! } }) : null);
   }
 
   private entity(input: z.output<typeof policyInput>, stationId: number | null): Partial<Policy> {

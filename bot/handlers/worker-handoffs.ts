@@ -1,5 +1,4 @@
 import { AppError } from '../../services/errors';
-import { ownStationId } from '../../services/permissions';
 import * as P from '../presenters';
 import type { IntentHandler } from '../types';
 import { workerActor } from './worker-alerts';
@@ -18,7 +17,7 @@ export const workerHandoffReplyHandler: IntentHandler = {
     const text = words.trim();
     if (!text) return m.reply(P.handoffReplyHow(id));
     try {
-      const { handoff } = await m.ctx.services.handoffs.reply(ownStationId(actor), id, { id: m.who.worker!.id, name: m.who.worker!.name }, text.slice(0, 1000));
+      const { handoff } = await m.ctx.services.handoffs.reply(actor, id, text.slice(0, 1000));
       await m.reply(P.handoffReplied(id, await m.ctx.services.handoffs.who(handoff)));
     } catch (err) {
       if (err instanceof AppError && err.status === 404) return m.reply(P.handoffNotFound(id));

@@ -1,7 +1,7 @@
 import { types } from 'wechaty';
 import { Alert, FamilyContact, Handoff, MessageLog, OutboxMessage, Resident, Worker } from '../../entities';
 import { aliasFor } from '../../services/notify';
-import { createFamily, createResident, createStation, createWorker } from '../factories';
+import { actorOf, createFamily, createResident, createStation, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
 import { useTestBot } from './harness';
 
@@ -131,7 +131,7 @@ describe('bot router on the mock puppet', () => {
     clock.advance(31 * 60_000);
     expect(await bot().say(s.id, 'asker', '你好')).toEqual([]);
     clock.advance(-31 * 60_000);
-    await ctx.services.handoffs.close(s.id, h.id, 0);
+    await ctx.services.handoffs.close(actorOf(await createWorker(ctx, { stationId: s.id })), h.id);
     expect((await bot().say(s.id, 'asker', '你好'))[0]).toContain(MENU);
   });
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { In } from 'typeorm';
 import { Alert, AlertEntry, Handoff, HandoffMessage, OutboxMessage, UnansweredQuestion } from '../../entities';
-import { createFamily, createResident, createStation, createWorker } from '../factories';
+import { actorOf, createFamily, createResident, createStation, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
 import { useTestBot } from './harness';
 
@@ -35,7 +35,7 @@ describe('distress is never lost or misread (bot on the mock puppet)', () => {
     expect(first.text).toContain('赵桂芳 13912345678');
     expect(first.text).toContain('赵强（儿子）13800001111');
     // Closed, then another call: a new alert.
-    await ctx.services.alerts.resolve(s.id, alerts[0].id, 0, 'safe', null);
+    await ctx.services.alerts.resolve(actorOf(await createWorker(ctx, { stationId: s.id })), alerts[0].id, 'safe', null);
     await bot().say(s.id, elderId, '救命');
     expect(await ctx.db.manager.count(Alert, { where: { stationId: s.id, type: 'help_call' } })).toBe(2);
   });
@@ -197,7 +197,7 @@ describe('a hand-off is a conversation', () => {
       // A second one, taken before the reminder went: the queued notices are cancelled.
       await bot().say(s.id, contact, '人工');
       const h2 = await ctx.db.manager.findOneOrFail(Handoff, { where: { stationId: s.id, contactId: contact, status: 'open' } });
-      await ctx.services.handoffs.take(s.id, h2.id, w);
+      await ctx.services.handoffs.take(actorOf(w), h2.id);
       const notices = await ctx.db.manager.find(OutboxMessage, { where: { refType: 'handoff', refId: h2.id, kind: In(['handoff', 'handoff_reminder']) } });
       expect(notices.every((n) => n.status === 'cancelled' || n.status === 'sent')).toBe(true);
       expect(await ctx.db.manager.count(HandoffMessage, { where: { handoffId: h2.id } })).toBe(0);

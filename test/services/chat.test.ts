@@ -1,6 +1,6 @@
 import { FamilyContact, Handoff, Resident, Worker } from '../../entities';
 import { aliasFor } from '../../services/notify';
-import { createFamily, createResident, createStation, createWorker } from '../factories';
+import { actorOf, createFamily, createResident, createStation, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
 
 describe('chat, hand-off and account services', () => {
@@ -50,7 +50,7 @@ describe('chat, hand-off and account services', () => {
     clock.advance(60 * 60_000);
     expect(await ctx.services.handoffs.active(s.id, 'h')).not.toBeNull();
     clock.advance(-60 * 60_000);
-    await ctx.services.handoffs.close(s.id, handoff.id, w.id);
+    await ctx.services.handoffs.close(actorOf(w), handoff.id);
     expect(await ctx.services.handoffs.active(s.id, 'h')).toBeNull();
     expect((await ctx.db.manager.findOneByOrFail(Handoff, { id: handoff.id })).takenBy).toBe(w.id);
   });
