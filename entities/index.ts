@@ -6,6 +6,7 @@ import { Alert, AlertEntry, AuditEntry, BindingCode, Handoff, HandoffMessage } f
 import { Policy, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
+import { SubscriptionQuota } from './miniapp';
 
 export * from './organisation';
 export * from './resident';
@@ -15,6 +16,7 @@ export * from './care';
 export * from './policy';
 export * from './checkins';
 export * from './service-records';
+export * from './miniapp';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
@@ -22,4 +24,5 @@ export const ENTITIES = [
   Policy, UnansweredQuestion,
   CheckinPlan, CheckinDay, ServiceRecord,
   AlertEntry, HandoffMessage,
+  SubscriptionQuota,
 ];

@@ -3,6 +3,7 @@ import { Policies1764800000000 } from './1764800000000-Policies';
 import { Checkins1764700000000 } from './1764700000000-Checkins';
 import { PolicySituationsAmount1765000000000 } from './1765000000000-PolicySituationsAmount';
 import { Safety1765100000000 } from './1765100000000-Safety';
+import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 
 /** Every migration, oldest first; each feature appends its own. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Checkins1764700000000,
   PolicySituationsAmount1765000000000,
   Safety1765100000000,
+  Miniprogram1765500000000,
 ];

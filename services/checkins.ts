@@ -455,6 +455,27 @@ export class CheckinService {
     };
   }
 
+  /**
+   * Today's check-in state of each resident (the mini-program's family view): the day's row when
+   * there is one, else what the plan says; `none` without a plan or on a day the plan skips.
+   */
+  async todayStates(residents: Resident[]): Promise<Map<number, { date: string; status: CheckinStatus | 'none'; confirmedAt: Date | null }>> {
+    const date = localDate(this.ctx.clock.now());
+    const ids = residents.map((r) => r.id);
+    const m = this.ctx.db.manager;
+    const [plans, days] = ids.length
+      ? await Promise.all([m.find(CheckinPlan, { where: { residentId: In(ids) } }), m.find(CheckinDay, { where: { residentId: In(ids), date } })])
+      : [[], []];
+    const planOf = new Map(plans.map((p) => [p.residentId, p]));
+    const dayOf = new Map(days.map((d) => [d.residentId, d]));
+    return new Map(residents.map((r) => {
+      const day = dayOf.get(r.id);
+      const plan = planOf.get(r.id);
+      const status = day ? day.status : plan ? (this.derivedStatus(plan, r.status, date)?.status ?? 'none') : 'none';
+      return [r.id, { date, status, confirmedAt: day?.confirmedAt ?? null }];
+    }));
+  }
+
   private async ownResident(actor: Actor, residentId: number): Promise<Resident> {
     if (boundResidentId(actor) !== residentId) throw notFound('记录');
     const r = await this.ctx.db.manager.findOne(Resident, { where: { id: residentId } });

@@ -18,6 +18,7 @@ import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
 import { ContactService } from './contacts';
+import { SubscriptionService } from './subscriptions';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -40,6 +41,7 @@ export interface Services {
   chat: ChatService;
   handoffs: HandoffService;
   contacts: ContactService;
+  subscriptions: SubscriptionService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -78,13 +80,14 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     workers: new WorkerService(infra, { auth, binding }),
     residents,
     imports: new ImportService(infra, { residents }),
-    miniapp: new MiniappService(infra, { auth, binding, residents }),
+    miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
     policies: new PolicyService(infra),
     checkins,
     accounts,
     chat,
     handoffs,
     contacts: new ContactService(infra, { audit }),
+    subscriptions: new SubscriptionService(infra),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
