@@ -255,6 +255,16 @@ export class CheckinService {
     return out?.result ?? null;
   }
 
+  /**
+   * A WeChat message from a bound resident: whatever it is (words, a voice message, a sticker), it
+   * is a sign of life for a resident with a plan. Says whether it confirmed today just now and
+   * whether they hold a plan (how the reply addresses them).
+   */
+  async messageFromResident(input: { residentId: number; at: Date; kind: 'text' | 'voice' | 'media'; text?: string }): Promise<{ newlyConfirmed: boolean; planHolder: boolean }> {
+    const res = await this.recordSignOfLife({ residentId: input.residentId, at: input.at, source: input.kind, text: input.text });
+    return { newlyConfirmed: Boolean(res && res.confirmed && !res.alreadyConfirmed), planHolder: res !== null };
+  }
+
   /** A family contact replied "已联系": the day is confirmed (source `family`) and the workers are told. */
   async familyContacted(input: { familyContactId: number; at: Date }): Promise<boolean> {
     const f = await this.ctx.db.manager.findOne(FamilyContact, { where: { id: input.familyContactId } });
