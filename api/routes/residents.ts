@@ -62,6 +62,7 @@ export const residentRoutes = [
   }),
   route({
     method: 'get', path: '/api/residents/:id/contact', summary: '居民及家属的完整电话（仅本站社工，每次查看记入审计日志）', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => ctx.services.contacts.read(actor, params.id),
   }),
