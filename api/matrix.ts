@@ -47,6 +47,8 @@ export interface World {
   unansweredId: number;
   alertId: number;
   handoffId: number;
+  /** A need of the station's resident (帮扶需求清单). */
+  needId: number;
   /** The username and password of the station's own worker (the `worker` caller). */
   login: { username: string; password: string };
   /** A fresh binding code for the station's resident. */

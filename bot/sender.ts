@@ -161,7 +161,7 @@ export class OutboxSender {
     const repo = this.ctx.db.manager.getRepository(OutboxMessage);
     const now = this.ctx.clock.now();
     const urgent = await repo.find({
-      where: { stationId: this.stationId, status: 'pending', urgent: true, notBefore: LessThanOrEqual(now) },
+      where: { stationId: this.stationId, channel: 'bot', status: 'pending', urgent: true, notBefore: LessThanOrEqual(now) },
       order: { priority: 'ASC', notBefore: 'ASC', id: 'ASC' }, take: this.opts.batch,
     });
     const claimed: OutboxMessage[] = [];

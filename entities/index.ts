@@ -3,9 +3,11 @@ import { FamilyContact, Resident } from './resident';
 import { Conversation, MessageLog, OutboxMessage } from './messaging';
 import { JobRun } from './job';
 import { Alert, AlertEntry, AuditEntry, BindingCode, Handoff, HandoffMessage } from './care';
-import { Policy, UnansweredQuestion } from './policy';
+import { Policy, PolicyAmount, PolicyQuestionWeek, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
+import { FamilyReminder, FamilyReminderSchedule } from './families';
+import { Need } from './needs';
 import { SubscriptionQuota } from './miniapp';
 
 export * from './organisation';
@@ -16,13 +18,16 @@ export * from './care';
 export * from './policy';
 export * from './checkins';
 export * from './service-records';
+export * from './families';
+export * from './needs';
 export * from './miniapp';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
-  Policy, UnansweredQuestion,
+  Policy, UnansweredQuestion, PolicyAmount, PolicyQuestionWeek,
   CheckinPlan, CheckinDay, ServiceRecord,
   AlertEntry, HandoffMessage,
+  FamilyReminderSchedule, FamilyReminder, Need,
   SubscriptionQuota,
 ];

@@ -14,6 +14,10 @@ export class Station {
   @StringColumn(200, { nullable: true }) address!: string | null;
   @StringColumn(40, { nullable: true }) phone!: string | null;
   @StringColumn(200, { nullable: true }) openHours!: string | null;
+  /** Home-visit intervals in days by risk tier (ministry defaults: weekly, monthly, quarterly). */
+  @IntColumn({ default: 7 }) visitDaysHigh!: number;
+  @IntColumn({ default: 30 }) visitDaysPriority!: number;
+  @IntColumn({ default: 90 }) visitDaysGeneral!: number;
   @CreatedAt() createdAt!: Date;
 }
 
@@ -24,6 +28,8 @@ export class Community {
   @PrimaryGeneratedColumn() id!: number;
   @IntColumn() stationId!: number;
   @StringColumn(100) name!: string;
+  /** The village children's officer (儿童主任): a worker account of the station, told about children at risk. */
+  @IntColumn({ nullable: true }) childrenOfficerId!: number | null;
   @CreatedAt() createdAt!: Date;
 }
 

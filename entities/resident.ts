@@ -30,6 +30,8 @@ export class Resident {
   @StringColumn(64, { nullable: true }) idNumberHash!: string | null;
   @StringColumn(20, { default: 'active' }) status!: ResidentStatus;
   @StringColumn(10, { default: 'general' }) riskTier!: RiskTier;
+  /** The worker who visits this resident; null: any worker of the station. */
+  @IntColumn({ nullable: true }) caseWorkerId!: number | null;
   @Index() @StringColumn(128, { nullable: true }) wechatContactId!: string | null;
   @Index() @StringColumn(128, { nullable: true }) openid!: string | null;
   /** Opted out of activity notices and broadcasts (退订). */
@@ -49,6 +51,10 @@ export class FamilyContact {
   @StringColumn(20) relation!: string;
   @StringColumn(20, { nullable: true }) phone!: string | null;
   @Index() @StringColumn(128, { nullable: true }) wechatContactId!: string | null;
+  /** When they were told, on binding, what the station will send them and how to stop it (退订). */
+  @DateTimeColumn({ nullable: true }) consentAt!: Date | null;
+  /** Sent 退订: no more reminders (alerts about the resident still reach them). */
+  @BoolColumn() optedOut!: boolean;
   /** The mini-program user who bound with this contact's family code. */
   @Index() @StringColumn(128, { nullable: true }) openid!: string | null;
   @CreatedAt() createdAt!: Date;

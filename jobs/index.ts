@@ -2,7 +2,10 @@ import type { AppContext } from '../services/context';
 import type { JobDefinition } from '../services/jobs';
 import { retentionJob } from './retention';
 import { checkinsJob } from './checkins';
+import { familyRemindersJob } from './family-reminders';
+import { visitsJob } from './visits';
+import { subscriptionMessagesJob } from './subscription-messages';
 import { handoffsJob } from './handoffs';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, handoffsJob];
+export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, familyRemindersJob, visitsJob, subscriptionMessagesJob, handoffsJob];

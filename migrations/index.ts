@@ -2,6 +2,11 @@ import { Foundation1764400000000 } from './1764400000000-Foundation';
 import { Policies1764800000000 } from './1764800000000-Policies';
 import { Checkins1764700000000 } from './1764700000000-Checkins';
 import { PolicySituationsAmount1765000000000 } from './1765000000000-PolicySituationsAmount';
+import { PolicyAmounts1765000000001 } from './1765000000001-PolicyAmounts';
+import { PolicyQuestionWeeks1765000000002 } from './1765000000002-PolicyQuestionWeeks';
+import { FamilyReminders1765400000000 } from './1765400000000-FamilyReminders';
+import { Visits1765400000001 } from './1765400000001-Visits';
+import { Needs1765400000002 } from './1765400000002-Needs';
 import { Safety1765100000000 } from './1765100000000-Safety';
 import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 
@@ -11,6 +16,11 @@ export const MIGRATIONS = [
   Policies1764800000000,
   Checkins1764700000000,
   PolicySituationsAmount1765000000000,
+  PolicyAmounts1765000000001,
+  PolicyQuestionWeeks1765000000002,
   Safety1765100000000,
+  FamilyReminders1765400000000,
+  Visits1765400000001,
+  Needs1765400000002,
   Miniprogram1765500000000,
 ];

@@ -16,7 +16,8 @@ export interface AddressRef {
   planHolder?: boolean;
 }
 
-function surname(name: string): string {
+/** A Chinese name's surname (compound surnames such as 欧阳 included). */
+export function surname(name: string): string {
   return COMPOUND_SURNAMES.find((s) => name.startsWith(s)) ?? name.slice(0, 1);
 }
 

@@ -10,6 +10,7 @@ const ALERT_TYPE_LABELS: Record<string, string> = {
   lonely: '情绪低落',
   bot_logout: '微信掉线',
   send_failed: '发送失败',
+  family_silent: '家长连续未回复',
 };
 
 /** An alert type in Chinese words; an unknown type reads 其他告警 (never the raw code). */

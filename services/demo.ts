@@ -5,6 +5,8 @@ import type { CheckinService } from './checkins';
 import type { PolicyService } from './policies';
 import { seedPeople } from './demo-people';
 import { seedCheckinPlans } from './checkin-demo';
+import { seedFamilies } from './family-demo';
+import { seedVisits } from './visit-demo';
 
 /** The demo county and stations come from the article (`shared/seed`). */
 export const DEMO_COUNTY = '临泽县';
@@ -46,7 +48,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans];
+export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

@@ -13,12 +13,20 @@ import { ResidentService } from './residents';
 import { StationService } from './stations';
 import { WorkerService } from './workers';
 import { PolicyService } from './policies';
+import { PolicyAmountService } from './policy-amounts';
+import { PolicyStatsService } from './policy-stats';
 import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
 import { ContactService } from './contacts';
+import { FamilyReminderService } from './family-reminders';
+import { ServiceRecordService } from './service-records';
+import { VisitService } from './visits';
+import { NeedService } from './needs';
 import { SubscriptionService } from './subscriptions';
+import { SubscriptionChannel } from './subscription-channel';
+import { WechatApiClient } from './wechat-api';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -41,7 +49,13 @@ export interface Services {
   chat: ChatService;
   handoffs: HandoffService;
   contacts: ContactService;
+  familyReminders: FamilyReminderService;
+  serviceRecords: ServiceRecordService;
+  visits: VisitService;
+  needs: NeedService;
   subscriptions: SubscriptionService;
+  wechat: WechatApiClient;
+  subscriptionChannel: SubscriptionChannel;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -67,6 +81,12 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const residents = new ResidentService(infra, { audit, binding });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
+  const familyReminders = new FamilyReminderService(infra, { alerts, chat, notify, outbox });
+  const serviceRecords = new ServiceRecordService(infra);
+  const visits = new VisitService(infra, { notify, outbox, records: serviceRecords });
+  const needs = new NeedService(infra);
+  const subscriptions = new SubscriptionService(infra);
+  const wechat = new WechatApiClient(infra);
   const services: Services = {
     auth,
     binding,
@@ -81,13 +101,19 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     residents,
     imports: new ImportService(infra, { residents }),
     miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
-    policies: new PolicyService(infra),
+    policies: new PolicyService(infra, { amounts: new PolicyAmountService(infra), stats: new PolicyStatsService(infra) }),
     checkins,
     accounts,
     chat,
     handoffs,
+    familyReminders,
+    serviceRecords,
+    visits,
+    needs,
+    subscriptions,
+    wechat,
+    subscriptionChannel: new SubscriptionChannel(infra, { outbox, subscriptions, wechat }),
     contacts: new ContactService(infra, { audit }),
-    subscriptions: new SubscriptionService(infra),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
@@ -98,5 +124,9 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   residents.registerEraseHook((em, r) => alerts.eraseFor(em, r));
   residents.registerEraseHook((em, r) => handoffs.eraseFor(em, r));
   residents.registerEraseHook((em, r) => chat.eraseFor(em, r));
+  residents.registerExportSection('familyReminders', (em, r) => familyReminders.exportFor(em, r));
+  residents.registerEraseHook((em, r) => familyReminders.eraseFor(em, r));
+  residents.registerExportSection('needs', (em, r) => needs.exportFor(em, r));
+  residents.registerEraseHook((em, r) => needs.eraseFor(em, r));
   return services;
 }

@@ -1,5 +1,5 @@
 import { EntityManager, In, LessThanOrEqual } from 'typeorm';
-import { OutboxMessage, PRIORITY } from '../entities';
+import { OutboxChannel, OutboxMessage, PRIORITY } from '../entities';
 import type { Infra } from './infra';
 import { afterQuietHours } from './time';
 
@@ -17,12 +17,17 @@ export interface OutgoingMessage {
   notBefore?: Date;
   refType?: string | null;
   refId?: number | null;
+  /** `miniapp`: a subscription message to `toOpenid` (default `bot`). */
+  channel?: OutboxChannel;
+  /** A mini-program user the row may also reach, with the template purpose it needs. */
+  toOpenid?: string | null;
+  purpose?: string | null;
 }
 
 const MAX_ATTEMPTS = 5;
 const OUTBOX_COLUMNS = [
   'stationId', 'toContactId', 'toAlias', 'text', 'priority', 'urgent', 'kind', 'dedupeKey', 'notBefore', 'status', 'attempts',
-  'refType', 'refId', 'createdAt',
+  'refType', 'refId', 'createdAt', 'channel', 'toOpenid', 'purpose',
 ];
 
 /**
@@ -45,7 +50,7 @@ export class OutboxService {
       return [
         m.stationId, m.toContactId, m.toAlias ?? null, m.text, m.priority ?? (m.urgent ? PRIORITY.alert : PRIORITY.reminder),
         m.urgent ?? false, m.kind, m.dedupeKey ?? null, m.urgent ? due : afterQuietHours(due), 'pending', 0,
-        m.refType ?? null, m.refId ?? null, createdAt,
+        m.refType ?? null, m.refId ?? null, createdAt, m.channel ?? 'bot', m.toOpenid ?? null, m.purpose ?? null,
       ];
     });
     // One multi-row INSERT IGNORE per chunk: the check-in sweeps queue hundreds of thousands of rows.
@@ -63,7 +68,7 @@ export class OutboxService {
     const now = this.ctx.clock.now();
     const candidates = await repo.find({
       select: { id: true },
-      where: { stationId, status: 'pending', notBefore: LessThanOrEqual(now) },
+      where: { stationId, channel: 'bot', status: 'pending', notBefore: LessThanOrEqual(now) },
       order: { priority: 'ASC', notBefore: 'ASC', id: 'ASC' },
       take: limit,
     });
@@ -87,6 +92,14 @@ export class OutboxService {
   async markFailed(row: OutboxMessage, error: string, options: { final?: boolean } = {}): Promise<'retry' | 'failed'> {
     const attempts = row.attempts + 1;
     const final = options.final || attempts >= MAX_ATTEMPTS;
+    if (final && row.channel === 'bot' && row.toOpenid && row.purpose) {
+      // The bot could not reach them; the mini-program may (the same row, so still sent once).
+      await this.ctx.db.manager.getRepository(OutboxMessage).update(
+        { id: row.id },
+        { channel: 'miniapp', status: 'pending', attempts: 0, lastError: `bot: ${error}`.slice(0, 500), claimedBy: null, claimedAt: null },
+      );
+      return 'retry';
+    }
     const backoffMs = Math.min(30 * 60_000, 15_000 * 2 ** (attempts - 1));
     await this.ctx.db.manager.getRepository(OutboxMessage).update(
       { id: row.id },

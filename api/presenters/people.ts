@@ -50,6 +50,8 @@ export function presentFamily(f: FamilyContact) {
   return {
     id: f.id, residentId: f.residentId, name: f.name, relation: f.relation, phone: maskPhone(f.phone),
     wechatBound: f.wechatContactId !== null, createdAt: toIso(f.createdAt),
+    // Told on binding what they will receive and how to stop it; 退订 stops their reminders.
+    consentAt: toIso(f.consentAt ?? null), optedOut: f.optedOut ?? false,
   };
 }
 

@@ -8,6 +8,9 @@ import { residentRoutes } from './residents';
 import { miniappRoutes } from './miniapp';
 import { checkinRoutes } from './checkins';
 import { handoffRoutes } from './handoffs';
+import { familyRoutes } from './families';
+import { visitRoutes } from './visits';
+import { needRoutes } from './needs';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
@@ -19,6 +22,9 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...miniappRoutes,
     ...checkinRoutes,
     ...handoffRoutes,
+    ...familyRoutes,
+    ...visitRoutes,
+    ...needRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

@@ -1,5 +1,6 @@
 import { AppError } from '../../services/errors';
 import { aliasFor } from '../../services/notify';
+import { CONSENT_NOTICE } from '../../services/family-texts';
 import * as P from '../presenters';
 import type { IntentHandler } from '../types';
 
@@ -45,5 +46,10 @@ export const bindingHandler: IntentHandler = {
       }
     }
     await m.reply(P.bound(target, extra));
+    if (target.targetType === 'family') {
+      // What they will receive and how to stop it, recorded as told.
+      await m.reply(CONSENT_NOTICE);
+      await m.ctx.services.familyReminders.recordConsent(target.targetId, m.ctx.clock.now());
+    }
   },
 };

@@ -2,6 +2,8 @@ import type { IntentHandler } from '../types';
 import { bindingHandler } from './binding';
 import { checkinHandler, familyContactedHandler } from './checkin';
 import { fallbackHandler } from './fallback';
+import { familyOptOutHandler, familyReminderAckHandler } from './families';
+import { workerVisitHandler } from './visits';
 import { handoffHandler } from './handoff';
 import { crisisHandler, helpCallHandler, lonelyHandler } from './help-call';
 import { menuChoiceHandler, menuHandler } from './menu';
@@ -29,10 +31,13 @@ export const HANDLERS: IntentHandler[] = [
   workerAlertsHandler,
   workerResolveHandler,
   workerHandoffReplyHandler,
+  workerVisitHandler,
+  familyReminderAckHandler,
   familyContactedHandler,
   checkinHandler,
   handoffHandler,
   lonelyHandler,
+  familyOptOutHandler,
   optOutHandler,
   menuHandler,
   needsBindingHandler,

@@ -181,12 +181,29 @@ export function broadcastKey(broadcastId: number, residentId: number): DedupeKey
   return `broadcast:${broadcastId}:r${residentId}`;
 }
 
-/** A family reminder on one date. */
-export function familyReminderKey(reminderId: number, date: string): DedupeKey {
-  return `family_reminder:${reminderId}:${date}`;
+// ---------------------------------------------------------------- left-behind families and visits
+
+/** The message of one family reminder (a weekly call-home one, or a guardian one). */
+export function familyReminderKey(reminderId: number): DedupeKey {
+  return `family-reminder:${reminderId}`;
 }
 
-/** A worker's home-visit list for a date. */
+/** The reminder a weekly schedule makes on one date (the unique key of the reminder row itself). */
+export function familyScheduleKey(scheduleId: number, date: string): DedupeKey {
+  return `family-reminder:s${scheduleId}:${date}`;
+}
+
+/** A guardian reminder: one per contact, type and event time. */
+export function guardianReminderKey(familyContactId: number, type: string, eventAt: Date): DedupeKey {
+  return `guardian:${familyContactId}:${type}:${eventAt.toISOString()}`;
+}
+
+/** A child whose family has been silent since the week starting `firstWeek` (one alert per run of silence). */
+export function familySilentAlertKey(residentId: number, firstWeek: string): DedupeKey {
+  return `family-silent:${residentId}:${firstWeek}`;
+}
+
+/** The morning home-visit list of a station for a date (each worker's copy with `forWorker`). */
 export function visitListKey(stationId: number, date: string): DedupeKey {
   return `visits:${stationId}:${date}`;
 }

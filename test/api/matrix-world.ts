@@ -1,4 +1,4 @@
-import { Alert, Community, FamilyContact, Handoff, Policy, Resident, Station, UnansweredQuestion, Worker, WorkerRole } from '../../entities';
+import { Alert, Community, FamilyContact, Handoff, Need, Policy, Resident, Station, UnansweredQuestion, Worker, WorkerRole } from '../../entities';
 import type { World } from '../../api/matrix';
 import type { AppContext } from '../../services/context';
 import { planInputSchema } from '../../services/checkins';
@@ -59,11 +59,15 @@ export async function buildWorld(ctx: AppContext, mark: string, county: string):
   await ctx.services.checkins.savePlan(
     { kind: 'worker', id: own.id, role: 'worker', stationId: station.id, county, name: own.name }, resident.id, planInputSchema.parse({ remindAt: '09:00' }),
   );
+  const need = await m.save(Need, m.create(Need, {
+    stationId: station.id, residentId: resident.id, type: 'medical', urgency: 'low', description: name('需求'), status: 'open',
+    followUpWorkerId: null, note: null, metAt: null, createdBy: null,
+  }));
   const code = await ctx.services.binding.issue(station.id, 'resident', resident.id);
   return {
     world: {
       stationId: station.id, county, communityId: community.id, residentId: resident.id, familyId: family.id, workerId: target.id,
-      policyId: policy.id, unansweredId: unanswered.id, alertId: alert.id, handoffId: handoff.id,
+      policyId: policy.id, unansweredId: unanswered.id, alertId: alert.id, handoffId: handoff.id, needId: need.id,
       login: { username: own.username, password: PASSWORD }, bindingCode: code.code,
     },
     callers: {
