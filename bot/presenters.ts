@@ -2,6 +2,7 @@ import type { Alert, Policy, Resident, Station } from '../entities';
 import type { BoundTarget } from '../services/binding';
 import { alertTypeLabel } from '../services/alert-labels';
 import { addressResident } from '../services/address';
+import { handoffOpenedText } from '../services/handoffs';
 import { formatForChat, localDate } from '../services/time';
 
 /**
@@ -58,8 +59,26 @@ export function helpCallReply(station: Pick<Station, 'name' | 'phone'>, fire = f
   return `${call}！已通知${stationLabel(station)}${phone}，社工会尽快联系您。`;
 }
 
-export function helpCallWorkerText(who: string, said: string, at: Date): string {
-  return `【紧急求助】${who} ${formatForChat(at)} 发来：“${said.slice(0, 80)}”。请立即电话联系！处理后回复“已处理 {id}”。`;
+/** How the workers can reach who called: the numbers on record, or the hand-off to reply to in WeChat. */
+export interface Reach {
+  phones: string | null;
+  handoffId?: number;
+}
+
+function reachLine(reach: Reach): string {
+  if (reach.handoffId) {
+    return `对方未绑定，没有登记电话，请在微信里回复：发送“回复 ${reach.handoffId} 您要说的话”，或在工作台“转人工”里回复。`;
+  }
+  return reach.phones ? `请立即电话联系！${reach.phones}。` : '请立即电话联系！';
+}
+
+export function helpCallWorkerText(who: string, said: string, at: Date, reach: Reach = { phones: null }): string {
+  return `【紧急求助】${who} ${formatForChat(at)} 发来：“${said.slice(0, 80)}”。${reachLine(reach)}处理后回复“已处理 {id}”。`;
+}
+
+/** Another call for help while the alert is open: sent at once like the first. */
+export function helpCallMoreWorkerText(who: string, said: string, at: Date, reach: Reach = { phones: null }): string {
+  return `【紧急求助·新消息】${who} ${formatForChat(at)} 又发来：“${said.slice(0, 80)}”（告警 {id}）。${reachLine(reach)}处理后回复“已处理 {id}”。`;
 }
 
 export function helpCallFamilyText(residentName: string, said: string, station: Pick<Station, 'name' | 'phone'>): string {
@@ -67,11 +86,40 @@ export function helpCallFamilyText(residentName: string, said: string, station: 
   return `【紧急】${residentName}刚刚在微信上求助：“${said.slice(0, 80)}”。${stationLabel(station)}已收到${phone}。如情况紧急请拨打120。`;
 }
 
+export function helpCallMoreFamilyText(residentName: string, said: string, at: Date): string {
+  return `【紧急·新消息】${residentName} ${formatForChat(at)} 又发来：“${said.slice(0, 80)}”。社工站已收到。如情况紧急请拨打120。`;
+}
+
+/** The reply to words of suicide or self-harm: warm, the hotline 12356, 120, and that a person is coming. */
+export function crisisReply(station: Pick<Station, 'name' | 'phone'>): string {
+  const phone = station.phone ? `社工站电话 ${station.phone}。` : '';
+  return `听到您这么说，我们很心疼您。您不是一个人，社工已经知道了，会尽快联系您。现在就可以拨打全国心理援助热线 12356，和专业的人说说心里话；如果已经伤到自己或有危险，请马上拨打120。${phone}`;
+}
+
+export function crisisWorkerText(who: string, said: string, at: Date, reach: Reach = { phones: null }): string {
+  return `【心理危机】${who} ${formatForChat(at)} 发来：“${said.slice(0, 80)}”。可能有轻生念头，已告知心理援助热线12356和120。${reachLine(reach)}必要时上门或拨打120/110。处理后回复“已处理 {id}”。`;
+}
+
+export function crisisMoreWorkerText(who: string, said: string, at: Date, reach: Reach = { phones: null }): string {
+  return `【心理危机·新消息】${who} ${formatForChat(at)} 又发来：“${said.slice(0, 80)}”（告警 {id}）。${reachLine(reach)}处理后回复“已处理 {id}”。`;
+}
+
+export function crisisFamilyText(residentName: string, said: string, station: Pick<Station, 'name' | 'phone'>): string {
+  const phone = station.phone ? `（电话 ${station.phone}）` : '';
+  return `【紧急】${residentName}刚刚在微信上说：“${said.slice(0, 80)}”。请马上和${residentName}联系，多陪陪、多听听。${stationLabel(station)}已收到${phone}。全国心理援助热线 12356，有危险请拨打120。`;
+}
+
+/** Fear or loneliness: a kind word, and what happens next (a worker will answer here). */
+export function lonelyReply(station: Pick<Station, 'phone'>, whatNext: string): string {
+  void station;
+  return `谢谢您告诉我们。一个人的时候害怕、心里难受，都是常有的，您不用憋着。${whatNext}如果有危险，请马上拨打110或120。`;
+}
+
+export const lonelyDuringHandoff = '我们在呢，您说的话社工都能看到，会在这里回复您。想和专业的人聊聊，也可以拨打心理援助热线 12356。';
+
+/** The hand-off's one explanation: a worker will answer here; the station's phone for urgent matters. */
 export function handoffReply(station: Pick<Station, 'phone' | 'openHours'>, already: boolean): string {
-  const first = already ? '已经通知社工了，请稍等，社工会在这里回复您。' : '好的，已通知社工，他们会尽快在这里回复您。';
-  const hours = station.openHours ? `工作时间：${station.openHours}。` : '';
-  const phone = station.phone ? `着急可以打电话 ${station.phone}。` : '';
-  return `${first}${hours}${phone}`;
+  return handoffOpenedText(station, already);
 }
 
 export const optedOut = '已退订活动通知。想再收到时，回复“订阅”。（报平安提醒不受影响）';
@@ -146,6 +194,19 @@ export function alertList(alerts: Alert[], names: Map<number, string>): string[]
   return splitMessages([
     `未处理告警 ${alerts.length} 条：`, ...lines, ...more, `处理后回复“已处理 编号”，例如“已处理 ${shown[0].id}”。`,
   ]);
+}
+
+export function handoffReplyHow(id: number): string {
+  return `请在编号后写上要说的话，例如“回复 ${id} 您好，我是社工，马上给您打电话”。`;
+}
+export function handoffReplied(id: number, who: string): string {
+  return `已发给${who}（转人工 ${id}）✅`;
+}
+export function handoffNotFound(id: number): string {
+  return `没有找到本站的转人工请求 ${id}。`;
+}
+export function handoffAlreadyClosed(id: number): string {
+  return `转人工请求 ${id} 已经结束，无法回复。`;
 }
 
 /** `已处理` without a number. */

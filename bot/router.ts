@@ -3,7 +3,7 @@ import type { MessageInterface } from 'wechaty/impls';
 import type { Station } from '../entities';
 import type { AppContext } from '../services/context';
 import { HANDLERS } from './handlers';
-import { isHelpCall } from './handlers/help-call';
+import { detectDistress } from '../services/distress';
 import { normalizeText } from './normalize';
 import * as P from './presenters';
 import type { Inbound, InboundKind, IntentHandler } from './types';
@@ -89,7 +89,8 @@ export class Router {
       let q = this.queues.get(key);
       if (!q) this.queues.set(key, (q = { items: [], running: false, warned: false }));
       const text = msg.type() === types.Message.Text ? msg.text() : '';
-      const help = isHelpCall(normalizeText(text.slice(0, 200)).compact);
+      const distress = detectDistress(normalizeText(text.slice(0, 200)).compact);
+      const help = distress === 'emergency' || distress === 'crisis';
       if (q.items.length >= MAX_QUEUED_PER_CONTACT && !help) {
         this.ctx.metrics.botMessages.inc({ station: String(this.account.stationId), direction: 'in', result: 'dropped' });
         if (q.warned) return this.settle(msg.id, []);
@@ -97,7 +98,7 @@ export class Router {
         await this.account.send(room ? room.id : talker.id, P.tooManyMessages).catch(() => undefined);
         return this.settle(msg.id, [P.tooManyMessages]);
       }
-      // A help call jumps the queue: nothing waits in front of an emergency.
+      // A help call or a crisis jumps the queue: nothing waits in front of an emergency.
       if (help) q.items.unshift({ msg, help });
       else q.items.push({ msg, help });
       if (!q.running) this.drain(key, q);
@@ -175,6 +176,10 @@ export class Router {
         } catch (err) {
           this.ctx.logger.warn({ err, residentId: who.resident.id }, 'sign of life not recorded');
         }
+      }
+      // During a hand-off everything the resident writes is on it, for the workers to read and answer.
+      if (handoff) {
+        await this.ctx.services.handoffs.addIncoming(handoff, kind === 'text' ? n.raw.slice(0, 2000) : kind === 'voice' ? '[语音]' : '[图片/文件]');
       }
       const handler = await this.pick(input);
       if (newlyConfirmed && (!handler || ACK_FIRST.has(handler.name) || (input.handedOff && !handler.duringHandoff))) {

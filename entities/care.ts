@@ -59,12 +59,47 @@ export class Handoff {
   @StringColumn(50, { nullable: true }) contactName!: string | null;
   @IntColumn({ nullable: true }) residentId!: number | null;
   @StringColumn(10, { default: 'open' }) status!: 'open' | 'taken' | 'closed';
+  /** Why it opened: asked for a person, words of fear or loneliness, a help call from an unbound contact. */
+  @StringColumn(20, { default: 'asked' }) reason!: HandoffReason;
   @IntColumn({ nullable: true }) takenBy!: number | null;
   /** The recent conversation, as it was when the hand-off was asked for. */
   @JsonColumn() transcript!: { direction: 'in' | 'out'; text: string; at: string }[];
   @DateTimeColumn() createdAt!: Date;
   @DateTimeColumn({ nullable: true }) takenAt!: Date | null;
   @DateTimeColumn({ nullable: true }) closedAt!: Date | null;
+  /** When the workers were reminded that nobody had taken it (once). */
+  @DateTimeColumn({ nullable: true }) remindedAt!: Date | null;
+  /** The last message said on it, either way. */
+  @DateTimeColumn({ nullable: true }) lastMessageAt!: Date | null;
+  /** Why it closed, when not by a worker (nobody took it in time). */
+  @StringColumn(200, { nullable: true }) note!: string | null;
+}
+
+export type HandoffReason = 'asked' | 'lonely' | 'help_unbound';
+
+/** One message on a hand-off: the resident's (`in`) or a worker's reply (`out`). */
+@Entity('handoff_messages')
+export class HandoffMessage {
+  @PrimaryGeneratedColumn() id!: number;
+  @Index() @IntColumn() handoffId!: number;
+  @IntColumn() stationId!: number;
+  @StringColumn(3) direction!: 'in' | 'out';
+  @TextColumn() text!: string;
+  @IntColumn({ nullable: true }) workerId!: number | null;
+  @DateTimeColumn() at!: Date;
+}
+
+/** Something said on an alert after it was raised: another call for help, the family's words, a worker's note. */
+@Entity('alert_entries')
+export class AlertEntry {
+  @PrimaryGeneratedColumn() id!: number;
+  @Index() @IntColumn() alertId!: number;
+  @IntColumn() stationId!: number;
+  /** `message` (the resident again), `family`, `note`. */
+  @StringColumn(20) kind!: string;
+  @StringColumn(60, { nullable: true }) author!: string | null;
+  @StringColumn(500) text!: string;
+  @DateTimeColumn() at!: Date;
 }
 
 /** Who read or changed a resident's personal data, for the station admin (PIPL). */

@@ -2,7 +2,7 @@ import { Community, Station, Worker } from './organisation';
 import { FamilyContact, Resident } from './resident';
 import { Conversation, MessageLog, OutboxMessage } from './messaging';
 import { JobRun } from './job';
-import { Alert, AuditEntry, BindingCode, Handoff } from './care';
+import { Alert, AlertEntry, AuditEntry, BindingCode, Handoff, HandoffMessage } from './care';
 import { Policy, PolicyAmount, PolicyQuestionWeek, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
@@ -29,6 +29,7 @@ export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
   Policy, UnansweredQuestion, PolicyAmount, PolicyQuestionWeek,
   CheckinPlan, CheckinDay, ServiceRecord,
+  AlertEntry, HandoffMessage,
   FamilyReminderSchedule, FamilyReminder, Need,
   BookableService, BookingSlot, Booking, WaitlistEntry, BookingSettings, IdempotencyKey,
   SubscriptionQuota,

@@ -6,6 +6,7 @@ import { familyRemindersJob } from './family-reminders';
 import { visitsJob } from './visits';
 import { subscriptionMessagesJob } from './subscription-messages';
 import { bookingOffersJob, bookingRemindersJob } from './bookings';
+import { handoffsJob } from './handoffs';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, familyRemindersJob, visitsJob, subscriptionMessagesJob, bookingRemindersJob, bookingOffersJob];
+export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, familyRemindersJob, visitsJob, subscriptionMessagesJob, bookingRemindersJob, bookingOffersJob, handoffsJob];

@@ -8,6 +8,7 @@ import { Bookings1765200000000 } from './1765200000000-Bookings';
 import { FamilyReminders1765400000000 } from './1765400000000-FamilyReminders';
 import { Visits1765400000001 } from './1765400000001-Visits';
 import { Needs1765400000002 } from './1765400000002-Needs';
+import { Safety1765100000000 } from './1765100000000-Safety';
 import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 
 /** Every migration, oldest first; each feature appends its own. */
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   PolicySituationsAmount1765000000000,
   PolicyAmounts1765000000001,
   PolicyQuestionWeeks1765000000002,
+  Safety1765100000000,
   Bookings1765200000000,
   FamilyReminders1765400000000,
   Visits1765400000001,

@@ -6,6 +6,8 @@ const ALERT_TYPE_LABELS: Record<string, string> = {
   checkin_missed: '未报平安',
   checkin_unreachable: '提醒无法送达',
   help_call: '求助',
+  crisis: '心理危机',
+  lonely: '情绪低落',
   bot_logout: '微信掉线',
   send_failed: '发送失败',
   family_silent: '家长连续未回复',

@@ -1,5 +1,5 @@
 import { EntityManager, In, Not } from 'typeorm';
-import { Alert, AlertOutcome, AlertStatus, Community, PRIORITY, Resident, ServiceRecord } from '../entities';
+import { Alert, AlertEntry, AlertOutcome, AlertStatus, Community, PRIORITY, Resident, ServiceRecord } from '../entities';
 import type { Infra } from './infra';
 import type { NotifyService } from './notify';
 import type { ChatService } from './chat';
@@ -7,7 +7,7 @@ import type { ChatService } from './chat';
 import { conflict, isUniqueViolation } from './errors';
 import { localDate, toIso } from './time';
 import { placeholders } from './db';
-import { alertKey, DedupeKey, helpCallKey } from './messaging/keys';
+import { alertEntryKey, alertKey, DedupeKey, distressKey } from './messaging/keys';
 import type { Actor } from './auth';
 import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
 
@@ -42,6 +42,26 @@ export interface RaiseAlert {
   /** Urgent text to the resident's bound family. */
   familyText?: string;
 }
+
+/** A message of distress from a WeChat contact (a help call or a crisis). */
+export interface DistressCall {
+  type: 'help_call' | 'crisis';
+  stationId: number;
+  contactId: string;
+  residentId: number | null;
+  /** Who wrote, in words (王秀英, 家属王小明, 未绑定联系人“老李”). */
+  who: string;
+  said: string;
+  /** To the workers when the alert is raised; `{id}` becomes its number. */
+  workerText: string;
+  familyText?: string;
+  /** To the workers when the message joins an alert already open. */
+  followUpWorkerText: string;
+  followUpFamilyText?: string;
+}
+
+/** Closed alerts in one window after which calls stop opening new ones (a flood after closing). */
+const DISTRESS_REOPEN_MAX = 5;
 
 /** Alerts: raised by help calls, silent elders and accounts that went down; closed by a worker with an outcome. */
 export class AlertService {
@@ -81,14 +101,51 @@ export class AlertService {
   }
 
   /**
-   * A call for help from a WeChat contact: an urgent alert to the workers (and the family) at once.
-   * One alert per contact per half hour, so repeating "救命" does not flood the workers' phones.
+   * A call for help or a crisis from a WeChat contact: an urgent alert to the workers (and the
+   * family) at once. Repeated calls of one contact within half an hour share the alert, but none is
+   * lost: each is added to it and sent to the workers and family at once, urgent. A call after the
+   * alert was closed opens a new one.
    */
-  raiseHelpCall(input: { stationId: number; contactId: string; residentId: number | null; who: string; said: string; workerText: string; familyText?: string }) {
-    return this.raise({
-      stationId: input.stationId, residentId: input.residentId, type: 'help_call', summary: `${input.who}：${input.said}`,
-      dedupeKey: helpCallKey(input.stationId, input.contactId, this.ctx.clock.now()), workerText: input.workerText, familyText: input.familyText,
-    });
+  async raiseDistress(input: DistressCall): Promise<{ alert: Alert; created: boolean }> {
+    const now = this.ctx.clock.now();
+    let last: Alert | null = null;
+    for (let n = 1; n <= DISTRESS_REOPEN_MAX; n++) {
+      const { alert, created } = await this.raise({
+        stationId: input.stationId, residentId: input.residentId, type: input.type, summary: `${input.who}：${input.said}`,
+        dedupeKey: distressKey(input.type, input.stationId, input.contactId, now, n), workerText: input.workerText, familyText: input.familyText,
+      });
+      last = alert;
+      if (created) {
+        await this.addEntry(alert, 'message', input.who, input.said);
+        return { alert, created };
+      }
+      if (alert.status === 'resolved') continue;
+      const entry = await this.addEntry(alert, 'message', input.who, input.said);
+      const extra = {
+        kind: `alert_${input.type}_more`, priority: PRIORITY.alert, urgent: true, dedupeKey: alertEntryKey(alert.id, entry.id), refType: 'alert', refId: alert.id,
+      };
+      await this.deps.notify.workers(input.stationId, input.followUpWorkerText.replace('{id}', String(alert.id)), extra);
+      if (input.followUpFamilyText && input.residentId) {
+        await this.deps.notify.family({ id: input.residentId, stationId: input.stationId }, input.followUpFamilyText, extra);
+      }
+      return { alert, created: false };
+    }
+    // A flood of calls closing and reopening: the last alert carries the rest.
+    await this.addEntry(last!, 'message', input.who, input.said);
+    return { alert: last!, created: false };
+  }
+
+  /** Adds something said to an alert (another call, the family's words, a note). */
+  async addEntry(alert: Pick<Alert, 'id' | 'stationId'>, kind: string, author: string | null, text: string): Promise<AlertEntry> {
+    const repo = this.ctx.db.manager.getRepository(AlertEntry);
+    return repo.save(repo.create({
+      alertId: alert.id, stationId: alert.stationId, kind, author: author?.slice(0, 60) ?? null, text: text.slice(0, 500), at: this.ctx.clock.now(),
+    }));
+  }
+
+  /** Everything said on an alert after it was raised, oldest first (the alert was read through `get`). */
+  entries(alert: Pick<Alert, 'id' | 'stationId'>): Promise<AlertEntry[]> {
+    return this.ctx.db.manager.find(AlertEntry, { where: { stationId: alert.stationId, alertId: alert.id }, order: { id: 'ASC' }, take: 500 });
   }
 
   /**
@@ -194,7 +251,9 @@ export class AlertService {
   /** A resident's alerts, with their replies and outcomes, for the export of everything held on them. */
   async exportFor(em: EntityManager, resident: Resident): Promise<unknown> {
     const rows = await em.find(Alert, { where: { residentId: resident.id, stationId: resident.stationId }, order: { id: 'ASC' }, take: EXPORT_ALERTS_MAX });
+    const entries = rows.length ? await em.find(AlertEntry, { where: { alertId: In(rows.map((a) => a.id)) }, order: { id: 'ASC' } }) : [];
     return rows.map((a) => ({
+      entries: entries.filter((e) => e.alertId === a.id).map((e) => ({ kind: e.kind, author: e.author, text: e.text, at: toIso(e.at) })),
       id: a.id, type: a.type, status: a.status, summary: a.summary, createdAt: toIso(a.createdAt),
       acknowledgedAt: toIso(a.acknowledgedAt), resolvedAt: toIso(a.resolvedAt), outcome: a.outcome, note: a.note,
       replyAt: toIso(a.replyAt), replyText: a.replyText,
@@ -214,6 +273,7 @@ export class AlertService {
       await em.update(Alert, { ...where, type }, { summary: ERASED_SUMMARY[type] ?? ERASED_SUMMARY_OTHER, replyText: null, note: null });
     }
     const ids = rows.map((a) => a.id);
+    await em.delete(AlertEntry, { alertId: In(ids) });
     await em.update(ServiceRecord, { stationId: resident.stationId, alertId: In(ids) }, { summary: '告警后入户走访' });
     await this.deps.chat.eraseSentAbout(em, resident.stationId, 'alert', ids);
   }

@@ -19,6 +19,7 @@ import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
+import { ContactService } from './contacts';
 import { FamilyReminderService } from './family-reminders';
 import { ServiceRecordService } from './service-records';
 import { VisitService } from './visits';
@@ -49,6 +50,7 @@ export interface Services {
   accounts: AccountStatusService;
   chat: ChatService;
   handoffs: HandoffService;
+  contacts: ContactService;
   familyReminders: FamilyReminderService;
   serviceRecords: ServiceRecordService;
   visits: VisitService;
@@ -117,6 +119,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     subscriptions,
     wechat,
     subscriptionChannel: new SubscriptionChannel(infra, { outbox, subscriptions, wechat }),
+    contacts: new ContactService(infra, { audit }),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));

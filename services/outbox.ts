@@ -121,12 +121,15 @@ export class OutboxService {
     return res.affected ?? 0;
   }
 
-  /** Cancels pending rows of a reference (a withdrawn broadcast). */
-  async cancel(refType: string, refIds: number[]): Promise<number> {
-    if (!refIds.length) return 0;
+  /**
+   * Cancels pending rows of a reference (a withdrawn broadcast), or only those of some kinds (the
+   * workers' notices about an alert or hand-off since closed or taken).
+   */
+  async cancel(refType: string, refIds: number[], kinds?: string[]): Promise<number> {
+    if (!refIds.length || (kinds && !kinds.length)) return 0;
     const res = await this.ctx.db.manager
       .getRepository(OutboxMessage)
-      .update({ refType, refId: In(refIds), status: 'pending' }, { status: 'cancelled' });
+      .update({ refType, refId: In(refIds), status: 'pending', ...(kinds ? { kind: In(kinds) } : {}) }, { status: 'cancelled' });
     return res.affected ?? 0;
   }
 }

@@ -1,4 +1,4 @@
-import type { Alert, CheckinDay, CheckinPlan } from '../../entities';
+import type { Alert, AlertEntry, CheckinDay, CheckinPlan } from '../../entities';
 import type { AlertWithNames } from '../../services/alerts';
 import type { BoardItem, History, SignOfLifeResult } from '../../services/checkins';
 import { alertTypeLabel } from '../../services/alert-labels';
@@ -68,4 +68,9 @@ export function presentAlert(a: Alert | AlertWithNames) {
     outcome: a.outcome, note: a.note, reply: a.replyAt ? { at: toIso(a.replyAt), text: a.replyText } : null,
     replyAt: toIso(a.replyAt), replyText: a.replyText,
   };
+}
+
+/** Something said on an alert after it was raised (another call, the family's words, a note). */
+export function presentAlertEntry(e: AlertEntry) {
+  return { id: e.id, kind: e.kind, author: e.author, text: e.text, at: toIso(e.at) };
 }

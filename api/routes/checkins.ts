@@ -3,7 +3,7 @@ import { ALERT_OUTCOMES, ALERT_STATUSES, CHECKIN_STATUSES } from '../../entities
 import { localDateSchema, planInputSchema } from '../../services/checkins';
 import { freeText } from '../../services/text';
 import { localDate } from '../../services/time';
-import { presentAlert, presentBoardItem, presentConfirmation, presentHistory, presentPlan } from '../presenters/checkins';
+import { presentAlert, presentAlertEntry, presentBoardItem, presentConfirmation, presentHistory, presentPlan } from '../presenters/checkins';
 import { idParams, pageQuery, route } from '../route';
 import { RESIDENT_SELF, STATION_CASES, STATION_CASE_LIST, STATION_WORK } from '../matrix';
 
@@ -89,7 +89,8 @@ export const checkinRoutes = [
     matrix: { expect: STATION_WORK, params: (w) => ({ id: w.alertId }) },
     handler: async ({ ctx, actor, params }) => {
       const alert = await ctx.services.alerts.get(actor, params.id);
-      return presentAlert((await ctx.services.alerts.withNames([alert]))[0]);
+      const entries = await ctx.services.alerts.entries(alert);
+      return { ...presentAlert((await ctx.services.alerts.withNames([alert]))[0]), entries: entries.map(presentAlertEntry) };
     },
   }),
   route({

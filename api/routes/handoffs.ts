@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Handoff } from '../../entities';
 import type { AppContext } from '../../services/context';
-import { presentHandoff } from '../presenters/handoffs';
+import { presentHandoff, presentHandoffMessage } from '../presenters/handoffs';
 import { idParams, pageQuery, route } from '../route';
 import { STATION_CASE_LIST, STATION_WORK } from '../matrix';
 
@@ -19,6 +19,26 @@ export const handoffRoutes = [
     handler: async ({ ctx, actor, query }) => {
       const { items, total } = await ctx.services.handoffs.list(actor, query);
       return { items: await present(ctx, items), total };
+    },
+  }),
+  route({
+    method: 'get', path: '/api/handoffs/:id', summary: '转人工详情：开启以来双方说的每一句（messages：in 居民 / out 社工）', tag: 'handoffs', access: 'worker',
+    matrix: { expect: STATION_WORK, params: (w) => ({ id: w.handoffId }) },
+    params: idParams,
+    handler: async ({ ctx, actor, params }) => {
+      const h = await ctx.services.handoffs.get(actor, params.id);
+      const messages = await ctx.services.handoffs.messages(h);
+      return { ...(await present(ctx, [h]))[0], messages: messages.map(presentHandoffMessage) };
+    },
+  }),
+  route({
+    method: 'post', path: '/api/handoffs/:id/reply', summary: '回复居民（经发件箱发到居民微信；未接手的请求由回复的社工接手）', tag: 'handoffs', access: 'worker',
+    matrix: { expect: STATION_WORK, params: (w) => ({ id: w.handoffId }), body: () => ({ text: '您好，我是社工' }) },
+    params: idParams, status: 201,
+    body: z.strictObject({ text: z.string().trim().min(1, '回复不能为空').max(1000, '回复最多 1000 个字') }),
+    handler: async ({ ctx, actor, params, body }) => {
+      const { handoff, message } = await ctx.services.handoffs.reply(actor, params.id, body.text);
+      return { handoff: (await present(ctx, [handoff]))[0], message: presentHandoffMessage(message) };
     },
   }),
   route({

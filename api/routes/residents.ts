@@ -61,6 +61,12 @@ export const residentRoutes = [
     handler: async ({ ctx, actor, params }) => presentResident(await ctx.services.residents.read(actor, params.id), ctx.services.residents.today()),
   }),
   route({
+    method: 'get', path: '/api/residents/:id/contact', summary: '居民及家属的完整电话（仅本站社工，每次查看记入审计日志）', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
+    params: idParams,
+    handler: async ({ ctx, actor, params }) => ctx.services.contacts.read(actor, params.id),
+  }),
+  route({
     method: 'patch', path: '/api/residents/:id', summary: '修改居民信息', tag: 'residents', access: 'worker',
     matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }), body: () => ({ name: '改名' }) },
     params: idParams, body: residentPatchSchema,

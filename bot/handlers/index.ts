@@ -6,13 +6,14 @@ import { fallbackHandler } from './fallback';
 import { familyOptOutHandler, familyReminderAckHandler } from './families';
 import { workerVisitHandler } from './visits';
 import { handoffHandler } from './handoff';
-import { helpCallHandler } from './help-call';
+import { crisisHandler, helpCallHandler, lonelyHandler } from './help-call';
 import { menuChoiceHandler, menuHandler } from './menu';
 import { needsBindingHandler } from './needs-binding';
 import { nonTextHandler } from './non-text';
 import { optOutHandler } from './opt-out';
 import { policyDetailHandler, policyQuestionHandler } from './policy';
 import { workerAlertsHandler, workerResolveHandler } from './worker-alerts';
+import { workerHandoffReplyHandler } from './worker-handoffs';
 
 /**
  * The intents, in the order they are tried; the first whose `match` is true handles the message.
@@ -25,16 +26,19 @@ import { workerAlertsHandler, workerResolveHandler } from './worker-alerts';
  */
 export const HANDLERS: IntentHandler[] = [
   nonTextHandler,
+  crisisHandler,
   helpCallHandler,
   bindingHandler,
   workerAlertsHandler,
   workerResolveHandler,
+  workerHandoffReplyHandler,
   workerVisitHandler,
   familyReminderAckHandler,
   familyContactedHandler,
   bookingReplyHandler,
   checkinHandler,
   handoffHandler,
+  lonelyHandler,
   familyOptOutHandler,
   optOutHandler,
   menuHandler,

@@ -8,10 +8,16 @@ export const BOOKING_WORDS = /^(2|预约|我要预约|预约服务|我想预约|
 /** The words that mean the activities menu item, sign-ups included (`报名 1` is `报名1` compact). */
 export const ACTIVITY_WORDS = /^(3|活动|近期活动|最近活动|最近有啥活动|有什么活动|有啥活动|活动通知|报名|报名\d{1,6}|我要报名|我的报名|取消报名)$/;
 
+/** The words that ask for the menu itself, which also work during a hand-off (在吗 is then for the worker). */
+const MENU_WORDS = new Set(['菜单', '帮助', 'help', '0']);
+
 /** 你好 / 在吗 / 菜单 / 帮助 / ?: the menu with the station's name; also any emoji-only message. */
 export const menuHandler: IntentHandler = {
   name: 'menu',
-  match: (m) => m.kind === 'text' && (GREETINGS.has(m.compact) || /^[?？]+$/.test(m.text) || m.onlySymbols),
+  duringHandoff: true,
+  match: (m) => m.kind === 'text' && (m.handedOff
+    ? MENU_WORDS.has(m.compact)
+    : GREETINGS.has(m.compact) || /^[?？]+$/.test(m.text) || m.onlySymbols),
   handle: async (m) => {
     if (m.checkinAcknowledged && m.onlySymbols) return;
     await m.reply(P.menu(m.station));

@@ -4,6 +4,7 @@ import type { IntentHandler } from '../types';
 /** `退订` / `订阅`: a bound resident stops or restarts activity notices and broadcasts. */
 export const optOutHandler: IntentHandler = {
   name: 'opt_out',
+  duringHandoff: true,
   match: (m) => m.kind === 'text' && /^(退订|取消订阅|订阅|重新订阅)$/.test(m.compact),
   handle: async (m) => {
     const out = m.compact === '退订' || m.compact === '取消订阅';

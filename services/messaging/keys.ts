@@ -103,6 +103,20 @@ export function helpCallKey(stationId: number, contactId: string, at: Date): Ded
   return `help:${stationId}:${contactId}:${Math.floor(at.getTime() / HELP_CALL_WINDOW_MS)}`;
 }
 
+/**
+ * A call for help or a crisis from a contact: one alert per contact per half hour (`n` counts the
+ * alerts of that half hour once earlier ones were closed; the first is the help call's own key).
+ */
+export function distressKey(type: 'help_call' | 'crisis', stationId: number, contactId: string, at: Date, n = 1): DedupeKey {
+  const base = type === 'help_call' ? helpCallKey(stationId, contactId, at) : `crisis:${stationId}:${contactId}:${Math.floor(at.getTime() / HELP_CALL_WINDOW_MS)}`;
+  return n === 1 ? base : `${base}:${n}`;
+}
+
+/** Something more said on an alert (another call for help, the family's words), told at once. */
+export function alertEntryKey(alertId: number, entryId: number): DedupeKey {
+  return `${alertKey(alertId)}:e${entryId}`;
+}
+
 /** A station's WeChat account logged out (one alert an hour). */
 export function botLogoutKey(stationId: number, at: Date): DedupeKey {
   return `bot_logout:${stationId}:${localDate(at)}:${hourOf(at)}`;
@@ -123,6 +137,26 @@ export function handoffKey(handoffId: number): DedupeKey {
 /** The resident is told a worker took the hand-off. */
 export function handoffTakenKey(handoffId: number): DedupeKey {
   return `${handoffKey(handoffId)}:taken`;
+}
+
+/** The workers' one reminder of a hand-off nobody took. */
+export function handoffReminderKey(handoffId: number): DedupeKey {
+  return `${handoffKey(handoffId)}:reminder`;
+}
+
+/** A resident's message on a taken hand-off, to the worker who took it. */
+export function handoffInKey(handoffId: number, messageId: number): DedupeKey {
+  return `${handoffKey(handoffId)}:in:${messageId}`;
+}
+
+/** A worker's reply on a hand-off, to the resident. */
+export function handoffOutKey(handoffId: number, messageId: number): DedupeKey {
+  return `${handoffKey(handoffId)}:out:${messageId}`;
+}
+
+/** The resident is told the hand-off closed by itself. */
+export function handoffClosedKey(handoffId: number): DedupeKey {
+  return `${handoffKey(handoffId)}:closed`;
 }
 
 // ---------------------------------------------------------------- features being built

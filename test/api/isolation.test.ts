@@ -32,6 +32,7 @@ const PROBES: Probe[] = [
   { method: 'get', path: '/api/residents', url: () => '/api/residents', query: () => ({ q: '王秀英' }), list: true },
   { method: 'post', path: '/api/residents/import', url: () => '/api/residents/import', csv: (a) => `姓名,communityId,身份证号\n王秀英,${a.community},${a.idNumber}\n`, status: 200 },
   { method: 'get', path: '/api/residents/:id', url: (a) => `/api/residents/${a.resident}` },
+  { method: 'get', path: '/api/residents/:id/contact', url: (a) => `/api/residents/${a.resident}/contact` },
   { method: 'patch', path: '/api/residents/:id', url: (a) => `/api/residents/${a.resident}`, body: () => ({ name: '改名' }) },
   { method: 'delete', path: '/api/residents/:id', url: (a) => `/api/residents/${a.resident}` },
   { method: 'post', path: '/api/residents/:id/binding-code', url: (a) => `/api/residents/${a.resident}/binding-code` },

@@ -1,7 +1,7 @@
 import { types } from 'wechaty';
 import { Alert, FamilyContact, Handoff, MessageLog, OutboxMessage, Resident, Worker } from '../../entities';
 import { aliasFor } from '../../services/notify';
-import { createFamily, createResident, createStation, createWorker } from '../factories';
+import { actorOf, createFamily, createResident, createStation, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
 import { useTestBot } from './harness';
 
@@ -111,7 +111,7 @@ describe('bot router on the mock puppet', () => {
     expect(await ctx.db.manager.count(Alert, { where: { stationId: s.id } })).toBe(0);
   });
 
-  it('hands off to a worker with the conversation, then stays quiet except for help calls', async () => {
+  it('hands off to a worker with the conversation; the bot then answers only help calls and the like until it closes', async () => {
     const { ctx, clock } = env();
     const s = await createStation(ctx);
     await createWorker(ctx, { stationId: s.id, wechatContactId: 'w-handoff' });
@@ -127,9 +127,12 @@ describe('bot router on the mock puppet', () => {
     expect((await bot().say(s.id, 'asker', '人工'))[0]).toContain('已经通知社工');
     expect(await ctx.db.manager.count(Handoff, { where: { contactId: 'asker' } })).toBe(1);
     expect((await bot().say(s.id, 'asker', '胸口疼'))[0]).toContain('120');
+    // Still in progress half an hour later; once a worker closes it, the bot answers again.
     clock.advance(31 * 60_000);
-    expect((await bot().say(s.id, 'asker', '你好'))[0]).toContain(MENU);
+    expect(await bot().say(s.id, 'asker', '你好')).toEqual([]);
     clock.advance(-31 * 60_000);
+    await ctx.services.handoffs.close(actorOf(await createWorker(ctx, { stationId: s.id })), h.id);
+    expect((await bot().say(s.id, 'asker', '你好'))[0]).toContain(MENU);
   });
 
   it('opts a bound resident out and back in; an unbound contact is told how to bind', async () => {
