@@ -7,7 +7,8 @@ import { forbidden, unauthorized, validationFailed } from '../services/errors';
 import type { WorkerRole } from '../entities';
 
 /** Who may call a route, declared once on the route. */
-export type Access = 'public' | 'resident' | 'worker' | readonly WorkerRole[];
+/** `resident_or_worker`: a resident for themselves, or a worker for a resident (sign-ups, bookings). */
+export type Access = 'public' | 'resident' | 'worker' | 'resident_or_worker' | readonly WorkerRole[];
 
 type Infer<S> = S extends ZodType ? z.output<S> : undefined;
 
@@ -66,6 +67,10 @@ function parse(schema: ZodType | undefined, value: unknown, where: string): unkn
 export function authorize(access: Access, actor: Actor): void {
   if (access === 'public') return;
   if (actor.kind === 'anonymous') throw unauthorized();
+  if (access === 'resident_or_worker') {
+    if (actor.kind !== 'resident' && actor.kind !== 'worker') throw forbidden();
+    return;
+  }
   if (access === 'resident') {
     if (actor.kind !== 'resident') throw forbidden('仅限居民使用');
     return;

@@ -1,8 +1,7 @@
 import type { Alert, Policy, Resident, Station } from '../entities';
 import type { BoundTarget } from '../services/binding';
 import { alertTypeLabel } from '../services/alert-labels';
-import { addressElder } from '../services/checkin-texts';
-import { ageOn } from '../services/idnumber';
+import { salutation } from '../services/checkin-texts';
 import { formatForChat, localDate } from '../services/time';
 
 /**
@@ -10,22 +9,11 @@ import { formatForChat, localDate } from '../services/time';
  * list numbered so that one digit answers it.
  */
 
+export { salutation };
+
 /** The station's short name as residents say it: 沙河镇社工站. */
 export function stationLabel(station: Pick<Station, 'name'>): string {
   return station.name;
-}
-
-const ELDER_TAGS = new Set(['empty_nest_elder', 'living_alone', 'left_behind_elder']);
-
-/**
- * How to address a resident: an elder (60 or older, or tagged as an elder when the age is unknown)
- * as the reminders do (王奶奶, 欧阳爷爷), anyone else by name.
- */
-export function salutation(r: Pick<Resident, 'name' | 'gender' | 'birthDate' | 'tags'>, now: Date): string {
-  const today = localDate(now);
-  const age = r.birthDate ? ageOn(r.birthDate, today) : null;
-  const elder = age !== null ? age >= 60 : (r.tags ?? []).some((t) => ELDER_TAGS.has(t));
-  return elder ? addressElder(r, today) : r.name;
 }
 
 export const MENU_LINE = '1 政策咨询  2 预约服务  3 近期活动  4 报平安  5 找社工';

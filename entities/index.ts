@@ -6,6 +6,7 @@ import { Alert, AuditEntry, BindingCode, Handoff } from './care';
 import { Policy, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
+import { Activity, ActivitySignup, Broadcast, BroadcastRecipient, CommunityRoom } from './activities';
 
 export * from './organisation';
 export * from './resident';
@@ -15,10 +16,12 @@ export * from './care';
 export * from './policy';
 export * from './checkins';
 export * from './service-records';
+export * from './activities';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
   Policy, UnansweredQuestion,
   CheckinPlan, CheckinDay, ServiceRecord,
+  Activity, ActivitySignup, Broadcast, BroadcastRecipient, CommunityRoom,
 ];

@@ -19,6 +19,8 @@ export class ServiceRecord {
   @JsonColumn() residentIds!: number[];
   /** The alert this record closed, when it came from one (a home visit after a silent day). */
   @IntColumn({ nullable: true }) alertId!: number | null;
+  /** The activity whose attendance this record counts (one record per activity). */
+  @Index({ unique: true }) @IntColumn({ nullable: true }) activityId!: number | null;
   @IntColumn({ nullable: true }) createdBy!: number | null;
   @CreatedAt() createdAt!: Date;
 }

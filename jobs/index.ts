@@ -1,6 +1,7 @@
 import type { JobDefinition } from '../services/jobs';
 import { retentionJob } from './retention';
 import { checkinsJob } from './checkins';
+import { activityRemindersJob } from './activity-reminders';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition[] = [retentionJob, checkinsJob];
+export const JOBS: JobDefinition[] = [retentionJob, checkinsJob, activityRemindersJob];

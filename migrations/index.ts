@@ -1,10 +1,12 @@
 import { Foundation1764400000000 } from './1764400000000-Foundation';
 import { Policies1764800000000 } from './1764800000000-Policies';
 import { Checkins1764700000000 } from './1764700000000-Checkins';
+import { Activities1765300000000 } from './1765300000000-Activities';
 
 /** Every migration, oldest first; each feature appends its own. */
 export const MIGRATIONS = [
   Foundation1764400000000,
   Policies1764800000000,
   Checkins1764700000000,
+  Activities1765300000000,
 ];

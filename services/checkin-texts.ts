@@ -2,6 +2,7 @@ import type { ResidentTag, SignOfLifeSource, UnreachableReason } from '../entiti
 import { alertTypeLabel } from './alert-labels';
 import { maskPhone } from './phone';
 import { ageOn } from './idnumber';
+import { localDate } from './time';
 
 /**
  * The words of the check-in messages: warm and short for elders, factual for family and workers.
@@ -25,6 +26,19 @@ export function addressElder(e: ElderRef, today: string): string {
   const age = e.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(e.birthDate) ? ageOn(e.birthDate, today) : null;
   if (!e.gender || (age !== null && age < 50)) return e.name;
   return `${surname(e.name)}${e.gender === 'female' ? '奶奶' : '爷爷'}`;
+}
+
+const ELDER_TAGS = new Set<string>(['empty_nest_elder', 'living_alone', 'left_behind_elder']);
+
+/**
+ * How to address a resident: an elder (60 or older, or tagged as an elder when the age is unknown)
+ * as the reminders do (王奶奶, 欧阳爷爷), anyone else by name.
+ */
+export function salutation(r: ElderRef & { tags?: ResidentTag[] | null }, now: Date): string {
+  const today = localDate(now);
+  const age = r.birthDate ? ageOn(r.birthDate, today) : null;
+  const elder = age !== null ? age >= 60 : (r.tags ?? []).some((t) => ELDER_TAGS.has(t));
+  return elder ? addressElder(r, today) : r.name;
 }
 
 function greeting(minute: number): { hello: string; icon: string } {

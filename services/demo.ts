@@ -2,6 +2,7 @@ import { Community, Station, Worker } from '../entities';
 import type { AppContext } from './context';
 import { seedPeople } from './demo-people';
 import { seedCheckinPlans } from './checkin-demo';
+import { seedActivities } from './activity-demo';
 
 /** The demo county and stations come from the article (`shared/seed`). */
 export const DEMO_COUNTY = '临泽县';
@@ -38,7 +39,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans];
+export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedActivities];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

@@ -17,6 +17,8 @@ import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
+import { AudienceService } from './audience';
+import { ActivityService } from './activities';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -38,6 +40,8 @@ export interface Services {
   accounts: AccountStatusService;
   chat: ChatService;
   handoffs: HandoffService;
+  audience: AudienceService;
+  activities: ActivityService;
 }
 
 /** Builds every service of a context. */
@@ -61,7 +65,9 @@ export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services
     accounts: new AccountStatusService(ctx),
     chat: new ChatService(ctx),
     handoffs: new HandoffService(ctx),
-  };
+  } as Services;
+  services.audience = new AudienceService(ctx.db);
+  services.activities = new ActivityService(ctx.db, ctx.clock, services.outbox, services.audience);
   // Features that hold personal data of residents take part in the export and the erase.
   services.residents.registerExportSection('checkins', (em, r) => services.checkins.exportFor(em, r));
   services.residents.registerEraseHook((em, r) => services.checkins.eraseFor(em, r));

@@ -108,12 +108,12 @@ export class OutboxService {
     return res.affected ?? 0;
   }
 
-  /** Cancels pending rows of a reference (a withdrawn broadcast). */
-  async cancel(refType: string, refIds: number[]): Promise<number> {
+  /** Cancels pending rows of a reference (a withdrawn broadcast), optionally only of some kinds. */
+  async cancel(refType: string, refIds: number[], kinds?: string[]): Promise<number> {
     if (!refIds.length) return 0;
     const res = await this.ctx.db.manager
       .getRepository(OutboxMessage)
-      .update({ refType, refId: In(refIds), status: 'pending' }, { status: 'cancelled' });
+      .update({ refType, refId: In(refIds), status: 'pending', ...(kinds ? { kind: In(kinds) } : {}) }, { status: 'cancelled' });
     return res.affected ?? 0;
   }
 }

@@ -1,6 +1,6 @@
 import type { Station } from '../entities';
 import type { Actor } from './auth';
-import { forbidden, notFound } from './errors';
+import { badRequest, forbidden, notFound } from './errors';
 
 /**
  * Who may do what to which record, declared once and used by the API and the bot alike. (Not to be
@@ -93,4 +93,19 @@ export function canManageWorker(actor: Actor, target: WorkerRef): boolean {
 export function assertWorker(actor: Actor, target: WorkerRef | null, mode: 'read' | 'manage'): asserts target is WorkerRef {
   if (!target || !canReadWorker(actor, target)) throw notFound('社工');
   if (mode === 'manage' && !canManageWorker(actor, target)) throw forbidden('没有管理该社工账号的权限');
+}
+
+/**
+ * Whose sign-up (or booking) a call is about: a bound resident acts for themselves only; a
+ * station worker names the resident (checked against the station once loaded, see `assertCases`).
+ */
+export function residentActedFor(actor: Actor, residentId?: number): { residentId: number; byWorker: boolean } {
+  if (actor.kind === 'resident') {
+    const own = boundResidentId(actor);
+    if (residentId !== undefined && residentId !== own) throw forbidden('只能为自己报名');
+    return { residentId: own, byWorker: false };
+  }
+  ownStationId(actor);
+  if (residentId === undefined) throw badRequest('resident_required', '请指定居民（residentId）');
+  return { residentId, byWorker: true };
 }

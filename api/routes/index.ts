@@ -8,6 +8,7 @@ import { residentRoutes } from './residents';
 import { miniappRoutes } from './miniapp';
 import { checkinRoutes } from './checkins';
 import { handoffRoutes } from './handoffs';
+import { activityRoutes } from './activities';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
@@ -19,6 +20,7 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...miniappRoutes,
     ...checkinRoutes,
     ...handoffRoutes,
+    ...activityRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

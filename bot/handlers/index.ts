@@ -1,4 +1,5 @@
 import type { IntentHandler } from '../types';
+import { activitiesHandler } from './activities';
 import { bindingHandler } from './binding';
 import { checkinHandler, familyContactedHandler } from './checkin';
 import { fallbackHandler } from './fallback';
@@ -32,6 +33,7 @@ export const HANDLERS: IntentHandler[] = [
   optOutHandler,
   menuHandler,
   needsBindingHandler,
+  activitiesHandler,
   menuChoiceHandler,
   policyDetailHandler,
   policyQuestionHandler,
