@@ -125,16 +125,16 @@ export async function sweepPhase(url: string): Promise<Record<string, unknown>> 
     const rssAtStartMb = Math.round(process.memoryUsage().rss / 104857.6) / 10;
 
     clock.set(new Date('2026-12-03T09:00:00+08:00'));
-    const reminder = await measure(() => new CheckinSweep(ctx, clock.now()).reminders());
+    const reminder = await measure(() => new CheckinSweep(ctx, ctx.services, clock.now()).reminders());
     const queuedReminders = await count(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'checkin_first'`);
 
     // The sender delivered everything (not timed).
     await sql.exec(`UPDATE outbox SET status = 'sent', sentAt = ? WHERE status = 'pending'`, [dbInstant(clock.now())]);
     clock.set(new Date('2026-12-03T09:30:00+08:00'));
-    const idle = await measure(() => new CheckinSweep(ctx, clock.now()).run());
+    const idle = await measure(() => new CheckinSweep(ctx, ctx.services, clock.now()).run());
 
     clock.set(new Date('2026-12-03T11:00:00+08:00'));
-    const escalation = await measure(() => new CheckinSweep(ctx, clock.now()).escalations());
+    const escalation = await measure(() => new CheckinSweep(ctx, ctx.services, clock.now()).escalations());
     const alerts = await count(`SELECT COUNT(*) AS n FROM alerts WHERE type = 'checkin_missed'`);
     const familyAlarms = await count(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'alert_checkin_missed' AND toContactId LIKE 'bench-f%'`);
     const workerMessages = await count(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'alert_checkin_missed' AND toContactId LIKE 'bench-w%'`);

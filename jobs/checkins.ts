@@ -1,3 +1,4 @@
+import type { AppContext } from '../services/context';
 import type { JobDefinition } from '../services/jobs';
 
 /**
@@ -5,7 +6,7 @@ import type { JobDefinition } from '../services/jobs';
  * reminders, deadlines, escalation of unacknowledged alerts, the morning summary). It works from
  * the state in the database, so a run after downtime catches up on today and never on yesterday.
  */
-export const checkinsJob: JobDefinition = {
+export const checkinsJob: JobDefinition<AppContext> = {
   name: 'checkins',
   schedule: '* * * * *',
   description: '报平安：到点提醒、二次提醒、截止未回复升级告警、无人确认的告警逐级通知、早间告警汇总',

@@ -1,7 +1,8 @@
+import type { AppContext } from '../services/context';
 import type { JobDefinition } from '../services/jobs';
 import { retentionJob } from './retention';
 import { checkinsJob } from './checkins';
 import { activityRemindersJob } from './activity-reminders';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition[] = [retentionJob, checkinsJob, activityRemindersJob];
+export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, activityRemindersJob];

@@ -1,11 +1,12 @@
 import { LessThan } from 'typeorm';
 import { Conversation, JobRun, MessageLog, OutboxMessage } from '../entities';
+import type { AppContext } from '../services/context';
 import type { JobDefinition } from '../services/jobs';
 
 const DAY = 86400_000;
 
 /** Deletes what is no longer needed: old chat logs, finished outbox rows, expired conversations, old job runs. */
-export const retentionJob: JobDefinition = {
+export const retentionJob: JobDefinition<AppContext> = {
   name: 'retention',
   schedule: '30 3 * * *',
   description: '每日清理过期的聊天记录、已发送消息、会话状态与任务记录',

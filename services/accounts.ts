@@ -1,4 +1,4 @@
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 
 interface AccountState {
   up: boolean;
@@ -14,7 +14,7 @@ interface AccountState {
 export class AccountStatusService {
   private readonly states = new Map<number, AccountState>();
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Infra) {}
 
   /** Records the account's state; emits `bot:state` when it changes. */
   set(stationId: number, up: boolean, reason?: string): void {

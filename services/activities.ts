@@ -3,8 +3,7 @@ import { EntityManager, In, MoreThan } from 'typeorm';
 import { Activity, ActivitySignup, ACTIVITY_KINDS, PRIORITY, Resident, ServiceRecord } from '../entities';
 import type { Audience, SignupStatus } from '../entities';
 import type { Actor } from './auth';
-import type { Clock } from './clock';
-import type { Database } from './db';
+import type { Infra } from './infra';
 import { dbInstant } from './db';
 import { activityCancelledText, activityDate, activityReminderText } from './activity-texts';
 import { audienceSchema, AudienceService, inAudience } from './audience';
@@ -57,11 +56,17 @@ export type SignupRow = ActivitySignup & { residentName: string };
  */
 export class ActivityService {
   constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly outbox: OutboxService,
-    private readonly audience: AudienceService,
+    private readonly ctx: Infra,
+    private readonly deps: { outbox: OutboxService; audience: AudienceService },
   ) {}
+
+  private get db() {
+    return this.ctx.db;
+  }
+
+  private get clock() {
+    return this.ctx.clock;
+  }
 
   /** A worker creates an activity for their station; times checked, audience checked against the station. */
   async create(actor: Actor, input: ActivityCreate): Promise<Activity> {
@@ -74,7 +79,7 @@ export class ActivityService {
     const deadline = input.signupDeadline ?? null;
     if (deadline && (deadline > input.startsAt || deadline <= now)) throw badRequest('bad_deadline', '报名截止时间应在现在和活动开始之间');
     const audience = input.audience;
-    await this.audience.validate(stationId, { ...audience, rooms: undefined });
+    await this.deps.audience.validate(stationId, { ...audience, rooms: undefined });
     const repo = this.db.manager.getRepository(Activity);
     return repo.save(repo.create({
       stationId, title: input.title, description: input.description, startsAt: input.startsAt, endsAt: input.endsAt,
@@ -226,12 +231,12 @@ export class ActivityService {
       .where(`id = :id AND status = 'scheduled' AND endsAt > :now`, { id, now: dbInstant(now) }).execute();
     if (!res.affected) throw conflict('activity_closed', '该活动已取消或已结束');
     const people = await this.signedUpWithContacts([id]);
-    await this.outbox.enqueue(people.map((p) => ({
+    await this.deps.outbox.enqueue(people.map((p) => ({
       stationId: a.stationId, toContactId: p.contactId, toAlias: aliasFor('resident', p.residentId), kind: 'activity_cancelled',
       text: activityCancelledText(salutation(p, now), a), priority: PRIORITY.reminder, dedupeKey: `activity-cancelled:${id}:r${p.residentId}`,
       refType: 'activity', refId: id,
     })));
-    await this.outbox.cancel('activity', [id], ['activity_reminder']);
+    await this.deps.outbox.cancel('activity', [id], ['activity_reminder']);
     return this.db.manager.findOneByOrFail(Activity, { id });
   }
 
@@ -299,7 +304,7 @@ export class ActivityService {
         dedupeKey: `activity-reminder:${a.id}:r${p.residentId}`, refType: 'activity', refId: a.id,
       };
     });
-    return { activities: activities.length, queued: await this.outbox.enqueue(messages) };
+    return { activities: activities.length, queued: await this.deps.outbox.enqueue(messages) };
   }
 
   /** Signed-up, active residents of activities with a bound WeChat (one query). */

@@ -1,6 +1,9 @@
 import { EntityManager, In, Not } from 'typeorm';
 import { Alert, AlertOutcome, AlertStatus, Community, PRIORITY, Resident, ServiceRecord } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { NotifyService } from './notify';
+import type { ChatService } from './chat';
+
 import { conflict, isUniqueViolation, notFound } from './errors';
 import { localDate, toIso } from './time';
 
@@ -38,7 +41,10 @@ export interface RaiseAlert {
 
 /** Alerts: raised by help calls, silent elders and accounts that went down; closed by a worker with an outcome. */
 export class AlertService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { notify: NotifyService; chat: ChatService },
+  ) {}
 
   /** Raises an alert and tells the workers (and family) at once; idempotent by dedupe key. */
   async raise(input: RaiseAlert): Promise<{ alert: Alert; created: boolean }> {
@@ -62,9 +68,9 @@ export class AlertService {
     }
     const extra = { kind: `alert_${input.type}`, priority: PRIORITY.alert, urgent: true, dedupeKey: `alert:${alert.id}`, refType: 'alert', refId: alert.id };
     const workerText = input.workerText?.replace('{id}', String(alert.id));
-    if (workerText) await this.ctx.services.notify.workers(input.stationId, workerText, extra);
+    if (workerText) await this.deps.notify.workers(input.stationId, workerText, extra);
     if (input.familyText && input.residentId) {
-      await this.ctx.services.notify.family({ id: input.residentId, stationId: input.stationId }, input.familyText, extra);
+      await this.deps.notify.family({ id: input.residentId, stationId: input.stationId }, input.familyText, extra);
     }
     this.ctx.logger.info({ alertId: alert.id, type: alert.type, stationId: alert.stationId }, 'alert raised');
     return { alert, created: true };
@@ -188,7 +194,7 @@ export class AlertService {
     }
     const ids = rows.map((a) => a.id);
     await em.update(ServiceRecord, { stationId: resident.stationId, alertId: In(ids) }, { summary: '告警后入户走访' });
-    await this.ctx.services.chat.eraseSentAbout(em, resident.stationId, 'alert', ids);
+    await this.deps.chat.eraseSentAbout(em, resident.stationId, 'alert', ids);
   }
 
   /** Shows a resident's sign of life on their unresolved alerts; returns those alerts. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { In } from 'typeorm';
 import { Community, CommunityRoom, Resident, RESIDENT_TAGS } from '../entities';
 import type { Audience, ResidentTag } from '../entities';
-import type { Database } from './db';
+import type { Infra } from './infra';
 import { badRequest, notFound } from './errors';
 
 const TAG_WORDS: Record<ResidentTag, string> = {
@@ -65,7 +65,11 @@ function parseTags(v: unknown): ResidentTag[] {
 
 /** Who an audience is, in one set-based query per station; its parts are checked against the station. */
 export class AudienceService {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly ctx: Infra) {}
+
+  private get db() {
+    return this.ctx.db;
+  }
 
   /** 400 for an empty audience, 404 for another station's communities or residents. */
   async validate(stationId: number, a: Audience): Promise<void> {

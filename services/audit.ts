@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { AuditEntry, Resident, Worker } from '../entities';
 import type { Actor } from './auth';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { notFound } from './errors';
 import { assertCases, assertStationAdmin, ownStationId } from './permissions';
 
@@ -21,7 +21,7 @@ export interface AuditInput {
 
 /** The audit log of reads and changes of residents' personal data, for the station admin. */
 export class AuditService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Infra) {}
 
   /** Writes one entry at the application clock's now (inside `em`'s transaction when given). */
   async record(input: AuditInput, em: EntityManager = this.ctx.db.manager): Promise<void> {

@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { IsNull } from 'typeorm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Resident, Worker, WorkerRole } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { AppError, tooMany, unauthorized } from './errors';
 
 /** Who is calling: a signed-in worker, a mini-program resident, or nobody. */
@@ -27,7 +27,7 @@ export class AuthService {
   private readonly ipFailures: RateLimiterMemory;
   private dummyHash?: Promise<string>;
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(private readonly ctx: Infra) {
     const max = ctx.config.loginMaxFailures;
     this.loginFailures = new RateLimiterMemory({ points: max, duration: LOGIN_WINDOW_SECONDS });
     this.ipFailures = new RateLimiterMemory({ points: max * IP_FAILURE_FACTOR, duration: LOGIN_WINDOW_SECONDS });

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { IsNull, MoreThan } from 'typeorm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { BindingCode, BindingTarget, FamilyContact, Resident, Worker } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { tooMany } from './errors';
 import { DataCrypto } from './crypto';
 
@@ -25,7 +25,7 @@ export class BindingService {
   private readonly crypto: DataCrypto;
   private readonly failures: RateLimiterMemory;
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(private readonly ctx: Infra) {
     this.crypto = new DataCrypto(ctx.config.dataKey);
     this.failures = new RateLimiterMemory({ points: MAX_FAILURES, duration: 15 * 60 });
   }

@@ -1,7 +1,7 @@
 import { EntityManager, In, IsNull, MoreThan, Not } from 'typeorm';
 import { FamilyContact, MessageLog, OutboxMessage, Resident, Station, Worker } from '../entities';
 import type { BindingTarget } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { toIso } from './time';
 
 /** Longest text kept in the message log (a 100 KB paste would not fit a MySQL `text` column). */
@@ -26,7 +26,7 @@ export type LoggedType = 'text' | 'voice' | 'image' | 'video' | 'file' | 'sticke
  * and out of a station account), who a contact is, and the few changes a contact makes by chat.
  */
 export class ChatService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Infra) {}
 
   /** Logs one message; long texts are cut. Returns the log id (ids increase). */
   async log(

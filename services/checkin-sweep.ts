@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto';
 import { PRIORITY, ResidentTag } from '../entities';
 import type { EscalationOrder, UnreachableReason } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { AccountStatusService } from './accounts';
+import type { AlertService } from './alerts';
+import type { NotifyService } from './notify';
+import type { OutboxService } from './outbox';
+
+/** The peer services a sweep uses. */
+export interface SweepDeps {
+  accounts: AccountStatusService;
+  alerts: AlertService;
+  notify: NotifyService;
+  outbox: OutboxService;
+}
 import { dbInstant, parseInstant, placeholders } from './db';
 import type { OutgoingMessage } from './outbox';
 import { aliasFor } from './notify';
@@ -89,7 +101,11 @@ export class CheckinSweep {
   private readonly nowDb: string;
   private readonly workerCache = new Map<string, WorkerRef[]>();
 
-  constructor(private readonly ctx: AppContext, private readonly at: Date) {
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: SweepDeps,
+    private readonly at: Date,
+  ) {
     this.today = localDate(at);
     this.minute = localMinutes(at);
     this.nowDb = dbInstant(at);
@@ -198,7 +214,7 @@ export class CheckinSweep {
     let sent = 0;
     let unreachable = 0;
     let last = 0;
-    const accounts = this.ctx.services.accounts;
+    const accounts = this.deps.accounts;
     for (;;) {
       const chunk = await this.dueDays('pending', 'remindMinute', 'AND d.firstReminderAt IS NULL', last);
       if (!chunk.length) break;
@@ -210,7 +226,7 @@ export class CheckinSweep {
         else if (!accounts.isUp(d.stationId)) byReason.account_down.push(d.id);
         else reach.push(d);
       }
-      await this.ctx.services.outbox.enqueue(reach.map((d) => this.reminderMessage(d, 'first')));
+      await this.deps.outbox.enqueue(reach.map((d) => this.reminderMessage(d, 'first')));
       sent += await this.updateIds(reach.map((d) => d.id), `status = 'reminded', firstReminderAt = ?`, [this.nowDb], `status = 'pending'`);
       for (const [reason, ids] of Object.entries(byReason)) {
         unreachable += await this.updateIds(ids, `status = 'unreachable', unreachableReason = ?`, [reason], `status = 'pending'`);
@@ -235,12 +251,12 @@ export class CheckinSweep {
       last = chunk[chunk.length - 1].id;
       const went = await this.firstReminderWent(chunk);
       const up = chunk.filter((d) => {
-        if (!this.ctx.services.accounts.isUp(d.stationId)) return false;
+        if (!this.deps.accounts.isUp(d.stationId)) return false;
         const at = went.get(d.id);
         if (at === null) return false;
         return this.minuteToday(at ?? parseInstant(d.firstReminderAt)) + (d.secondMinute - d.remindMinute) <= this.minute;
       });
-      await this.ctx.services.outbox.enqueue(up.map((d) => this.reminderMessage(d, 'second')));
+      await this.deps.outbox.enqueue(up.map((d) => this.reminderMessage(d, 'second')));
       sent += await this.updateIds(up.map((d) => d.id), `secondReminderAt = ?`, [this.nowDb], `status = 'reminded' AND secondReminderAt IS NULL`);
     }
     return sent;
@@ -287,7 +303,7 @@ export class CheckinSweep {
    * reach us: today's started days there are unreachable at once (not missed).
    */
   async accountsDown(): Promise<number> {
-    const down = this.ctx.services.accounts.list().filter((a) => !a.up).map((a) => a.stationId);
+    const down = this.deps.accounts.list().filter((a) => !a.up).map((a) => a.stationId);
     if (!down.length) return 0;
     return this.ctx.db.exec(
       `UPDATE checkin_days SET status = 'unreachable', unreachableReason = 'account_down', updatedAt = ?
@@ -331,7 +347,7 @@ export class CheckinSweep {
     const key = `${stationId}:${roles.join(',')}`;
     let ws = this.workerCache.get(key);
     if (!ws) {
-      ws = (await this.ctx.services.notify.boundWorkers(stationId, roles)).map((w) => ({ id: w.id, wechatContactId: w.wechatContactId! }));
+      ws = (await this.deps.notify.boundWorkers(stationId, roles)).map((w) => ({ id: w.id, wechatContactId: w.wechatContactId! }));
       this.workerCache.set(key, ws);
     }
     return ws;
@@ -370,7 +386,7 @@ export class CheckinSweep {
     let notices = 0;
     for (const [stationId, list] of byStation) {
       const names = list.map((l) => l.name);
-      const { alert } = await this.ctx.services.alerts.raise({
+      const { alert } = await this.deps.alerts.raise({
         stationId, residentId: null, type: 'checkin_unreachable', dedupeKey: `checkin:unreachable:${stationId}:${batch}`,
         summary: unreachableSummary(names),
       });
@@ -379,7 +395,7 @@ export class CheckinSweep {
       for (let i = 0; i < texts.length; i++) {
         messages.push(...(await this.toWorkers(stationId, texts[i], 'checkin_unreachable', `checkin:unreachable:${stationId}:${batch}:${i + 1}`, { refType: 'alert', refId: alert.id })));
       }
-      await this.ctx.services.outbox.enqueue(messages);
+      await this.deps.outbox.enqueue(messages);
       await this.updateIds(list.map((l) => Number(l.id)), 'workersToldAt = ?', [this.nowDb], 'workersToldAt IS NULL');
       notices += texts.length;
     }
@@ -489,9 +505,9 @@ export class CheckinSweep {
           messages.push(...(await this.toWorkers(d.stationId, text, 'alert_checkin_missed', `${key(d.residentId)}:escalate`, { refType: 'alert', refId: alertId })));
         }
       }
-      await this.ctx.services.outbox.enqueue(messages);
+      await this.deps.outbox.enqueue(messages);
     }
-    for (const stationId of digest.keys()) await this.ctx.services.outbox.enqueue(await flush(stationId, true));
+    for (const stationId of digest.keys()) await this.deps.outbox.enqueue(await flush(stationId, true));
     let escalated = 0;
     for (let i = 0; i < done.length; i += CHUNK) {
       const part = done.slice(i, i + CHUNK);
@@ -570,7 +586,7 @@ export class CheckinSweep {
         if (!raised.has(level)) raised.set(level, []);
         raised.get(level)!.push(id);
       }
-      await this.ctx.services.outbox.enqueue(messages);
+      await this.deps.outbox.enqueue(messages);
       for (const [level, ids] of raised) {
         levelUps += await this.ctx.db.exec(
           `UPDATE alerts SET escalationLevel = ?, escalatedAt = ? WHERE id IN (${placeholders(ids.length)}) AND escalationLevel = ? AND status = 'open'`,
@@ -614,7 +630,7 @@ export class CheckinSweep {
         id: Number(a.id), type: a.type, who: [a.community, a.name].filter(Boolean).join(' '),
         when: formatForChat(parseInstant(a.createdAt) ?? this.at), replied: a.replyAt !== null, acknowledged: a.status === 'acknowledged',
       })));
-      sent += await this.ctx.services.outbox.enqueue(recipients.map((r) => ({ ...r, text, urgent: false, priority: PRIORITY.alert })));
+      sent += await this.deps.outbox.enqueue(recipients.map((r) => ({ ...r, text, urgent: false, priority: PRIORITY.alert })));
     }
     return sent;
   }

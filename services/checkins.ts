@@ -5,7 +5,12 @@ import {
 } from '../entities';
 import type { EscalationOrder, SignOfLifeSource, UnreachableReason } from '../entities';
 import type { Actor } from './auth';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { AccountStatusService } from './accounts';
+import type { AlertService } from './alerts';
+import type { NotifyService } from './notify';
+import type { OutboxService } from './outbox';
+
 import { conflict, notFound, validationFailed } from './errors';
 import { assertCases, boundResidentId, ownStationId } from './permissions';
 import { isValidPhone, maskPhone, normalisePhone } from './phone';
@@ -116,7 +121,10 @@ const SOURCE_LABEL: Record<SignOfLifeSource, string> = {
  * and the sweep the `checkins` job runs every minute (see checkin-sweep.ts).
  */
 export class CheckinService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { accounts: AccountStatusService; alerts: AlertService; notify: NotifyService; outbox: OutboxService },
+  ) {}
 
   private async loadResident(actor: Actor, residentId: number): Promise<Resident> {
     const r = await this.ctx.db.manager.findOne(Resident, { where: { id: residentId } });
@@ -253,7 +261,7 @@ export class CheckinService {
     if (!out) return false;
     if (out.confirmedNow && !out.alert) {
       const text = workerFamilyContactedText(out.community, out.resident, f, localMinutes(input.at));
-      await this.ctx.services.outbox.enqueue(await this.workerMessages(out.resident.stationId, text, `checkin:${f.residentId}:${out.date}:family:${f.id}`, {
+      await this.deps.outbox.enqueue(await this.workerMessages(out.resident.stationId, text, `checkin:${f.residentId}:${out.date}:family:${f.id}`, {
         kind: 'checkin_family', priority: PRIORITY.checkin, urgent: false, refType: 'checkin_day', refId: out.day.id,
       }));
     }
@@ -261,7 +269,7 @@ export class CheckinService {
   }
 
   private async workerMessages(stationId: number, text: string, dedupeKey: string, extra: Omit<OutgoingMessage, 'stationId' | 'toContactId' | 'text' | 'dedupeKey'>): Promise<OutgoingMessage[]> {
-    const ws = await this.ctx.services.notify.boundWorkers(stationId);
+    const ws = await this.deps.notify.boundWorkers(stationId);
     return ws.map((w) => ({ ...extra, stationId, text, toContactId: w.wechatContactId!, toAlias: aliasFor('worker', w.id), dedupeKey: `${dedupeKey}:w${w.id}` }));
   }
 
@@ -305,12 +313,12 @@ export class CheckinService {
     if (alert && alert.status !== 'resolved' && (confirmedNow || elderOwn)) {
       const label = SOURCE_LABEL[input.source];
       const said = input.source === 'text' && input.text ? input.text : (input.source === 'family' || input.source === 'worker') && note ? `${label} ${note}` : label;
-      await this.ctx.services.alerts.recordReply(resident.id, said || '[回复]', input.at);
+      await this.deps.alerts.recordReply(resident.id, said || '[回复]', input.at);
     }
     if (confirmedNow && alert) {
       const messages: OutgoingMessage[] = [];
       const extra = { kind: 'checkin_all_clear', priority: PRIORITY.alert, urgent: true, refType: 'alert', refId: alert.id };
-      for (const f of await this.ctx.services.notify.boundFamily(resident.id)) {
+      for (const f of await this.deps.notify.boundFamily(resident.id)) {
         if (byFamily && f.id === byFamily.id) continue;
         messages.push({
           ...extra, stationId: resident.stationId, toContactId: f.wechatContactId!, toAlias: aliasFor('family', f.id),
@@ -319,10 +327,10 @@ export class CheckinService {
       }
       const text = workerReplyText(community, resident, minute, input.source, alert.id, byFamily?.name);
       messages.push(...(await this.workerMessages(resident.stationId, text, `checkin:${resident.id}:${date}:replied`, { ...extra, kind: 'checkin_replied' })));
-      await this.ctx.services.outbox.enqueue(messages);
+      await this.deps.outbox.enqueue(messages);
     } else if (confirmedNow && before?.status === 'unreachable' && before.told) {
       const text = workerReachedText(community, resident, minute);
-      await this.ctx.services.outbox.enqueue(await this.workerMessages(resident.stationId, text, `checkin:${resident.id}:${date}:reached`, {
+      await this.deps.outbox.enqueue(await this.workerMessages(resident.stationId, text, `checkin:${resident.id}:${date}:reached`, {
         kind: 'checkin_reached', priority: PRIORITY.alert, urgent: true, refType: 'checkin_day', refId: day.id,
       }));
     }
@@ -461,7 +469,7 @@ export class CheckinService {
 
   /** One run of the `checkins` job for the application instant `at`. */
   sweep(at: Date): Promise<SweepSummary> {
-    return new CheckinSweep(this.ctx, at).run();
+    return new CheckinSweep(this.ctx, this.deps, at).run();
   }
 
   /** Plans of residents of `stationId` with one of `tags` that have none yet get `defaults` (demo data). */

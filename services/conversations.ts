@@ -1,5 +1,5 @@
 import { Conversation } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { isUniqueViolation } from './errors';
 
 /** A conversation expires after ten minutes of silence (BOT.md). */
@@ -10,7 +10,7 @@ export const CONVERSATION_TTL_MS = 10 * 60_000;
  * progress survives a restart and works with several bot processes.
  */
 export class ConversationService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Infra) {}
 
   /** The live state, or null when there is none or it expired. */
   async get<T extends Record<string, unknown>>(stationId: number, contactId: string): Promise<T | null> {

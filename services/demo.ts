@@ -1,5 +1,8 @@
 import { Community, Station, Worker } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { AuthService } from './auth';
+import type { CheckinService } from './checkins';
+import type { PolicyService } from './policies';
 import { seedPeople } from './demo-people';
 import { seedCheckinPlans } from './checkin-demo';
 import { seedActivities } from './activity-demo';
@@ -14,8 +17,13 @@ export const DEMO_STATIONS = [
 ];
 export const DEMO_ADMIN = { username: 'county', password: 'county-demo-2026', name: '县民政局管理员' };
 
+/** What the demo seeders use: the infrastructure and a few services (the context has them). */
+export interface DemoContext extends Infra {
+  services: { auth: AuthService; policies: PolicyService; checkins: CheckinService };
+}
+
 /** One step of the demo data; returns lines to print at start (where to log in, what to try). */
-export type DemoSeeder = (ctx: AppContext, stations: Station[]) => Promise<string[]>;
+export type DemoSeeder = (ctx: DemoContext, stations: Station[]) => Promise<string[]>;
 
 const seedOrganisation: DemoSeeder = async (ctx, stations) => {
   const m = ctx.db.manager;
@@ -45,7 +53,7 @@ export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedP
  * Seeds the demo station into an empty database (no stations yet); a database with data is left
  * alone. Returns the lines to print.
  */
-export async function seedDemoData(ctx: AppContext): Promise<string[]> {
+export async function seedDemoData(ctx: DemoContext): Promise<string[]> {
   if ((await ctx.db.manager.count(Station)) > 0) return ['演示数据：已存在，未重复写入'];
   const stations: Station[] = [];
   const lines: string[] = [];

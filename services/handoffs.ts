@@ -1,6 +1,10 @@
 import { EntityManager, FindOptionsWhere, In, IsNull, MoreThan } from 'typeorm';
 import { Handoff, PRIORITY, Resident } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { ChatService } from './chat';
+import type { NotifyService } from './notify';
+import type { OutboxService } from './outbox';
+
 import { conflict, notFound } from './errors';
 import { aliasFor } from './notify';
 import { toIso } from './time';
@@ -19,7 +23,10 @@ export type HandoffStatus = Handoff['status'];
 
 /** Residents who asked for a person (人工 / 找社工 / 5): the workers take and close them. */
 export class HandoffService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { chat: ChatService; notify: NotifyService; outbox: OutboxService },
+  ) {}
 
   /** The hand-off that keeps the bot quiet for this contact now, if any. */
   async active(stationId: number, contactId: string): Promise<Handoff | null> {
@@ -42,7 +49,7 @@ export class HandoffService {
   async request(input: { stationId: number; contactId: string; contactName: string | null; residentId: number | null }): Promise<{ handoff: Handoff; created: boolean }> {
     const existing = await this.active(input.stationId, input.contactId);
     if (existing) return { handoff: existing, created: false };
-    const recent = await this.ctx.services.chat.recent(input.stationId, input.contactId, TRANSCRIPT_LENGTH);
+    const recent = await this.deps.chat.recent(input.stationId, input.contactId, TRANSCRIPT_LENGTH);
     const transcript = recent.map((m) => ({ direction: m.direction, text: m.text.slice(0, TRANSCRIPT_TEXT_MAX), at: m.at.toISOString() }));
     const repo = this.ctx.db.manager.getRepository(Handoff);
     const handoff = await repo.save(repo.create({
@@ -53,7 +60,7 @@ export class HandoffService {
     const who = resident ? resident.name : `${handoff.contactName ?? '未绑定联系人'}（未绑定）`;
     const lines = transcript.filter((t) => t.direction === 'in').slice(-3).map((t) => `“${t.text.slice(0, 60)}”`);
     const text = [`【找社工】${who} 想找社工聊聊（编号 ${handoff.id}）。`, ...(lines.length ? [`最近说：${lines.join(' ')}`] : []), '请在工作台“转人工”里接手。'].join('\n');
-    await this.ctx.services.notify.workers(input.stationId, text, { kind: 'handoff', priority: PRIORITY.alert, dedupeKey: `handoff:${handoff.id}`, refType: 'handoff', refId: handoff.id });
+    await this.deps.notify.workers(input.stationId, text, { kind: 'handoff', priority: PRIORITY.alert, dedupeKey: `handoff:${handoff.id}`, refType: 'handoff', refId: handoff.id });
     return { handoff, created: true };
   }
 
@@ -106,7 +113,7 @@ export class HandoffService {
     if (!rows.length) return;
     const ids = rows.map((h) => h.id);
     await em.update(Handoff, { id: In(ids) }, { contactName: null, transcript: [] });
-    await this.ctx.services.chat.eraseSentAbout(em, resident.stationId, 'handoff', ids);
+    await this.deps.chat.eraseSentAbout(em, resident.stationId, 'handoff', ids);
   }
 
   /** A worker takes an open hand-off; the contact is told a person will answer. 409 when already taken or closed. */
@@ -115,7 +122,7 @@ export class HandoffService {
     const now = this.ctx.clock.now();
     const res = await this.ctx.db.manager.update(Handoff, { id, stationId, status: 'open' }, { status: 'taken', takenBy: worker.id, takenAt: now });
     if (!res.affected) throw conflict('handoff_not_open', h.status === 'closed' ? '该请求已结束' : '该请求已有社工接手');
-    await this.ctx.services.outbox.enqueue({
+    await this.deps.outbox.enqueue({
       stationId, toContactId: h.contactId, toAlias: h.residentId ? aliasFor('resident', h.residentId) : null,
       text: `社工${worker.name}已经看到您的消息，马上和您联系。`, kind: 'handoff_taken', priority: PRIORITY.alert,
       urgent: true, dedupeKey: `handoff:${id}:taken`, refType: 'handoff', refId: id,

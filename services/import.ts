@@ -1,5 +1,7 @@
 import { Community, Resident, RESIDENT_TAGS, ResidentTag } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { ResidentService } from './residents';
+
 import { AppError, badRequest } from './errors';
 import { residentCreateSchema, ResidentPatch, residentPatchSchema } from './residents';
 import { normalisePhone } from './phone';
@@ -105,7 +107,10 @@ function parseDate(s: string): string | undefined {
  * each bad row is listed with its reason and changes nothing. Empty cells leave fields as they are.
  */
 export class ImportService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { residents: ResidentService },
+  ) {}
 
   /** Reads a file into rows (throws 400 for a file that cannot be read at all). */
   async readRows(buf: Buffer, format: ImportFormat = sniffFormat(buf)): Promise<SheetRow[]> {
@@ -123,7 +128,7 @@ export class ImportService {
     const communities = await m.find(Community, { where: { stationId } });
     const byName = new Map(communities.map((c) => [c.name, c.id]));
     const ids = new Set(communities.map((c) => c.id));
-    const residents = this.ctx.services.residents;
+    const residents = this.deps.residents;
     const seen = new Map<string, number>();
     const result: ImportResult = { created: 0, updated: 0, errors: [] };
     options.onProgress?.(0, rows.length);
@@ -160,7 +165,7 @@ export class ImportService {
   /** The resident a row updates: same ID number, else same name and community with the same phone or birth date. */
   private async match(stationId: number, p: ResidentPatch): Promise<Resident | null> {
     const m = this.ctx.db.manager;
-    if (p.idNumber) return m.findOne(Resident, { where: { stationId, idNumberHash: this.ctx.services.residents.idNumberHash(p.idNumber) } });
+    if (p.idNumber) return m.findOne(Resident, { where: { stationId, idNumberHash: this.deps.residents.idNumberHash(p.idNumber) } });
     if (!p.phone && !p.birthDate) return null;
     const found = await m.find(Resident, {
       where: { stationId, name: p.name, communityId: p.communityId, ...(p.phone ? { phone: normalisePhone(p.phone) } : { birthDate: p.birthDate! }) },

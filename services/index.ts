@@ -1,4 +1,4 @@
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { AlertService } from './alerts';
 import { AuthService } from './auth';
 import { BindingService } from './binding';
@@ -44,38 +44,61 @@ export interface Services {
   activities: ActivityService;
 }
 
-/** Builds every service of a context. */
-export function createServices(ctx: AppContext, jobs: JobDefinition[]): Services {
+/** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
+export interface WiringOptions {
+  jobs: JobDefinition[];
+  /** Called when a job runs (never while wiring), so it may return the context being built. */
+  jobContext: () => unknown;
+}
+
+/**
+ * The one wiring module: builds every service of a context in dependency order, each receiving the
+ * infrastructure and exactly the peers it uses. A new service is built after the peers it needs.
+ */
+export function createServices(infra: Infra, options: WiringOptions): Services {
+  const audit = new AuditService(infra);
+  const auth = new AuthService(infra);
+  const binding = new BindingService(infra);
+  const outbox = new OutboxService(infra);
+  const notify = new NotifyService(infra, { outbox });
+  const chat = new ChatService(infra);
+  const alerts = new AlertService(infra, { notify, chat });
+  const accounts = new AccountStatusService(infra);
+  const residents = new ResidentService(infra, { audit, binding });
+  const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
+  const handoffs = new HandoffService(infra, { chat, notify, outbox });
+  const audience = new AudienceService(infra);
+  const activities = new ActivityService(infra, { outbox, audience });
   const services: Services = {
-    auth: new AuthService(ctx),
-    binding: new BindingService(ctx),
-    notify: new NotifyService(ctx),
-    alerts: new AlertService(ctx),
-    outbox: new OutboxService(ctx),
-    conversations: new ConversationService(ctx),
-    jobs: new JobService(ctx, jobs),
-    audit: new AuditService(ctx),
-    stations: new StationService(ctx),
-    workers: new WorkerService(ctx),
-    residents: new ResidentService(ctx),
-    imports: new ImportService(ctx),
-    miniapp: new MiniappService(ctx),
-    policies: new PolicyService(ctx),
-    checkins: new CheckinService(ctx),
-    accounts: new AccountStatusService(ctx),
-    chat: new ChatService(ctx),
-    handoffs: new HandoffService(ctx),
-  } as Services;
-  services.audience = new AudienceService(ctx.db);
-  services.activities = new ActivityService(ctx.db, ctx.clock, services.outbox, services.audience);
+    auth,
+    binding,
+    notify,
+    alerts,
+    outbox,
+    conversations: new ConversationService(infra),
+    jobs: new JobService(infra, options.jobs, options.jobContext),
+    audit,
+    stations: new StationService(infra),
+    workers: new WorkerService(infra, { auth, binding }),
+    residents,
+    imports: new ImportService(infra, { residents }),
+    miniapp: new MiniappService(infra, { auth, binding, residents }),
+    policies: new PolicyService(infra),
+    checkins,
+    accounts,
+    chat,
+    handoffs,
+    audience,
+    activities,
+  };
   // Features that hold personal data of residents take part in the export and the erase.
-  services.residents.registerExportSection('checkins', (em, r) => services.checkins.exportFor(em, r));
-  services.residents.registerEraseHook((em, r) => services.checkins.eraseFor(em, r));
-  services.residents.registerExportSection('alerts', (em, r) => services.alerts.exportFor(em, r));
-  services.residents.registerExportSection('handoffs', (em, r) => services.handoffs.exportFor(em, r));
-  services.residents.registerExportSection('messages', (em, r) => services.chat.exportFor(em, r));
-  services.residents.registerEraseHook((em, r) => services.alerts.eraseFor(em, r));
-  services.residents.registerEraseHook((em, r) => services.handoffs.eraseFor(em, r));
-  services.residents.registerEraseHook((em, r) => services.chat.eraseFor(em, r));
+  residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
+  residents.registerEraseHook((em, r) => checkins.eraseFor(em, r));
+  residents.registerExportSection('alerts', (em, r) => alerts.exportFor(em, r));
+  residents.registerExportSection('handoffs', (em, r) => handoffs.exportFor(em, r));
+  residents.registerExportSection('messages', (em, r) => chat.exportFor(em, r));
+  residents.registerEraseHook((em, r) => alerts.eraseFor(em, r));
+  residents.registerEraseHook((em, r) => handoffs.eraseFor(em, r));
+  residents.registerEraseHook((em, r) => chat.eraseFor(em, r));
   return services;
 }

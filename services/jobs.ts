@@ -2,21 +2,24 @@ import { randomUUID } from 'node:crypto';
 import cron from 'node-cron';
 import { IsNull, Not } from 'typeorm';
 import { JobRun } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { isUniqueViolation, notFound } from './errors';
 import { TZ } from './time';
 
 export type JobSummary = Record<string, unknown>;
 
-/** A scheduled job: one file per job in `jobs/`. */
-export interface JobDefinition {
+/**
+ * A scheduled job: one file per job in `jobs/`, typed `JobDefinition<AppContext>` there (the job runs
+ * with the whole context; this module only schedules and records it).
+ */
+export interface JobDefinition<C = unknown> {
   name: string;
   /** node-cron expression, Asia/Shanghai time. */
   schedule: string;
   description: string;
   /** How far back a missed run is made up on start (defaults to the configured window). */
   catchUpMinutes?: number;
-  run(ctx: AppContext, at: Date): Promise<JobSummary>;
+  run(ctx: C, at: Date): Promise<JobSummary>;
 }
 
 /** The minute a scheduled fire belongs to. */
@@ -36,7 +39,12 @@ export class JobService {
   private readonly held = new Set<string>();
   readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
 
-  constructor(private readonly ctx: AppContext, jobs: JobDefinition[]) {
+  constructor(
+    private readonly ctx: Infra,
+    jobs: JobDefinition[],
+    /** The context the jobs run with; read when a job runs, after the wiring has finished. */
+    private readonly jobContext: () => unknown,
+  ) {
     for (const j of jobs) this.defs.set(j.name, j);
   }
 
@@ -89,7 +97,7 @@ export class JobService {
   private async execute(name: string, at: Date, runId: number): Promise<JobSummary> {
     const def = this.get(name);
     const previous = this.inFlight.get(name) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(() => def.run(this.ctx, at));
+    const current = previous.catch(() => undefined).then(() => def.run(this.jobContext(), at));
     this.inFlight.set(name, current);
     const repo = this.ctx.db.manager.getRepository(JobRun);
     try {

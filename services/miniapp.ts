@@ -1,6 +1,10 @@
 import { AppError, badRequest, unauthorized } from './errors';
 import type { Actor } from './auth';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { AuthService } from './auth';
+import type { BindingService } from './binding';
+import type { ResidentService } from './residents';
+
 import { Resident } from '../entities';
 import { boundResidentId } from './permissions';
 
@@ -11,7 +15,10 @@ const CODE2SESSION_TIMEOUT_MS = 5000;
  * openid gets a resident token; a binding code links it to the resident's record.
  */
 export class MiniappService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { auth: AuthService; binding: BindingService; residents: ResidentService },
+  ) {}
 
   /**
    * Exchanges a login code for the user's openid. In the embedded default with no app id, a code
@@ -50,14 +57,14 @@ export class MiniappService {
   /** Logs a mini-program user in: a resident token and the bound record, if any. */
   async login(code: string): Promise<{ token: string; openid: string; resident: Resident | null }> {
     const openid = await this.code2session(code);
-    const resident = await this.ctx.services.residents.byOpenid(openid);
-    return { token: this.ctx.services.auth.residentToken(openid), openid, resident };
+    const resident = await this.deps.residents.byOpenid(openid);
+    return { token: this.deps.auth.residentToken(openid), openid, resident };
   }
 
   /** Binds the caller's openid to the resident a binding code was issued for. */
   async bind(actor: Actor, bindingCode: string): Promise<Resident> {
     if (actor.kind !== 'resident') throw badRequest('not_resident', '仅限居民使用');
-    const bound = await this.ctx.services.binding.redeem({ code: bindingCode, throttleKey: `openid:${actor.openid}`, openid: actor.openid });
+    const bound = await this.deps.binding.redeem({ code: bindingCode, throttleKey: `openid:${actor.openid}`, openid: actor.openid });
     if (!bound) throw badRequest('invalid_binding_code', '绑定码无效或已过期，请向社工索取新的绑定码');
     return this.ctx.db.manager.findOneByOrFail(Resident, { id: bound.targetId });
   }

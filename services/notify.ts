@@ -1,7 +1,9 @@
 import { In, IsNull, Not } from 'typeorm';
 import { FamilyContact, PRIORITY, Resident, Worker } from '../entities';
 import type { BindingTarget } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { OutboxService } from './outbox';
+
 import type { OutgoingMessage } from './outbox';
 
 /**
@@ -16,7 +18,10 @@ type Extra = Omit<OutgoingMessage, 'stationId' | 'toContactId' | 'toAlias' | 'te
 
 /** Queues messages to the people around a resident: the station's workers, the family, the resident. */
 export class NotifyService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { outbox: OutboxService },
+  ) {}
 
   /** Active workers (and station admins) of a station with a bound WeChat. */
   boundWorkers(stationId: number, roles: Worker['role'][] = ['worker', 'station_admin']): Promise<Worker[]> {
@@ -34,7 +39,7 @@ export class NotifyService {
   /** Queues `text` to every bound worker of the station; returns how many were queued. */
   async workers(stationId: number, text: string, extra: Extra, roles?: Worker['role'][]): Promise<number> {
     const ws = await this.boundWorkers(stationId, roles);
-    return this.ctx.services.outbox.enqueue(
+    return this.deps.outbox.enqueue(
       ws.map((w) => ({
         ...extra, stationId, text, toContactId: w.wechatContactId!, toAlias: aliasFor('worker', w.id),
         dedupeKey: extra.dedupeKey ? `${extra.dedupeKey}:w${w.id}` : null,
@@ -45,7 +50,7 @@ export class NotifyService {
   /** Queues `text` to every bound family contact of a resident. */
   async family(resident: Pick<Resident, 'id' | 'stationId'>, text: string | ((f: FamilyContact) => string), extra: Extra): Promise<number> {
     const fs = await this.boundFamily(resident.id);
-    return this.ctx.services.outbox.enqueue(
+    return this.deps.outbox.enqueue(
       fs.map((f) => ({
         ...extra, stationId: resident.stationId, text: typeof text === 'function' ? text(f) : text,
         toContactId: f.wechatContactId!, toAlias: aliasFor('family', f.id),
@@ -57,7 +62,7 @@ export class NotifyService {
   /** Queues `text` to the resident, if their WeChat is bound; false otherwise. */
   async resident(resident: Pick<Resident, 'id' | 'stationId' | 'wechatContactId'>, text: string, extra: Extra): Promise<boolean> {
     if (!resident.wechatContactId) return false;
-    await this.ctx.services.outbox.enqueue({
+    await this.deps.outbox.enqueue({
       priority: PRIORITY.reminder, ...extra, stationId: resident.stationId, text,
       toContactId: resident.wechatContactId, toAlias: aliasFor('resident', resident.id), dedupeKey: extra.dedupeKey ?? null,
     });

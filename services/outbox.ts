@@ -1,6 +1,6 @@
 import { EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { OutboxMessage, PRIORITY } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { afterQuietHours } from './time';
 
 export interface OutgoingMessage {
@@ -32,7 +32,7 @@ const OUTBOX_COLUMNS = [
 export class OutboxService {
   private claims = 0;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Infra) {}
 
   /** Queues messages; a row whose dedupe key is already queued is skipped. Returns how many were new. */
   async enqueue(messages: OutgoingMessage | OutgoingMessage[]): Promise<number> {

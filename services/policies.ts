@@ -4,7 +4,7 @@ import { In, IsNull } from 'typeorm';
 import { z } from 'zod';
 import { Policy, Station, UnansweredQuestion } from '../entities';
 import type { Actor } from './auth';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
 import { assertStation, canManageStation, canReadStation, canWorkCases, ownStationId } from './permissions';
 import type { PolicySearchEngine } from './policy-search';
@@ -67,7 +67,7 @@ export class PolicyService {
   private checkedAt = 0;
   private loading: Promise<void> | undefined;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Infra) {}
 
   private async dbFingerprint(): Promise<string> {
     const row = await this.ctx.db.manager

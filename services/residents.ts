@@ -5,7 +5,10 @@ import {
   RESIDENT_STATUSES, RESIDENT_TAGS, RISK_TIERS,
 } from '../entities';
 import type { Actor } from './auth';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { AuditService } from './audit';
+import type { BindingService } from './binding';
+
 import { ERASED_TEXT } from './chat';
 import { DataCrypto } from './crypto';
 import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
@@ -95,7 +98,10 @@ export class ResidentService {
   private readonly exportSections = new Map<string, ExportSection>();
   private readonly eraseHooks: EraseHook[] = [];
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { audit: AuditService; binding: BindingService },
+  ) {
     this.crypto = new DataCrypto(ctx.config.dataKey);
   }
 
@@ -210,7 +216,7 @@ export class ResidentService {
           phone: null, birthDate: null, gender: null, address: null, idNumberEnc: null, idNumberHash: null,
           wechatContactId: null, openid: null, optedOut: false, erasedAt: null, ...cols, stationId,
         }));
-        await this.ctx.services.audit.record({ stationId, residentId: r.id, workerId, action: 'create', detail }, em);
+        await this.deps.audit.record({ stationId, residentId: r.id, workerId, action: 'create', detail }, em);
         return r;
       });
     } catch (err) {
@@ -265,8 +271,8 @@ export class ResidentService {
     return r;
   }
 
-  private async audit(actor: Actor, r: Resident, action: Parameters<AppContext['services']['audit']['record']>[0]['action'], detail: string | null = null, em?: EntityManager): Promise<void> {
-    await this.ctx.services.audit.record({ stationId: r.stationId, residentId: r.id, workerId: actor.kind === 'worker' ? actor.id : null, action, detail }, em);
+  private async audit(actor: Actor, r: Resident, action: Parameters<AuditService['record']>[0]['action'], detail: string | null = null, em?: EntityManager): Promise<void> {
+    await this.deps.audit.record({ stationId: r.stationId, residentId: r.id, workerId: actor.kind === 'worker' ? actor.id : null, action, detail }, em);
   }
 
   /** Changes a resident; the audit entry names the fields changed, never their values. */
@@ -288,7 +294,7 @@ export class ResidentService {
           const done = await em.update(Resident, { id: r.id, erasedAt: IsNull() }, cols);
           if (!done.affected) throw notFound('居民');
         }
-        await this.ctx.services.audit.record({ stationId: r.stationId, residentId: r.id, workerId, action: 'update', detail: detail ?? fields.join(',') }, em);
+        await this.deps.audit.record({ stationId: r.stationId, residentId: r.id, workerId, action: 'update', detail: detail ?? fields.join(',') }, em);
         return em.findOneByOrFail(Resident, { id: r.id });
       });
     } catch (err) {
@@ -313,7 +319,7 @@ export class ResidentService {
   /** A fresh one-time binding code for the resident (earlier ones stop working). */
   async bindingCode(actor: Actor, id: number): Promise<{ code: string; expiresAt: Date }> {
     const r = await this.load(actor, id);
-    const code = await this.ctx.services.binding.issue(r.stationId, 'resident', r.id);
+    const code = await this.deps.binding.issue(r.stationId, 'resident', r.id);
     await this.audit(actor, r, 'binding_code');
     return code;
   }
@@ -329,7 +335,7 @@ export class ResidentService {
       await this.audit(actor, r, 'family_create', `family:${f.id}`, em);
       return f;
     });
-    const { code, expiresAt } = await this.ctx.services.binding.issue(r.stationId, 'family', family.id);
+    const { code, expiresAt } = await this.deps.binding.issue(r.stationId, 'family', family.id);
     return { family, code, expiresAt };
   }
 
@@ -350,7 +356,7 @@ export class ResidentService {
   /** A fresh binding code for a family contact. */
   async familyBindingCode(actor: Actor, id: number): Promise<{ code: string; expiresAt: Date }> {
     const f = await this.loadFamily(actor, id);
-    return this.ctx.services.binding.issue(f.stationId, 'family', f.id);
+    return this.deps.binding.issue(f.stationId, 'family', f.id);
   }
 
   /** Removes a family contact (and their unused codes). */
@@ -359,7 +365,7 @@ export class ResidentService {
     await this.ctx.db.transaction(async (em) => {
       await em.delete(BindingCode, { targetType: 'family', targetId: f.id });
       await em.delete(FamilyContact, { id: f.id });
-      await this.ctx.services.audit.record({ stationId: f.stationId, residentId: f.residentId, workerId: actor.kind === 'worker' ? actor.id : null, action: 'family_delete', detail: `family:${f.id}` }, em);
+      await this.deps.audit.record({ stationId: f.stationId, residentId: f.residentId, workerId: actor.kind === 'worker' ? actor.id : null, action: 'family_delete', detail: `family:${f.id}` }, em);
     });
   }
 
@@ -374,7 +380,7 @@ export class ResidentService {
     const m = this.ctx.db.manager;
     const family = await m.find(FamilyContact, { where: { residentId: r.id }, order: { id: 'ASC' } });
     // The same entries, with the same worker names, as `GET /api/audit` shows; oldest first here.
-    const audit = (await this.ctx.services.audit.list(r.stationId, { residentId: r.id, limit: EXPORT_AUDIT_MAX, offset: 0 })).items.reverse();
+    const audit = (await this.deps.audit.list(r.stationId, { residentId: r.id, limit: EXPORT_AUDIT_MAX, offset: 0 })).items.reverse();
     const sections: Record<string, unknown> = {};
     for (const [name, section] of this.exportSections) sections[name] = await section(m, r);
     return { resident: r, family, audit, sections };

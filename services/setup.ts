@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '../entities';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { AuthService } from './auth';
 import { UNASSIGNED_COUNTY } from './stations';
 
 /**
  * Makes sure somebody can sign in. With no county admin yet, the embedded default makes one with a
  * generated password (printed once and kept in DATA_DIR/first-admin.txt); production only says how.
  */
-export async function ensureFirstAdmin(ctx: AppContext): Promise<string[]> {
+export async function ensureFirstAdmin(ctx: Infra & { services: { auth: AuthService } }): Promise<string[]> {
   if (await ctx.db.manager.count(Worker, { where: { role: 'county_admin' } })) return [];
   const how = '创建县管理员：npm run cli -- admin:create --username 用户名 --password 密码 [--county 县名]';
   if (!ctx.config.devEndpoints) return [`尚无县管理员。${how}`];

@@ -1,6 +1,6 @@
 import { Community, Station, Worker } from '../entities';
 import type { Actor } from './auth';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
 import { conflict, forbidden, isUniqueViolation } from './errors';
 import { assertCountyAdmin, assertStation } from './permissions';
 
@@ -18,7 +18,7 @@ export const UNASSIGNED_COUNTY = '';
 
 /** Stations and their communities: the organisation a county admin sets up. */
 export class StationService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: Infra) {}
 
   /**
    * A station in the county admin's own county. A first admin made without a county (a fresh

@@ -1,6 +1,9 @@
 import { Station, Worker, WorkerRole } from '../entities';
 import type { Actor } from './auth';
-import type { AppContext } from './context';
+import type { Infra } from './infra';
+import type { AuthService } from './auth';
+import type { BindingService } from './binding';
+
 import { badRequest, conflict, forbidden, isUniqueViolation, notFound, unauthorized } from './errors';
 import { assertWorker, canManageStation } from './permissions';
 import { normalisePhone } from './phone';
@@ -23,7 +26,10 @@ export interface WorkerPatch {
 
 /** Worker accounts: creation, roles, deactivation and passwords (both revoke tokens). */
 export class WorkerService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { auth: AuthService; binding: BindingService },
+  ) {}
 
   /**
    * Creates an account. A county admin creates any role in their county; a station admin creates
@@ -51,7 +57,7 @@ export class WorkerService {
       return await m.save(Worker, m.create(Worker, {
         stationId, county, username: input.username.toLowerCase(), name: input.name, role: input.role,
         phone: input.phone ? normalisePhone(input.phone) : null, active: true, tokenVersion: 0,
-        passwordHash: await this.ctx.services.auth.hashPassword(input.password),
+        passwordHash: await this.deps.auth.hashPassword(input.password),
       }));
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('username_taken', `用户名 ${input.username} 已被使用`);
@@ -116,7 +122,7 @@ export class WorkerService {
     if (actor.kind !== 'worker') throw forbidden('仅限社工使用');
     const self = actor.id === id;
     const target = self ? await this.get(actor, id, 'read') : await this.get(actor, id, 'manage');
-    const auth = this.ctx.services.auth;
+    const auth = this.deps.auth;
     if (self) {
       if (!input.currentPassword || !(await auth.verifyPassword(target.passwordHash, input.currentPassword))) {
         throw unauthorized('当前密码不正确', 'invalid_credentials');
@@ -134,7 +140,7 @@ export class WorkerService {
     const target = actor.kind === 'worker' && actor.id === id ? await this.get(actor, id, 'read') : await this.get(actor, id, 'manage');
     if (target.stationId === null) throw badRequest('no_station', '县管理员账号没有站点微信可绑定');
     if (!target.active) throw conflict('account_disabled', '该账号已停用');
-    return this.ctx.services.binding.issue(target.stationId, 'worker', target.id);
+    return this.deps.binding.issue(target.stationId, 'worker', target.id);
   }
 
   /** Moves the account's token version on: every token issued before is refused from now on. */

@@ -14,7 +14,7 @@ import { onMysql, TEST_DATABASE_URL } from '../helpers';
 describe('job leases across instances', () => {
   const url = onMysql ? TEST_DATABASE_URL : `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'lease-')), 'db.sqlite')}`;
   let work: string[];
-  const job: JobDefinition = {
+  const job: JobDefinition<AppContext> = {
     name: 'count', schedule: '*/5 * * * *', description: 'test job',
     async run(ctx, at) {
       work.push(`${ctx.services.jobs.owner}@${at.toISOString()}`);
