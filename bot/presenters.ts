@@ -1,8 +1,8 @@
-import type { Alert, Policy, Resident, Station } from '../entities';
+import type { Alert, Policy, Station } from '../entities';
 import type { BoundTarget } from '../services/binding';
 import { alertTypeLabel } from '../services/alert-labels';
 import { salutation } from '../services/checkin-texts';
-import { formatForChat, localDate } from '../services/time';
+import { formatForChat } from '../services/time';
 
 /**
  * Every text the bot writes to residents, families and workers: short, warm, plain Chinese, every

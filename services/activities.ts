@@ -180,8 +180,8 @@ export class ActivityService {
   private async whyClosed(em: EntityManager, id: number, residentId: number, now: Date) {
     const a = await em.findOneBy(Activity, { id });
     if (!a) return notFound('活动');
-    if (await em.countBy(ActivitySignup, { activityId: id, residentId, status: In(['signed_up', 'attended']) })) return conflict('already_signed_up', '已经报过名了');
     if (a.status !== 'scheduled') return conflict('activity_cancelled', '该活动已取消');
+    if (await em.countBy(ActivitySignup, { activityId: id, residentId, status: In(['signed_up', 'attended']) })) return conflict('already_signed_up', '已经报过名了');
     if (a.startsAt <= now) return conflict('signup_closed', '活动已经开始或结束，不能再报名');
     if (a.signupDeadline && a.signupDeadline <= now) return conflict('signup_closed', '报名已截止');
     return conflict('activity_full', '名额已满');
