@@ -45,6 +45,9 @@ async function main(): Promise<void> {
     stops.push(() => scheduler.stop());
   }
   if (config.roles.includes('api')) {
+    // Loading exceljs takes the event loop for about half a second: done before listening, not
+    // during the first upload while other requests wait.
+    await import('exceljs');
     const server: Server = createApp(ctx).listen(config.port);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

@@ -16,7 +16,9 @@ export const BODY_LIMIT = '1mb';
 
 /** Builds the Koa app on a context, without listening. */
 export function createApp(ctx: AppContext): Koa {
-  const app = new Koa({ proxy: true });
+  // Proxy headers are anyone's to write: trusted only when configured, and then only the last hop
+  // (the address the proxy itself saw and appended), so a client cannot pick its own address.
+  const app = new Koa({ proxy: ctx.config.trustProxy, maxIpsCount: 1 });
   const router = new Router();
   const routes = apiRoutes(ctx);
 
@@ -35,7 +37,7 @@ export function createApp(ctx: AppContext): Koa {
   app.use(requestId());
   app.use(httpMetrics(ctx));
   app.use(errorHandler(ctx));
-  app.use(bearer());
+  app.use(bearer(ctx));
   app.use(rateLimit(ctx));
   app.use(
     bodyParser({

@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import type { Router } from '@koa/router';
 import { z, ZodType } from 'zod';
 import type { AppContext } from '../services/context';
-import type { Actor } from '../services/auth';
+import type { Actor, TokenClaims } from '../services/auth';
 import { forbidden, unauthorized, validationFailed } from '../services/errors';
 import type { WorkerRole } from '../entities';
 
@@ -80,16 +80,16 @@ export function authorize(access: Access, actor: Actor): void {
 }
 
 /** A public route ignores a stale token instead of refusing the call. */
-async function resolveActor(ctx: AppContext, access: Access, token: string | undefined): Promise<Actor> {
-  if (access !== 'public') return ctx.services.auth.authenticate(token);
-  return ctx.services.auth.authenticate(token).catch((): Actor => ({ kind: 'anonymous' }));
+async function resolveActor(ctx: AppContext, access: Access, claims: TokenClaims | null | undefined): Promise<Actor> {
+  if (access !== 'public') return ctx.services.auth.actorFor(claims);
+  return ctx.services.auth.actorFor(claims).catch((): Actor => ({ kind: 'anonymous' }));
 }
 
 /** Mounts routes on a Koa router: parse → authorize → handler → respond. */
 export function mount(router: Router, ctx: AppContext, routes: AnyRoute[]): void {
   for (const r of routes) {
     router[r.method](r.path, async (koa) => {
-      const actor = await resolveActor(ctx, r.access, koa.state.token as string | undefined);
+      const actor = await resolveActor(ctx, r.access, koa.state.claims as TokenClaims | null | undefined);
       koa.state.actor = actor;
       authorize(r.access, actor);
       const input = {

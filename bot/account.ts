@@ -6,10 +6,10 @@ import type { mock } from 'wechaty-puppet-mock';
 import qrcodeTerminal from 'qrcode-terminal';
 import type { OutboxMessage, Station } from '../entities';
 import type { AppContext } from '../services/context';
-import { localDate } from '../services/time';
 import { choosePuppet, PuppetChoice } from './puppet';
 import { Router } from './router';
 import { OutboxSender, SenderOptions } from './sender';
+import { botLogoutKey } from '../services/messaging/keys';
 
 /** How long the simulator waits for a reply at most (a guard, not a pace: replies end the wait). */
 const CHAT_TIMEOUT_MS = 20_000;
@@ -120,7 +120,7 @@ export class StationAccount {
     ctx.services.accounts.set(this.stationId, false, 'logout');
     await ctx.services.alerts.raise({
       stationId: this.stationId, type: 'bot_logout', summary: `站点微信掉线（${reason}），消息暂停发送，请尽快重新登录。`,
-      dedupeKey: `bot_logout:${this.stationId}:${localDate(now)}:${Math.floor(now.getTime() / 3600_000)}`,
+      dedupeKey: botLogoutKey(this.stationId, now),
     }).catch((err) => ctx.logger.warn({ err }, 'bot_logout alert not raised'));
   }
 

@@ -4,6 +4,7 @@ import { And, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
 import { OutboxMessage } from '../entities';
 import type { AppContext } from '../services/context';
 import { atLocal, inQuietHours, localDate } from '../services/time';
+import { sendFailedKey } from '../services/messaging/keys';
 
 /** What the sender needs from the account: a send that may fail, and whether the account is up. */
 export interface SenderTransport {
@@ -217,7 +218,7 @@ export class OutboxSender {
     await this.ctx.services.alerts.raise({
       stationId: this.stationId, type: 'send_failed',
       summary: `微信消息连续${this.failuresInARow}次发送失败：${reason.slice(0, 200)}`,
-      dedupeKey: `send_failed:${this.stationId}:${localDate(now)}:${Math.floor(now.getTime() / 3600_000)}`,
+      dedupeKey: sendFailedKey(this.stationId, now),
     }).catch((err) => this.ctx.logger.warn({ err }, 'send_failed alert not raised'));
   }
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { JOBS } from './index';
 import { ConfigError, loadConfig } from '../services/config';
 import { AppContext, createContext } from '../services/context';
-import { AdjustableClock } from '../services/clock';
+import { AdjustableClock, isSaneInstant, SANE_YEARS } from '../services/clock';
 
 /** `npm run job -- <name> [--at <ISO time>]`: runs one job once and prints its summary as JSON. */
 async function main(): Promise<void> {
@@ -14,8 +14,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const at = values.at ? new Date(values.at) : new Date();
-  if (Number.isNaN(at.getTime())) {
-    console.error(`--at 不是有效的 ISO 时间：${values.at}`);
+  if (!isSaneInstant(at)) {
+    console.error(`--at 不是 ${SANE_YEARS.from}–${SANE_YEARS.to} 年间的有效 ISO 时间：${values.at}`);
     process.exit(2);
   }
   let ctx: AppContext | undefined;

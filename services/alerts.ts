@@ -6,6 +6,8 @@ import type { ChatService } from './chat';
 
 import { conflict, isUniqueViolation, notFound } from './errors';
 import { localDate, toIso } from './time';
+import { placeholders } from './db';
+import { alertKey, DedupeKey, helpCallKey } from './messaging/keys';
 
 /** What an erased resident's alert says instead of its summary, by type (statistics keep the alert). */
 const ERASED_SUMMARY: Record<string, string> = {
@@ -66,7 +68,7 @@ export class AlertService {
       }
       throw err;
     }
-    const extra = { kind: `alert_${input.type}`, priority: PRIORITY.alert, urgent: true, dedupeKey: `alert:${alert.id}`, refType: 'alert', refId: alert.id };
+    const extra = { kind: `alert_${input.type}`, priority: PRIORITY.alert, urgent: true, dedupeKey: alertKey(alert.id), refType: 'alert', refId: alert.id };
     const workerText = input.workerText?.replace('{id}', String(alert.id));
     if (workerText) await this.deps.notify.workers(input.stationId, workerText, extra);
     if (input.familyText && input.residentId) {
@@ -81,11 +83,24 @@ export class AlertService {
    * One alert per contact per half hour, so repeating "救命" does not flood the workers' phones.
    */
   raiseHelpCall(input: { stationId: number; contactId: string; residentId: number | null; who: string; said: string; workerText: string; familyText?: string }) {
-    const bucket = Math.floor(this.ctx.clock.now().getTime() / (30 * 60_000));
     return this.raise({
       stationId: input.stationId, residentId: input.residentId, type: 'help_call', summary: `${input.who}：${input.said}`,
-      dedupeKey: `help:${input.stationId}:${input.contactId}:${bucket}`, workerText: input.workerText, familyText: input.familyText,
+      dedupeKey: helpCallKey(input.stationId, input.contactId, this.ctx.clock.now()), workerText: input.workerText, familyText: input.familyText,
     });
+  }
+
+  /**
+   * Raises many alerts in one statement (the sweeps: thousands at once), telling nobody: the caller
+   * queues its own messages with the ids. Idempotent by dedupe key; returns each key's alert id.
+   */
+  async raiseMany(alerts: { stationId: number; residentId: number | null; type: string; summary: string; dedupeKey: DedupeKey }[], at: Date): Promise<Map<DedupeKey, number>> {
+    if (!alerts.length) return new Map();
+    await this.ctx.db.insertMany('alerts', ['stationId', 'residentId', 'type', 'status', 'summary', 'dedupeKey', 'escalationLevel', 'createdAt'],
+      alerts.map((a) => [a.stationId, a.residentId, a.type, 'open', a.summary.slice(0, 500), a.dedupeKey, 0, at]), { ignore: true });
+    const rows = await this.ctx.db.rows<{ id: number; dedupeKey: string }>(
+      `SELECT id, dedupeKey FROM alerts WHERE dedupeKey IN (${placeholders(alerts.length)})`, alerts.map((a) => a.dedupeKey),
+    );
+    return new Map(rows.map((r) => [r.dedupeKey, Number(r.id)]));
   }
 
   /** An alert of the station, or 404. */

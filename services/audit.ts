@@ -7,7 +7,7 @@ import { assertCases, assertStationAdmin, ownStationId } from './permissions';
 
 /** What can be recorded about a resident's personal data (PIPL: who looked, who changed). */
 export type AuditAction =
-  | 'read' | 'export' | 'create' | 'update' | 'delete' | 'erase' | 'import'
+  | 'read' | 'list' | 'export' | 'create' | 'update' | 'delete' | 'erase' | 'import'
   | 'family_create' | 'family_delete' | 'family_read' | 'binding_code';
 
 export interface AuditInput {

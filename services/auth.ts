@@ -1,3 +1,4 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import jwt from 'jsonwebtoken';
 import { IsNull } from 'typeorm';
@@ -14,38 +15,49 @@ export type Actor =
 
 interface WorkerClaims { sub: string; typ: 'worker'; ver: number }
 interface ResidentClaims { sub: string; typ: 'resident' }
+/** What a verified token says, with the subject already checked and typed. */
+export type TokenClaims = { typ: 'worker'; workerId: number; ver: number } | { typ: 'resident'; openid: string };
 
 const TOKEN_TTL = '12h';
 /** Failed logins are counted over this window (real time). */
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
 /** One address may fail this many times more than one username, across usernames (password spraying). */
 const IP_FAILURE_FACTOR = 10;
+/** One username may fail this many times more from all addresses together (guessing from many addresses). */
+const USER_FAILURE_FACTOR = 2;
 
 /** Password hashing (argon2id) and tokens (JWT, HS256) for both doors. */
 export class AuthService {
   private readonly loginFailures: RateLimiterMemory;
   private readonly ipFailures: RateLimiterMemory;
+  private readonly userFailures: RateLimiterMemory;
   private dummyHash?: Promise<string>;
+  /** The secret as a prepared key: given a string, jsonwebtoken re-parses it (about 3 ms) on every call. */
+  private readonly key: KeyObject;
 
   constructor(private readonly ctx: Infra) {
+    this.key = createSecretKey(Buffer.from(ctx.config.jwtSecret, 'utf8'));
     const max = ctx.config.loginMaxFailures;
     this.loginFailures = new RateLimiterMemory({ points: max, duration: LOGIN_WINDOW_SECONDS });
     this.ipFailures = new RateLimiterMemory({ points: max * IP_FAILURE_FACTOR, duration: LOGIN_WINDOW_SECONDS });
+    this.userFailures = new RateLimiterMemory({ points: max * USER_FAILURE_FACTOR, duration: LOGIN_WINDOW_SECONDS });
   }
 
   /**
-   * Signs a worker in. Failures are counted per username and address and per address alone; past
-   * `LOGIN_MAX_FAILURES` in 15 minutes the answer is 429 with Retry-After, even for the right
-   * password. An unknown username costs the same time as a wrong password, so neither is told apart.
+   * Signs a worker in. Failures are counted per username and address, per address alone and per
+   * username alone; past `LOGIN_MAX_FAILURES` for one username from one address (twice that from all
+   * addresses, ten times that from one address) in 15 minutes the answer is 429 with Retry-After,
+   * even for the right password. An unknown username costs the same time as a wrong password, so neither is told apart.
    */
   async login(username: string, password: string, ip: string): Promise<{ token: string; worker: Worker }> {
-    const userKey = `${username.toLowerCase()}|${ip}`;
-    await this.assertLoginAllowed(userKey, ip);
+    const name = username.toLowerCase();
+    const userKey = `${name}|${ip}`;
+    await this.assertLoginAllowed(userKey, ip, name);
     const worker = await this.ctx.db.manager.findOne(Worker, { where: { username: username.toLowerCase() } });
     this.dummyHash ??= this.hashPassword('not-a-password-of-anyone');
     const ok = await this.verifyPassword(worker?.passwordHash ?? (await this.dummyHash), password);
     if (!worker || !ok) {
-      await Promise.all([this.loginFailures.penalty(userKey, 1), this.ipFailures.penalty(ip, 1)]);
+      await Promise.all([this.loginFailures.penalty(userKey, 1), this.ipFailures.penalty(ip, 1), this.userFailures.penalty(name, 1)]);
       this.ctx.logger.info({ ip }, 'login failed');
       throw unauthorized('用户名或密码错误', 'invalid_credentials');
     }
@@ -54,11 +66,14 @@ export class AuthService {
     return { token: this.workerToken(worker), worker };
   }
 
-  private async assertLoginAllowed(userKey: string, ip: string): Promise<void> {
-    const [u, a] = await Promise.all([this.loginFailures.get(userKey), this.ipFailures.get(ip)]);
+  private async assertLoginAllowed(userKey: string, ip: string, name: string): Promise<void> {
+    const [u, a, n] = await Promise.all([this.loginFailures.get(userKey), this.ipFailures.get(ip), this.userFailures.get(name)]);
     const max = this.ctx.config.loginMaxFailures;
-    const blocked = [u && u.consumedPoints >= max ? u : null, a && a.consumedPoints >= max * IP_FAILURE_FACTOR ? a : null]
-      .filter((x) => x !== null);
+    const blocked = [
+      u && u.consumedPoints >= max ? u : null,
+      a && a.consumedPoints >= max * IP_FAILURE_FACTOR ? a : null,
+      n && n.consumedPoints >= max * USER_FAILURE_FACTOR ? n : null,
+    ].filter((x) => x !== null);
     if (blocked.length) {
       const ms = Math.max(...blocked.map((b) => b.msBeforeNext));
       throw tooMany(Math.max(1, Math.ceil(ms / 1000)), '登录失败次数太多，请稍后再试');
@@ -80,43 +95,59 @@ export class AuthService {
   /** A token for a worker; it dies with the worker's token version (deactivation, new password). */
   workerToken(worker: Pick<Worker, 'id' | 'tokenVersion'>): string {
     const claims: WorkerClaims = { sub: String(worker.id), typ: 'worker', ver: worker.tokenVersion };
-    return jwt.sign(claims, this.ctx.config.jwtSecret, { expiresIn: TOKEN_TTL, algorithm: 'HS256' });
+    return jwt.sign(claims, this.key, { expiresIn: TOKEN_TTL, algorithm: 'HS256' });
   }
 
   /** A token for a mini-program user, keyed by their openid. */
   residentToken(openid: string): string {
     const claims: ResidentClaims = { sub: openid, typ: 'resident' };
-    return jwt.sign(claims, this.ctx.config.jwtSecret, { expiresIn: '30d', algorithm: 'HS256' });
+    return jwt.sign(claims, this.key, { expiresIn: '30d', algorithm: 'HS256' });
   }
 
-  /** Who a token was signed for (`worker:12`, `resident:openid`), or null for a bad or expired token. Checks no database. */
-  tokenSubject(token: string): string | null {
+  /**
+   * Checks a token's signature, expiry and claims, once per request (the rate limit and the route
+   * share the answer). Null for anything not signed by us or not shaped as we sign it: a subject that
+   * is not a worker id is as bad as a wrong signature. Checks no database.
+   */
+  verify(token: string): TokenClaims | null {
+    let raw: { typ?: unknown; sub?: unknown; ver?: unknown };
     try {
-      const claims = jwt.verify(token, this.ctx.config.jwtSecret, { algorithms: ['HS256'] }) as WorkerClaims | ResidentClaims;
-      return `${claims.typ}:${claims.sub}`;
+      raw = jwt.verify(token, this.key, { algorithms: ['HS256'] }) as typeof raw;
     } catch {
       return null;
     }
+    if (raw.typ === 'worker' && typeof raw.sub === 'string' && /^[1-9]\d{0,9}$/.test(raw.sub) && Number.isSafeInteger(raw.ver)) {
+      return { typ: 'worker', workerId: Number(raw.sub), ver: raw.ver as number };
+    }
+    if (raw.typ === 'resident' && typeof raw.sub === 'string' && raw.sub.length > 0 && raw.sub.length <= 128) {
+      return { typ: 'resident', openid: raw.sub };
+    }
+    return null;
+  }
+
+  /** Who a token was signed for (`worker:12`, `resident:openid`), for keys such as the rate limit's. */
+  static subject(claims: TokenClaims): string {
+    return claims.typ === 'worker' ? `worker:${claims.workerId}` : `resident:${claims.openid}`;
   }
 
   /** Resolves a bearer token to its actor; a bad, expired or revoked token is a 401. */
   async authenticate(token: string | undefined): Promise<Actor> {
-    if (!token) return { kind: 'anonymous' };
-    let claims: WorkerClaims | ResidentClaims;
-    try {
-      claims = jwt.verify(token, this.ctx.config.jwtSecret, { algorithms: ['HS256'] }) as WorkerClaims | ResidentClaims;
-    } catch {
-      throw unauthorized('登录已失效，请重新登录', 'invalid_token');
-    }
+    return this.actorFor(token === undefined ? undefined : this.verify(token));
+  }
+
+  /**
+   * The actor of already verified claims (`undefined`: no token was sent, anonymous; `null`: the token
+   * was bad, 401). A worker's token also dies with their account or token version.
+   */
+  async actorFor(claims: TokenClaims | null | undefined): Promise<Actor> {
+    if (claims === undefined) return { kind: 'anonymous' };
+    if (claims === null) throw unauthorized('登录已失效，请重新登录', 'invalid_token');
     if (claims.typ === 'worker') {
-      const w = await this.ctx.db.manager.findOne(Worker, { where: { id: Number(claims.sub) } });
+      const w = await this.ctx.db.manager.findOne(Worker, { where: { id: claims.workerId } });
       if (!w || !w.active || w.tokenVersion !== claims.ver) throw unauthorized('登录已失效，请重新登录', 'invalid_token');
       return { kind: 'worker', id: w.id, role: w.role, stationId: w.stationId, county: w.county, name: w.name };
     }
-    if (claims.typ === 'resident') {
-      const resident = await this.ctx.db.manager.findOne(Resident, { where: { openid: claims.sub, erasedAt: IsNull() } });
-      return { kind: 'resident', openid: claims.sub, residentId: resident?.id ?? null, stationId: resident?.stationId ?? null };
-    }
-    throw unauthorized('登录已失效，请重新登录', 'invalid_token');
+    const resident = await this.ctx.db.manager.findOne(Resident, { where: { openid: claims.openid, erasedAt: IsNull() } });
+    return { kind: 'resident', openid: claims.openid, residentId: resident?.id ?? null, stationId: resident?.stationId ?? null };
   }
 }

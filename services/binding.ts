@@ -9,6 +9,8 @@ import { DataCrypto } from './crypto';
 /** Codes live three days: long enough for a family member far away to get round to it. */
 export const BINDING_CODE_TTL_MS = 72 * 3600_000;
 const MAX_FAILURES = 5;
+/** Wrong tries from one address across contacts (fresh openids cost nothing to make). */
+const MAX_ADDRESS_FAILURES = 20;
 
 export interface BoundTarget {
   targetType: BindingTarget;
@@ -19,15 +21,18 @@ export interface BoundTarget {
 
 /**
  * One-time binding codes that link a WeChat contact or a mini-program user to a resident, family
- * contact or worker. Six digits, so wrong tries are throttled per contact (real time, 15 minutes).
+ * contact or worker. Six digits, so wrong tries are throttled per contact and, for the mini-program,
+ * per client address too (real time, 15 minutes).
  */
 export class BindingService {
   private readonly crypto: DataCrypto;
   private readonly failures: RateLimiterMemory;
+  private readonly addressFailures: RateLimiterMemory;
 
   constructor(private readonly ctx: Infra) {
     this.crypto = new DataCrypto(ctx.config.dataKey);
     this.failures = new RateLimiterMemory({ points: MAX_FAILURES, duration: 15 * 60 });
+    this.addressFailures = new RateLimiterMemory({ points: MAX_ADDRESS_FAILURES, duration: 15 * 60 });
   }
 
   private codeHash(code: string): string {
@@ -51,18 +56,20 @@ export class BindingService {
     throw new Error('could not find a free binding code');
   }
 
-  /** Throws 429 when `key` (a contact or openid) has failed too often. */
-  async assertNotThrottled(key: string): Promise<void> {
-    const state = await this.failures.get(key);
-    if (state && state.consumedPoints >= MAX_FAILURES) throw tooMany(Math.ceil(state.msBeforeNext / 1000), '错误次数太多，请15分钟后再试');
+  /** Throws 429 when `key` (a contact or openid), or the client `address`, has failed too often. */
+  async assertNotThrottled(key: string, address?: string): Promise<void> {
+    const [state, byAddress] = await Promise.all([this.failures.get(key), address ? this.addressFailures.get(address) : null]);
+    const blocked = [state && state.consumedPoints >= MAX_FAILURES ? state : null, byAddress && byAddress.consumedPoints >= MAX_ADDRESS_FAILURES ? byAddress : null]
+      .filter((x) => x !== null);
+    if (blocked.length) throw tooMany(Math.ceil(Math.max(...blocked.map((b) => b.msBeforeNext)) / 1000), '错误次数太多，请15分钟后再试');
   }
 
   /**
    * Redeems a code for a WeChat contact (`contactId`, on station `stationId`'s account) or a
    * mini-program user (`openid`). Wrong, used and expired codes look the same to the caller (null).
    */
-  async redeem(input: { code: string; throttleKey: string; stationId?: number; contactId?: string; openid?: string }): Promise<BoundTarget | null> {
-    await this.assertNotThrottled(input.throttleKey);
+  async redeem(input: { code: string; throttleKey: string; address?: string; stationId?: number; contactId?: string; openid?: string }): Promise<BoundTarget | null> {
+    await this.assertNotThrottled(input.throttleKey, input.address);
     const code = input.code.replace(/\s+/g, '');
     const now = this.ctx.clock.now();
     const repo = this.ctx.db.manager.getRepository(BindingCode);
@@ -71,7 +78,7 @@ export class BindingService {
       : null;
     const usable = row && (input.stationId === undefined || row.stationId === input.stationId) && (!input.openid || row.targetType === 'resident');
     if (!row || !usable) {
-      await this.failures.penalty(input.throttleKey, 1);
+      await Promise.all([this.failures.penalty(input.throttleKey, 1), input.address ? this.addressFailures.penalty(input.address, 1) : null]);
       return null;
     }
     const claimed = await repo.update({ id: row.id, usedAt: IsNull() }, { usedAt: now });

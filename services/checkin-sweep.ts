@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { PRIORITY, ResidentTag } from '../entities';
 import type { EscalationOrder, UnreachableReason } from '../entities';
 import type { Infra } from './infra';
@@ -16,7 +15,11 @@ export interface SweepDeps {
 }
 import { dbInstant, parseInstant, placeholders } from './db';
 import type { OutgoingMessage } from './outbox';
-import { aliasFor } from './notify';
+import { aliasFor, escalationLadder, familyRows, inEscalationOrder, workerRows } from './messaging/audience';
+import {
+  alertLevelKey, checkinAlarmKey, checkinMissedAlertKey, checkinMissedDigestKey, checkinReminderKey, checkinUnreachableAlertKey,
+  checkinUnreachableListKey, morningSummaryKey,
+} from './messaging/keys';
 import {
   adminEscalationText, familyAlarmText, firstReminderText, missedDigestLine, missedDigestText, morningSummaryText,
   secondReminderText, unreachableSummary, unreachableTexts, wallTime, workerAlarmText,
@@ -204,7 +207,7 @@ export class CheckinSweep {
     return {
       stationId: d.stationId, toContactId: d.wechatContactId!, toAlias: aliasFor('resident', d.residentId),
       text: which === 'first' ? firstReminderText(elder, this.today, this.minute) : secondReminderText(elder, this.today),
-      kind: `checkin_${which}`, priority: PRIORITY.checkin, dedupeKey: `checkin:${d.residentId}:${this.today}:${which}`,
+      kind: `checkin_${which}`, priority: PRIORITY.checkin, dedupeKey: checkinReminderKey(d.residentId, this.today, which),
       refType: 'checkin_day', refId: d.id,
     };
   }
@@ -269,7 +272,7 @@ export class CheckinSweep {
   private async firstReminderWent(days: DayRow[]): Promise<Map<number, Date | null>> {
     const out = new Map<number, Date | null>();
     if (!days.length) return out;
-    const byKey = new Map(days.map((d) => [`checkin:${d.residentId}:${this.today}:first`, d.id]));
+    const byKey = new Map(days.map((d) => [checkinReminderKey(d.residentId, this.today, 'first'), d.id]));
     const rows = await this.ctx.db.rows<{ dedupeKey: string; status: string; sentAt: unknown }>(
       `SELECT dedupeKey, status, sentAt FROM outbox WHERE dedupeKey IN (${placeholders(byKey.size)})`, [...byKey.keys()],
     );
@@ -357,10 +360,7 @@ export class CheckinSweep {
   private async toWorkers(stationId: number, text: string, kind: string, dedupeKey: string, ref: { refType: string; refId: number } | null, roles?: ('worker' | 'station_admin')[]): Promise<OutgoingMessage[]> {
     let ws = await this.boundWorkers(stationId, roles);
     if (!ws.length && roles) ws = await this.boundWorkers(stationId);
-    return ws.map((w) => ({
-      stationId, toContactId: w.wechatContactId, toAlias: aliasFor('worker', w.id), text, kind, priority: PRIORITY.alert, urgent: true,
-      dedupeKey: `${dedupeKey}:w${w.id}`, refType: ref?.refType ?? null, refId: ref?.refId ?? null,
-    }));
+    return workerRows(stationId, ws, text, { kind, priority: PRIORITY.alert, urgent: true, dedupeKey, refType: ref?.refType ?? null, refId: ref?.refId ?? null });
   }
 
   /**
@@ -387,13 +387,13 @@ export class CheckinSweep {
     for (const [stationId, list] of byStation) {
       const names = list.map((l) => l.name);
       const { alert } = await this.deps.alerts.raise({
-        stationId, residentId: null, type: 'checkin_unreachable', dedupeKey: `checkin:unreachable:${stationId}:${batch}`,
+        stationId, residentId: null, type: 'checkin_unreachable', dedupeKey: checkinUnreachableAlertKey(stationId, batch),
         summary: unreachableSummary(names),
       });
       const texts = unreachableTexts(list.map((l) => ({ community: l.community, name: l.name, phone: l.phone, reason: l.reason })));
       const messages: OutgoingMessage[] = [];
       for (let i = 0; i < texts.length; i++) {
-        messages.push(...(await this.toWorkers(stationId, texts[i], 'checkin_unreachable', `checkin:unreachable:${stationId}:${batch}:${i + 1}`, { refType: 'alert', refId: alert.id })));
+        messages.push(...(await this.toWorkers(stationId, texts[i], 'checkin_unreachable', checkinUnreachableListKey(stationId, batch, i + 1), { refType: 'alert', refId: alert.id })));
       }
       await this.deps.outbox.enqueue(messages);
       await this.updateIds(list.map((l) => Number(l.id)), 'workersToldAt = ?', [this.nowDb], 'workersToldAt IS NULL');
@@ -444,8 +444,7 @@ export class CheckinSweep {
         const text = missedDigestText(part, dg.part * DIGEST_LINES, dg.total);
         dg.part++;
         // Keyed by the alerts it lists: a run that repeats this work after a crash queues the same list once.
-        const key = `checkin:missed:${stationId}:${this.today}:${createHash('sha1').update(alertIds.join(',')).digest('hex').slice(0, 16)}`;
-        out.push(...(await this.toWorkers(stationId, text, 'alert_checkin_missed', key, null)));
+        out.push(...(await this.toWorkers(stationId, text, 'alert_checkin_missed', checkinMissedDigestKey(stationId, this.today, alertIds), null)));
       }
       return out;
     };
@@ -468,32 +467,24 @@ export class CheckinSweep {
         tags: parseJson<ResidentTag[]>(d.tags, []), order: parseJson<EscalationOrder>(d.escalation, { familyContactIds: [], volunteer: null }),
       }));
       const family = await this.familyOf(days.map((d) => d.residentId));
-      const key = (rid: number) => `checkin:${rid}:${this.today}`;
-      await this.ctx.db.insertMany('alerts', ['stationId', 'residentId', 'type', 'status', 'summary', 'dedupeKey', 'escalationLevel', 'createdAt'],
-        days.map((d) => [
-          d.stationId, d.residentId, 'checkin_missed', 'open',
-          `${d.community ? `${d.community} ` : ''}${d.name} ${this.today} 到${wallTime(d.deadlineMinute)}未报平安`.slice(0, 500),
-          key(d.residentId), 0, this.at,
-        ]), { ignore: true });
-      const alerts = await this.ctx.db.rows<{ id: number; dedupeKey: string }>(
-        `SELECT id, dedupeKey FROM alerts WHERE dedupeKey IN (${placeholders(days.length)})`,
-        days.map((d) => key(d.residentId)),
-      );
-      const alertIds = new Map(alerts.map((a) => [a.dedupeKey, Number(a.id)]));
+      const key = (rid: number) => checkinMissedAlertKey(rid, this.today);
+      const alertIds = await this.deps.alerts.raiseMany(days.map((d) => ({
+        stationId: d.stationId, residentId: d.residentId, type: 'checkin_missed', dedupeKey: key(d.residentId),
+        summary: `${d.community ? `${d.community} ` : ''}${d.name} ${this.today} 到${wallTime(d.deadlineMinute)}未报平安`,
+      })), this.at);
       const messages: OutgoingMessage[] = [];
       for (const d of days) {
         const alertId = alertIds.get(key(d.residentId));
         if (!alertId) continue;
         done.push([d.id, alertId]);
-        const fam = orderedFamily(family.get(d.residentId) ?? [], d.order);
+        const fam = inEscalationOrder(family.get(d.residentId) ?? [], d.order);
         const elder = { name: d.name, gender: d.gender, birthDate: d.birthDate, tags: d.tags };
         const firstBound = fam.find((f) => f.wechatContactId);
         if (firstBound) {
-          messages.push({
+          messages.push(...familyRows(d.stationId, [firstBound], familyAlarmText(elder, firstBound.relation, d.deadlineMinute), {
             kind: 'alert_checkin_missed', priority: PRIORITY.alert, urgent: true, refType: 'alert', refId: alertId,
-            stationId: d.stationId, toContactId: firstBound.wechatContactId!, toAlias: aliasFor('family', firstBound.id),
-            text: familyAlarmText(elder, firstBound.relation, d.deadlineMinute), dedupeKey: `${key(d.residentId)}:escalate:f${firstBound.id}`,
-          });
+            dedupeKey: checkinAlarmKey(d.residentId, this.today),
+          }));
         }
         const dg = digest.get(d.stationId);
         if (dg) {
@@ -502,7 +493,7 @@ export class CheckinSweep {
           messages.push(...(await flush(d.stationId, false)));
         } else {
           const text = workerAlarmText(d.community, elder, fam[0] ?? null, alertId);
-          messages.push(...(await this.toWorkers(d.stationId, text, 'alert_checkin_missed', `${key(d.residentId)}:escalate`, { refType: 'alert', refId: alertId })));
+          messages.push(...(await this.toWorkers(d.stationId, text, 'alert_checkin_missed', checkinAlarmKey(d.residentId, this.today), { refType: 'alert', refId: alertId })));
         }
       }
       await this.deps.outbox.enqueue(messages);
@@ -555,13 +546,7 @@ export class CheckinSweep {
         const level = Number(a.escalationLevel);
         const stationId = Number(a.stationId);
         const order = parseJson<EscalationOrder>(a.escalation, { familyContactIds: [], volunteer: null });
-        const bound = orderedFamily(family.get(Number(a.residentId)) ?? [], order).filter((f) => f.wechatContactId);
-        // Level 0 told the first bound family contact; each later level tells the next one, then the volunteer is named.
-        const ladder: ({ family: FamilyRow } | { volunteer: { name: string; phone: string } } | { adminOnly: true })[] = [
-          ...bound.slice(1).map((f) => ({ family: f })),
-          ...(order.volunteer ? [{ volunteer: order.volunteer }] : []),
-        ];
-        if (!ladder.length) ladder.push({ adminOnly: true });
+        const ladder = escalationLadder(family.get(Number(a.residentId)) ?? [], order);
         if (level >= ladder.length) {
           exhausted.push(id);
           continue;
@@ -574,15 +559,12 @@ export class CheckinSweep {
         const extra = { kind: 'alert_escalation', priority: PRIORITY.alert, urgent: true, refType: 'alert', refId: id };
         const deadline = a.deadlineMinute !== null && a.deadlineMinute !== undefined ? Number(a.deadlineMinute) : localMinutes(createdAt);
         if ('family' in step) {
-          messages.push({
-            ...extra, stationId, toContactId: step.family.wechatContactId!, toAlias: aliasFor('family', step.family.id),
-            text: familyAlarmText(elder, step.family.relation, deadline), dedupeKey: `alert:${id}:L${next}:f${step.family.id}`,
-          });
+          messages.push(...familyRows(stationId, [step.family], familyAlarmText(elder, step.family.relation, deadline), { ...extra, dedupeKey: alertLevelKey(id, next) }));
         }
         const text = adminEscalationText(a.community, elder, id, hours, {
           familyName: 'family' in step ? step.family.name : null, volunteer: 'volunteer' in step ? step.volunteer : null,
         });
-        messages.push(...(await this.toWorkers(stationId, text, 'alert_escalation', `alert:${id}:L${next}`, { refType: 'alert', refId: id }, ['station_admin'])));
+        messages.push(...(await this.toWorkers(stationId, text, 'alert_escalation', alertLevelKey(id, next), { refType: 'alert', refId: id }, ['station_admin'])));
         if (!raised.has(level)) raised.set(level, []);
         raised.get(level)!.push(id);
       }
@@ -612,7 +594,7 @@ export class CheckinSweep {
     let sent = 0;
     for (const st of stations) {
       const stationId = Number(st.stationId);
-      const key = `checkin:summary:${stationId}:${this.today}`;
+      const key = morningSummaryKey(stationId, this.today);
       const recipients = await this.toWorkers(stationId, '', 'alert_summary', key, null, ['station_admin']);
       if (!recipients.length) continue;
       const queued = await this.ctx.db.rows<{ n: number }>(
@@ -634,13 +616,4 @@ export class CheckinSweep {
     }
     return sent;
   }
-}
-
-/**
- * A resident's family contacts in escalation order: exactly the ones the plan names, in its order
- * (a worker may leave someone out on purpose); every contact, oldest first, when it names none.
- */
-export function orderedFamily<F extends { id: number }>(family: F[], order: EscalationOrder): F[] {
-  if (!order.familyContactIds.length) return family;
-  return order.familyContactIds.map((id) => family.find((f) => f.id === id)).filter((f): f is F => !!f);
 }

@@ -14,10 +14,14 @@ import type { OutboxService } from './outbox';
 import { conflict, notFound, validationFailed } from './errors';
 import { assertCases, boundResidentId, ownStationId } from './permissions';
 import { isValidPhone, maskPhone, normalisePhone } from './phone';
+import { freeText, plainText } from './text';
 import { addDays, atLocal, isWallTime, localDate, localMinutes, localWeekday, toIso } from './time';
-import { CheckinSweep, orderedFamily, SweepSummary } from './checkin-sweep';
+import { CheckinSweep, SweepSummary } from './checkin-sweep';
 import type { OutgoingMessage } from './outbox';
-import { aliasFor } from './notify';
+import { familyRows, MessageBase } from './messaging/audience';
+import {
+  checkinAllClearKey, checkinFamilyContactedKey, checkinMissedAlertKey, checkinReachedKey, checkinRepliedKey,
+} from './messaging/keys';
 import {
   familyAllClearText, unreachableWords, wallTime, workerFamilyContactedText, workerReachedText, workerReplyText,
 } from './checkin-texts';
@@ -60,12 +64,12 @@ export const planInputSchema = z.strictObject({
     .refine((w) => new Set(w).size === w.length, '星期不能重复')
     .optional(),
   pausedUntil: localDateSchema.nullable().optional(),
-  pauseReason: z.string().trim().max(100, '暂停原因最多 100 个字').nullable().optional(),
+  pauseReason: freeText(100).nullable().optional(),
   escalation: z.strictObject({
     familyContactIds: z.array(z.number().int().positive()).max(20).default([])
       .refine((ids) => new Set(ids).size === ids.length, '家属不能重复'),
     volunteer: z.strictObject({
-      name: z.string().trim().min(1, '不能为空').max(50),
+      name: plainText(50),
       phone: z.string().trim().max(30),
     }).nullable().default(null),
   }).optional(),
@@ -261,16 +265,12 @@ export class CheckinService {
     if (!out) return false;
     if (out.confirmedNow && !out.alert) {
       const text = workerFamilyContactedText(out.community, out.resident, f, localMinutes(input.at));
-      await this.deps.outbox.enqueue(await this.workerMessages(out.resident.stationId, text, `checkin:${f.residentId}:${out.date}:family:${f.id}`, {
+      await this.deps.outbox.enqueue(await this.deps.notify.workerRows(out.resident.stationId, text, {
         kind: 'checkin_family', priority: PRIORITY.checkin, urgent: false, refType: 'checkin_day', refId: out.day.id,
+        dedupeKey: checkinFamilyContactedKey(f.residentId, out.date, f.id),
       }));
     }
     return true;
-  }
-
-  private async workerMessages(stationId: number, text: string, dedupeKey: string, extra: Omit<OutgoingMessage, 'stationId' | 'toContactId' | 'text' | 'dedupeKey'>): Promise<OutgoingMessage[]> {
-    const ws = await this.deps.notify.boundWorkers(stationId);
-    return ws.map((w) => ({ ...extra, stationId, text, toContactId: w.wechatContactId!, toAlias: aliasFor('worker', w.id), dedupeKey: `${dedupeKey}:w${w.id}` }));
   }
 
   private async confirm(input: SignOfLife, confirmedBy: number | null, byFamily?: FamilyContact): Promise<{
@@ -305,7 +305,7 @@ export class CheckinService {
       day = await repo.findOneOrFail({ where: { id: day.id } });
     }
     // The alert, if the day was escalated (looked up by its key: the day may not point at it yet).
-    const alert = await m.findOne(Alert, { where: { dedupeKey: `checkin:${resident.id}:${date}` } });
+    const alert = await m.findOne(Alert, { where: { dedupeKey: checkinMissedAlertKey(resident.id, date) } });
     const result = { confirmed: true, alreadyConfirmed: !confirmedNow, afterEscalation: alert !== null };
     const community = (await m.findOne(Community, { where: { id: resident.communityId } }))?.name ?? null;
     const minute = localMinutes(input.at);
@@ -316,22 +316,19 @@ export class CheckinService {
       await this.deps.alerts.recordReply(resident.id, said || '[回复]', input.at);
     }
     if (confirmedNow && alert) {
-      const messages: OutgoingMessage[] = [];
-      const extra = { kind: 'checkin_all_clear', priority: PRIORITY.alert, urgent: true, refType: 'alert', refId: alert.id };
-      for (const f of await this.deps.notify.boundFamily(resident.id)) {
-        if (byFamily && f.id === byFamily.id) continue;
-        messages.push({
-          ...extra, stationId: resident.stationId, toContactId: f.wechatContactId!, toAlias: aliasFor('family', f.id),
-          text: familyAllClearText(resident, f.relation, minute, input.source), dedupeKey: `checkin:${resident.id}:${date}:allclear:f${f.id}`,
-        });
-      }
+      const extra: MessageBase = { kind: 'checkin_all_clear', priority: PRIORITY.alert, urgent: true, refType: 'alert', refId: alert.id, dedupeKey: null };
+      const family = (await this.deps.notify.boundFamily(resident.id)).filter((f) => !byFamily || f.id !== byFamily.id);
+      const messages: OutgoingMessage[] = familyRows(resident.stationId, family, (f) => familyAllClearText(resident, f.relation, minute, input.source), {
+        ...extra, dedupeKey: checkinAllClearKey(resident.id, date),
+      });
       const text = workerReplyText(community, resident, minute, input.source, alert.id, byFamily?.name);
-      messages.push(...(await this.workerMessages(resident.stationId, text, `checkin:${resident.id}:${date}:replied`, { ...extra, kind: 'checkin_replied' })));
+      messages.push(...(await this.deps.notify.workerRows(resident.stationId, text, { ...extra, kind: 'checkin_replied', dedupeKey: checkinRepliedKey(resident.id, date) })));
       await this.deps.outbox.enqueue(messages);
     } else if (confirmedNow && before?.status === 'unreachable' && before.told) {
       const text = workerReachedText(community, resident, minute);
-      await this.deps.outbox.enqueue(await this.workerMessages(resident.stationId, text, `checkin:${resident.id}:${date}:reached`, {
+      await this.deps.outbox.enqueue(await this.deps.notify.workerRows(resident.stationId, text, {
         kind: 'checkin_reached', priority: PRIORITY.alert, urgent: true, refType: 'checkin_day', refId: day.id,
+        dedupeKey: checkinReachedKey(resident.id, date),
       }));
     }
     this.ctx.logger.info({ residentId: resident.id, date, source: input.source, confirmedNow, afterEscalation: alert !== null }, 'check-in sign of life');
@@ -491,4 +488,3 @@ export class CheckinService {
 }
 
 /** Re-exported so callers need one import. */
-export { orderedFamily };

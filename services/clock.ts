@@ -5,6 +5,18 @@ export interface Clock {
   readonly adjusted: boolean;
 }
 
+/**
+ * The years a clock may be set to: business dates are formatted as `YYYY-MM-DD` and kept in
+ * `datetime` columns, and a year such as 275760 turns into `NaN-NaN-NaN` days.
+ */
+export const SANE_YEARS = { from: 2000, to: 2100 } as const;
+
+/** True for a valid instant within SANE_YEARS (UTC years; a day either side changes nothing). */
+export function isSaneInstant(at: Date): boolean {
+  const y = at.getUTCFullYear();
+  return !Number.isNaN(at.getTime()) && y >= SANE_YEARS.from && y < SANE_YEARS.to;
+}
+
 /** The real time. */
 export class SystemClock implements Clock {
   readonly adjusted = false;
@@ -31,6 +43,7 @@ export class AdjustableClock implements Clock {
   }
 
   set(at: Date, options: { frozen?: boolean } = {}): void {
+    if (!isSaneInstant(at)) throw new RangeError(`clock must stay within ${SANE_YEARS.from}–${SANE_YEARS.to}: ${at.getTime()}`);
     this.adjusted = true;
     if (options.frozen ?? this.frozenAt !== null) {
       this.frozenAt = at.getTime();

@@ -32,6 +32,7 @@ const envSchema = z.object({
   SEND_DAILY_CAP: positiveInt.optional(),
   RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
   LOGIN_MAX_FAILURES: positiveInt.default(5),
+  TRUST_PROXY: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WECHAT_APP_ID: z.string().optional(),
   WECHAT_APP_SECRET: z.string().optional(),
@@ -65,6 +66,8 @@ export interface Config {
   sendDailyCap?: number;
   rateLimitPerMinute: number;
   loginMaxFailures: number;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it; see the README). */
+  trustProxy: boolean;
   logLevel: string;
   wechatAppId?: string;
   wechatAppSecret?: string;
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { writ
     sendDailyCap: e.SEND_DAILY_CAP ?? (mock ? undefined : 1000),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    trustProxy: e.TRUST_PROXY ?? false,
     logLevel: e.LOG_LEVEL,
     wechatAppId: e.WECHAT_APP_ID,
     wechatAppSecret: e.WECHAT_APP_SECRET,

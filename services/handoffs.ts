@@ -8,6 +8,7 @@ import type { OutboxService } from './outbox';
 import { conflict, notFound } from './errors';
 import { aliasFor } from './notify';
 import { toIso } from './time';
+import { handoffKey, handoffTakenKey } from './messaging/keys';
 
 /**
  * How long the bot stays out of the way after a hand-off was asked for (or taken by a worker),
@@ -60,7 +61,7 @@ export class HandoffService {
     const who = resident ? resident.name : `${handoff.contactName ?? '未绑定联系人'}（未绑定）`;
     const lines = transcript.filter((t) => t.direction === 'in').slice(-3).map((t) => `“${t.text.slice(0, 60)}”`);
     const text = [`【找社工】${who} 想找社工聊聊（编号 ${handoff.id}）。`, ...(lines.length ? [`最近说：${lines.join(' ')}`] : []), '请在工作台“转人工”里接手。'].join('\n');
-    await this.deps.notify.workers(input.stationId, text, { kind: 'handoff', priority: PRIORITY.alert, dedupeKey: `handoff:${handoff.id}`, refType: 'handoff', refId: handoff.id });
+    await this.deps.notify.workers(input.stationId, text, { kind: 'handoff', priority: PRIORITY.alert, dedupeKey: handoffKey(handoff.id), refType: 'handoff', refId: handoff.id });
     return { handoff, created: true };
   }
 
@@ -125,7 +126,7 @@ export class HandoffService {
     await this.deps.outbox.enqueue({
       stationId, toContactId: h.contactId, toAlias: h.residentId ? aliasFor('resident', h.residentId) : null,
       text: `社工${worker.name}已经看到您的消息，马上和您联系。`, kind: 'handoff_taken', priority: PRIORITY.alert,
-      urgent: true, dedupeKey: `handoff:${id}:taken`, refType: 'handoff', refId: id,
+      urgent: true, dedupeKey: handoffTakenKey(id), refType: 'handoff', refId: id,
     });
     return this.get(stationId, id);
   }

@@ -114,7 +114,7 @@ export class ImportService {
 
   /** Reads a file into rows (throws 400 for a file that cannot be read at all). */
   async readRows(buf: Buffer, format: ImportFormat = sniffFormat(buf)): Promise<SheetRow[]> {
-    return rowsFromMatrix(await readTable(buf, format));
+    return rowsFromMatrix(await readTable(buf, format, { maxRows: MAX_IMPORT_ROWS }));
   }
 
   async importResidents(

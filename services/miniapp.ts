@@ -61,10 +61,10 @@ export class MiniappService {
     return { token: this.deps.auth.residentToken(openid), openid, resident };
   }
 
-  /** Binds the caller's openid to the resident a binding code was issued for. */
-  async bind(actor: Actor, bindingCode: string): Promise<Resident> {
+  /** Binds the caller's openid to the resident a binding code was issued for; wrong codes are throttled per openid and per `address`. */
+  async bind(actor: Actor, bindingCode: string, address?: string): Promise<Resident> {
     if (actor.kind !== 'resident') throw badRequest('not_resident', '仅限居民使用');
-    const bound = await this.deps.binding.redeem({ code: bindingCode, throttleKey: `openid:${actor.openid}`, openid: actor.openid });
+    const bound = await this.deps.binding.redeem({ code: bindingCode, throttleKey: `openid:${actor.openid}`, address: address && `ip:${address}`, openid: actor.openid });
     if (!bound) throw badRequest('invalid_binding_code', '绑定码无效或已过期，请向社工索取新的绑定码');
     return this.ctx.db.manager.findOneByOrFail(Resident, { id: bound.targetId });
   }

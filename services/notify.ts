@@ -1,18 +1,10 @@
 import { In, IsNull, Not } from 'typeorm';
 import { FamilyContact, PRIORITY, Resident, Worker } from '../entities';
-import type { BindingTarget } from '../entities';
 import type { Infra } from './infra';
-import type { OutboxService } from './outbox';
+import type { OutboxService, OutgoingMessage } from './outbox';
+import { aliasFor, familyRows, MessageBase, workerRows } from './messaging/audience';
 
-import type { OutgoingMessage } from './outbox';
-
-/**
- * The stable remark the bot sets on a bound contact; contact ids change on some puppets, the
- * remark does not, so the sender finds the contact by it when an id fails.
- */
-export function aliasFor(type: BindingTarget, id: number): string {
-  return `sgz-${type[0]}${id}`;
-}
+export { aliasFor };
 
 type Extra = Omit<OutgoingMessage, 'stationId' | 'toContactId' | 'toAlias' | 'text' | 'dedupeKey'> & { dedupeKey?: string };
 
@@ -39,24 +31,18 @@ export class NotifyService {
   /** Queues `text` to every bound worker of the station; returns how many were queued. */
   async workers(stationId: number, text: string, extra: Extra, roles?: Worker['role'][]): Promise<number> {
     const ws = await this.boundWorkers(stationId, roles);
-    return this.deps.outbox.enqueue(
-      ws.map((w) => ({
-        ...extra, stationId, text, toContactId: w.wechatContactId!, toAlias: aliasFor('worker', w.id),
-        dedupeKey: extra.dedupeKey ? `${extra.dedupeKey}:w${w.id}` : null,
-      })),
-    );
+    return this.deps.outbox.enqueue(workerRows(stationId, ws, text, { ...extra, dedupeKey: extra.dedupeKey ?? null }));
   }
 
   /** Queues `text` to every bound family contact of a resident. */
   async family(resident: Pick<Resident, 'id' | 'stationId'>, text: string | ((f: FamilyContact) => string), extra: Extra): Promise<number> {
     const fs = await this.boundFamily(resident.id);
-    return this.deps.outbox.enqueue(
-      fs.map((f) => ({
-        ...extra, stationId: resident.stationId, text: typeof text === 'function' ? text(f) : text,
-        toContactId: f.wechatContactId!, toAlias: aliasFor('family', f.id),
-        dedupeKey: extra.dedupeKey ? `${extra.dedupeKey}:f${f.id}` : null,
-      })),
-    );
+    return this.deps.outbox.enqueue(familyRows(resident.stationId, fs, text, { ...extra, dedupeKey: extra.dedupeKey ?? null }));
+  }
+
+  /** "Tell the station's workers" as outbox rows (not queued): for callers that queue them with other rows. */
+  async workerRows(stationId: number, text: string, base: MessageBase, roles?: Worker['role'][]): Promise<OutgoingMessage[]> {
+    return workerRows(stationId, await this.boundWorkers(stationId, roles), text, base);
   }
 
   /** Queues `text` to the resident, if their WeChat is bound; false otherwise. */

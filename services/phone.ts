@@ -17,14 +17,29 @@ export function isValidPhone(raw: string): boolean {
   return MOBILE.test(p) || LANDLINE.test(p);
 }
 
-/** Masks a phone for display: `138****0000`, `0936-****1001`. */
+/** Area codes of three digits (Beijing 010, the big cities 02x); every other one has four. */
+const SHORT_AREA = /^0(10|2\d)/;
+
+/**
+ * Masks a phone for display, whatever shape it was stored in (mobile, landline with or without dash,
+ * extension, spaces, +86): at most the area code or the mobile's first three digits, and the last
+ * four digits of the number itself, are shown; an extension is never shown. `138****0000`,
+ * `0936-****1001`, `0936-****1001-**`.
+ */
 export function maskPhone(phone: string | null | undefined): string | null {
   if (!phone) return null;
-  if (MOBILE.test(phone)) return `${phone.slice(0, 3)}****${phone.slice(7)}`;
-  const dash = phone.indexOf('-');
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 7) return '****';
-  const tail = digits.slice(-4);
-  const head = dash > 0 ? `${phone.slice(0, dash)}-` : digits.slice(0, 3);
-  return `${head}****${tail}`;
+  const p = normalisePhone(phone);
+  const all = p.replace(/\D/g, '');
+  // The number and its extension (after `-`, `转`, `ext`, `x` or `#`), unless the whole is one mobile.
+  const m = /^(.*\d)\s*(?:-|转|ext\.?|x|#)\s*(\d{1,6})$/i.exec(p);
+  const split = !MOBILE.test(all) && m !== null && m[1].replace(/\D/g, '').length >= 10;
+  const main = split ? m[1].replace(/\D/g, '') : all;
+  const ext = split ? '-**' : '';
+  if (main.length < 8) return '****';
+  if (MOBILE.test(main)) return `${main.slice(0, 3)}****${main.slice(7)}${ext}`;
+  if (main.startsWith('0')) {
+    const area = SHORT_AREA.test(main) ? main.slice(0, 3) : main.slice(0, 4);
+    return `${area}-****${main.slice(-4)}${ext}`;
+  }
+  return `****${main.slice(-4)}${ext}`;
 }

@@ -5,20 +5,22 @@ import { z } from 'zod';
 import { Policy, Station, UnansweredQuestion } from '../entities';
 import type { Actor } from './auth';
 import type { Infra } from './infra';
-import { forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
+import { badRequest, forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
 import { assertStation, canManageStation, canReadStation, canWorkCases, ownStationId } from './permissions';
 import type { PolicySearchEngine } from './policy-search';
 import { readTable } from './spreadsheet';
+import { fitsTextColumn, freeText, plainText, TEXT_COLUMN_BYTES } from './text';
 import { localDate } from './time';
 
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
-const textList = (max: number) => z.array(z.string().trim().min(1).max(max)).max(100);
+const textList = (max: number) =>
+  z.array(plainText(max)).max(100).refine((l) => fitsTextColumn(l), `内容太长（合计最多约 ${Math.floor(TEXT_COLUMN_BYTES / 3)} 个汉字）`);
 
 const policyShape = {
-  title: z.string().trim().min(1).max(200),
-  category: z.string().trim().min(1).max(50),
-  summary: z.string().trim().min(1).max(1000),
-  content: z.string().trim().min(1).max(50_000),
+  title: plainText(200),
+  category: plainText(50),
+  summary: freeText(1000, { min: 1 }),
+  content: freeText(50_000, { min: 1 }),
   steps: textList(500),
   materials: textList(100),
   keywords: textList(50),
@@ -50,6 +52,9 @@ export interface PolicyHit {
   policy: Policy;
   score: number;
 }
+
+/** Policies one import may hold (a county's whole list is a few hundred). */
+export const MAX_POLICY_IMPORT = 2000;
 
 /** How often the in-memory index checks whether another instance changed the policies. */
 const STALE_CHECK_MS = 15_000;
@@ -285,8 +290,9 @@ export class PolicyService {
     return p;
   }
 
-  /** Creates many at once, all or none (each validated first; errors name the item). */
+  /** Creates many at once, all or none (each validated first; errors name the item); at most MAX_POLICY_IMPORT. */
   async import(actor: Actor, items: unknown[]): Promise<Policy[]> {
+    if (items.length > MAX_POLICY_IMPORT) throw badRequest('import_too_large', `一次最多导入 ${MAX_POLICY_IMPORT} 条政策，请拆分`);
     const parsed = items.map((it, i) => ({ i, r: policyInput.safeParse(it) }));
     const bad = parsed.filter((x) => !x.r.success);
     if (bad.length) {
@@ -325,7 +331,7 @@ export class PolicyService {
    * all or none; errors name the spreadsheet row.
    */
   async importSheet(actor: Actor, file: Buffer): Promise<Policy[]> {
-    const rows = await readTable(file);
+    const rows = await readTable(file, undefined, { maxRows: MAX_POLICY_IMPORT });
     if (rows.length < 2) throw validationFailed(null, '表格里没有政策（第1行为表头）');
     const fields = rows[0].values.map(sheetField);
     if (!fields.includes('title')) throw validationFailed(null, '表头须有“标题”列');

@@ -16,9 +16,10 @@ import { idNumberFacts, idNumberMessage, idNumberProblem, isCalendarDate, normal
 import { aliasFor } from './notify';
 import { assertCases, assertStationAdmin, ownStationId, WorkerActor } from './permissions';
 import { isValidPhone, normalisePhone } from './phone';
+import { plainText } from './text';
 import { localDate } from './time';
 
-const trimmed = (max: number) => z.string().trim().min(1, '不能为空').max(max, `最多 ${max} 个字`);
+const trimmed = (max: number) => plainText(max);
 const phoneSchema = z.string().trim().max(30).refine(isValidPhone, '电话号码格式不正确（手机号11位，座机带区号）');
 const idNumberSchema = z.string().trim().superRefine((v, c) => {
   const problem = idNumberProblem(v);
@@ -238,16 +239,36 @@ export class ResidentService {
     if (filter.status) qb.andWhere('r.status = :status', { status: filter.status });
     if (filter.riskTier) qb.andWhere('r.riskTier = :tier', { tier: filter.riskTier });
     const q = filter.q?.replace(/[%_\\]/g, '').trim();
+    let searched: 'id_number' | 'phone' | 'phone_last4' | 'name' | null = null;
     if (q) {
       if (idNumberProblem(q) === null) {
+        searched = 'id_number';
         qb.andWhere('r.idNumberHash = :h', { h: this.idNumberHash(q) });
-      } else if (/^[\d+\- ]{4,}$/.test(q)) {
-        qb.andWhere('r.phone LIKE :p', { p: `%${q.replace(/\D/g, '')}%` });
+      } else if (/^[\d+\-()（） ]{4,}$/.test(q)) {
+        // Only a whole number or its last four digits: a partial match would let a masked number be
+        // recovered digit by digit through the search box.
+        const digits = q.replace(/\D/g, '');
+        if (digits.length === 4) {
+          searched = 'phone_last4';
+          qb.andWhere('r.phone LIKE :p', { p: `%${digits}` });
+        } else if (isValidPhone(q)) {
+          searched = 'phone';
+          qb.andWhere("REPLACE(r.phone, '-', '') = :p", { p: normalisePhone(q).replace(/-/g, '') });
+        } else {
+          throw badRequest('phone_search_partial', '按电话查找请输入完整号码或后四位');
+        }
       } else {
+        searched = 'name';
         qb.andWhere('r.name LIKE :q', { q: `%${q}%` });
       }
     }
     const [items, total] = await qb.getManyAndCount();
+    // A list shows names, masked phones, addresses and birth dates: who listed what is audited too.
+    if (items.length) {
+      const filters = (['tag', 'communityId', 'status', 'riskTier'] as const).filter((k) => filter[k] !== undefined);
+      const detail = [`n=${items.length}`, ...(searched ? [`search=${searched}`] : []), ...(filters.length ? [`filter=${filters.join(',')}`] : [])].join(';');
+      await this.deps.audit.record({ stationId, residentId: null, workerId: actor.kind === 'worker' ? actor.id : null, action: 'list', detail });
+    }
     return { items, total };
   }
 

@@ -1,8 +1,12 @@
-import { parse as parseCsv } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import { parse as parseCsvStream } from 'csv-parse';
 import type ExcelJS from 'exceljs';
-import { badRequest } from './errors';
+import { AppError, badRequest } from './errors';
 
 export type ImportFormat = 'csv' | 'xlsx';
+
+/** Data rows read at most when the caller names no cap. */
+const DEFAULT_MAX_ROWS = 20_000;
 
 /** One spreadsheet row as text cells; `row` is the spreadsheet's own row number (1 = header). */
 export interface TableRow {
@@ -28,14 +32,39 @@ function decodeText(buf: Buffer): string {
   }
 }
 
-function readCsv(buf: Buffer): TableRow[] {
-  let records: { record: string[]; info: { lines: number } }[];
+/** Text is handed to the CSV parser in slices, so the event loop gets a turn between them. */
+const CSV_SLICE = 64 * 1024;
+
+function tooLarge(maxRows: number) {
+  return badRequest('import_too_large', `一次最多导入 ${maxRows} 行，请拆分文件`);
+}
+
+/** Yields to the event loop (a timer turn, so that waiting requests and health checks run). */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function readCsv(buf: Buffer, maxRows: number): Promise<TableRow[]> {
+  const text = decodeText(buf);
+  const parser = parseCsvStream({ info: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, trim: true });
+  const rows: TableRow[] = [];
+  const feed = (async () => {
+    for (let i = 0; i < text.length && !parser.destroyed; i += CSV_SLICE) {
+      if (!parser.write(text.slice(i, i + CSV_SLICE))) await new Promise((r) => parser.once('drain', r));
+      await breathe();
+    }
+    parser.end();
+  })();
   try {
-    records = parseCsv(decodeText(buf), { info: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, trim: true }) as unknown as typeof records;
+    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      rows.push({ row: r.info.lines, values: r.record });
+      if (rows.length > maxRows + 1) throw tooLarge(maxRows);
+    }
+    await feed;
   } catch (err) {
+    parser.destroy();
+    if (err instanceof AppError) throw err;
     throw badRequest('import_unreadable', `CSV 文件无法读取：${(err as Error).message}`);
   }
-  return records.map((r) => ({ row: r.info.lines, values: r.record }));
+  return rows;
 }
 
 function cellText(value: ExcelJS.CellValue): { text: string; numeric: boolean } {
@@ -53,32 +82,57 @@ function cellText(value: ExcelJS.CellValue): { text: string; numeric: boolean } 
   return { text: '', numeric: false };
 }
 
-async function readXlsx(buf: Buffer): Promise<TableRow[]> {
+/**
+ * Reads the first sheet with exceljs's streaming reader, stopping at the row cap: loading a whole
+ * workbook of a million rows takes a minute and gigabytes before its size can even be checked.
+ */
+async function readXlsx(buf: Buffer, maxRows: number): Promise<TableRow[]> {
   // Loaded on first use: exceljs weighs ~25 MB, which a bot or jobs process never needs.
-  const { Workbook } = (await import('exceljs')).default;
-  const wb = new Workbook();
+  const ExcelJS = (await import('exceljs')).default;
+  const input = Readable.from(sliced(buf));
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
+  });
+  const rows: TableRow[] = [];
+  let sheets = 0;
   try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    for await (const sheet of reader) {
+      sheets++;
+      let n = 0;
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        if (!row.hasValues) continue;
+        const values: string[] = [];
+        const numeric: boolean[] = [];
+        for (let c = 1; c <= row.cellCount; c++) {
+          const t = cellText(row.getCell(c).value);
+          values.push(t.text);
+          numeric.push(t.numeric);
+        }
+        rows.push({ row: row.number, values, numeric });
+        if (rows.length > maxRows + 1) throw tooLarge(maxRows);
+        if (++n % 500 === 0) await breathe();
+      }
+      break; // the first sheet only
+    }
   } catch (err) {
+    input.destroy();
+    if (err instanceof AppError) throw err;
     throw badRequest('import_unreadable', `Excel 文件无法读取：${(err as Error).message}`);
   }
-  const sheet = wb.worksheets[0];
-  if (!sheet) throw badRequest('import_empty', '文件里没有工作表');
-  const rows: TableRow[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const values: string[] = [];
-    const numeric: boolean[] = [];
-    for (let c = 1; c <= row.cellCount; c++) {
-      const t = cellText(row.getCell(c).value);
-      values.push(t.text);
-      numeric.push(t.numeric);
-    }
-    rows.push({ row: rowNumber, values, numeric });
-  });
+  if (!sheets) throw badRequest('import_empty', '文件里没有工作表');
   return rows;
 }
 
-/** Reads the first sheet of an XLSX file, or a CSV file (UTF-8 or GBK), into text rows. */
-export function readTable(buf: Buffer, format: ImportFormat = sniffFormat(buf)): Promise<TableRow[]> {
-  return format === 'xlsx' ? readXlsx(buf) : Promise.resolve(readCsv(buf));
+/** The buffer in slices, so the unzip and XML parsing happen a slice per turn of the event loop. */
+function* sliced(buf: Buffer): Generator<Buffer> {
+  for (let i = 0; i < buf.length; i += CSV_SLICE) yield buf.subarray(i, i + CSV_SLICE);
+}
+
+/**
+ * Reads the first sheet of an XLSX file, or a CSV file (UTF-8 or GBK), into text rows (the header
+ * row included); past `maxRows` data rows it stops reading and refuses the file (400 import_too_large).
+ */
+export function readTable(buf: Buffer, format: ImportFormat = sniffFormat(buf), options: { maxRows?: number } = {}): Promise<TableRow[]> {
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  return format === 'xlsx' ? readXlsx(buf, maxRows) : readCsv(buf, maxRows);
 }

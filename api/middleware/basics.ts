@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppContext } from '../../services/context';
+import { AuthService, TokenClaims } from '../../services/auth';
 import { tooMany } from '../../services/errors';
 
 /** Gives each request an id (taken from X-Request-Id when sane) and echoes it back. */
@@ -29,24 +30,31 @@ export function httpMetrics(ctx: AppContext): Koa.Middleware {
   };
 }
 
-/** The bearer token, if any; routes resolve it to an actor according to their declared access. */
-export function bearer(): Koa.Middleware {
+/**
+ * The bearer token, if any, verified once for the whole request: `koa.state.claims` is undefined
+ * without a token, null for a bad one; routes resolve it to an actor according to their access.
+ */
+export function bearer(ctx: AppContext): Koa.Middleware {
   return async (koa, next) => {
     const h = koa.get('Authorization');
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     koa.state.token = m?.[1];
+    koa.state.claims = m ? ctx.services.auth.verify(m[1]) : undefined;
     await next();
   };
 }
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** Requests per minute per token (or per IP without one), on real time; 429 with Retry-After. */
 export function rateLimit(ctx: AppContext): Koa.Middleware {
   const limiter = new RateLimiterMemory({ points: ctx.config.rateLimitPerMinute, duration: 60 });
   return async (koa, next) => {
-    if (!koa.path.startsWith('/api/')) return next();
+    // Unknown methods count wherever they go: they are probes, not the console loading its files.
+    if (!koa.path.startsWith('/api/') && KNOWN_METHODS.has(koa.method)) return next();
     // A token counts as a key only when its signature holds: made-up tokens would dodge the limit.
-    const subject = koa.state.token ? ctx.services.auth.tokenSubject(String(koa.state.token)) : null;
-    const key = subject ? `t:${subject}` : `ip:${koa.ip}`;
+    const claims = koa.state.claims as TokenClaims | null | undefined;
+    const key = claims ? `t:${AuthService.subject(claims)}` : `ip:${koa.ip}`;
     try {
       await limiter.consume(key);
     } catch (res) {

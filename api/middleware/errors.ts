@@ -33,7 +33,8 @@ function toAppError(err: unknown): AppError {
   if (status === 413 || e?.type === 'entity.too.large') return new AppError(413, 'payload_too_large', '提交的内容太大');
   if (status === 415) return new AppError(415, 'unsupported_media_type', '不支持的内容类型，请提交 JSON');
   if (status === 405) return new AppError(405, 'method_not_allowed', '这个地址不支持该请求方法');
-  if (status === 501) return new AppError(501, 'not_implemented', '不支持该请求方法');
+  // An unknown method (TRACE, PROPFIND) is the caller's mistake, not ours: 405, not a logged 501.
+  if (status === 501) return new AppError(405, 'method_not_allowed', '这个地址不支持该请求方法');
   if (status && status >= 400 && status < 500) {
     const malformed = e?.type === 'entity.parse.failed' || /JSON|Unexpected token|parse/i.test(e?.message ?? '');
     return malformed

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALERT_OUTCOMES, ALERT_STATUSES, CHECKIN_STATUSES } from '../../entities';
 import { localDateSchema, planInputSchema } from '../../services/checkins';
 import { ownStationId } from '../../services/permissions';
+import { freeText } from '../../services/text';
 import { localDate } from '../../services/time';
 import { presentAlert, presentBoardItem, presentConfirmation, presentHistory, presentPlan } from '../presenters/checkins';
 import { idParams, pageQuery, route } from '../route';
@@ -57,7 +58,7 @@ export const checkinRoutes = [
   }),
   route({
     method: 'post', path: '/api/checkins/:residentId/confirm', summary: '社工确认老人今日平安（见到或电话联系上）', tag: 'checkins', access: 'worker',
-    params: residentParams, body: z.strictObject({ note: z.string().trim().max(500, '备注最多 500 个字').nullable().optional() }),
+    params: residentParams, body: z.strictObject({ note: freeText(500).nullable().optional() }),
     handler: async ({ ctx, actor, params, body }) => {
       const { day, result } = await ctx.services.checkins.confirmByWorker(actor, params.residentId, body.note ?? null);
       return presentConfirmation(params.residentId, day, result);
@@ -92,7 +93,7 @@ export const checkinRoutes = [
   route({
     method: 'post', path: '/api/alerts/:id/resolve', summary: '处理完毕：结果（safe 平安 / visited 已上门，记一次入户走访 / hospital 送医 / other）与备注',
     tag: 'alerts', access: 'worker', params: idParams,
-    body: z.strictObject({ outcome: z.enum(ALERT_OUTCOMES), note: z.string().trim().max(1000, '备注最多 1000 个字').nullable().optional() }),
+    body: z.strictObject({ outcome: z.enum(ALERT_OUTCOMES), note: freeText(1000).nullable().optional() }),
     handler: async ({ ctx, actor, params, body }) => {
       const alert = await ctx.services.alerts.resolve(ownStationId(actor), params.id, actor.kind === 'worker' ? actor.id : 0, body.outcome, body.note || null);
       return presentAlert((await ctx.services.alerts.withNames([alert]))[0]);

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { Station } from '../../entities';
-import { AdjustableClock } from '../../services/clock';
+import { AdjustableClock, isSaneInstant, SANE_YEARS } from '../../services/clock';
 import { AppError, badRequest, notFound } from '../../services/errors';
+import { plainText } from '../../services/text';
 import { toIso } from '../../services/time';
 import { route } from '../route';
 
-const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), '需要 ISO 8601 时间，例如 2026-12-03T09:00:00+08:00');
+const isoInstant = z
+  .string()
+  .max(40)
+  .refine((s) => !Number.isNaN(Date.parse(s)), '需要 ISO 8601 时间，例如 2026-12-03T09:00:00+08:00')
+  .refine((s) => isSaneInstant(new Date(s)), `时间须在 ${SANE_YEARS.from}–${SANE_YEARS.to} 年之间`);
 
 /** Embedded-default endpoints: move the clock, run jobs, talk to the bot. Not mounted in production. */
 export const devRoutes = [
@@ -40,7 +45,7 @@ export const devRoutes = [
     body: z.object({
       from: z.string().min(1).max(100).regex(/^[^@\s]+$/, '联系人 id 不能含 @ 或空白'),
       text: z.string().max(100_000),
-      name: z.string().max(50).optional(),
+      name: plainText(50).optional(),
       stationId: z.coerce.number().int().positive().optional(),
     }),
     handler: async ({ ctx, body }) => {

@@ -15,7 +15,7 @@ export const miniappRoutes = [
   route({
     method: 'post', path: '/api/miniapp/bind', summary: '用社工给的绑定码绑定本人居民档案', tag: 'miniapp', access: 'resident',
     body: z.object({ bindingCode: z.string().trim().min(1).max(20) }),
-    handler: async ({ ctx, actor, body }) => presentOwnResident(await ctx.services.miniapp.bind(actor, body.bindingCode), ctx.services.residents.today()),
+    handler: async ({ ctx, actor, body, koa }) => presentOwnResident(await ctx.services.miniapp.bind(actor, body.bindingCode, koa.ip), ctx.services.residents.today()),
   }),
   route({
     method: 'get', path: '/api/me', summary: '本人的居民档案（需已绑定）', tag: 'miniapp', access: 'resident',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { policyInput, policyPatch } from '../../services/policies';
+import { MAX_POLICY_IMPORT, policyInput, policyPatch } from '../../services/policies';
 import { presentPolicy, presentPolicySummary, presentUnanswered } from '../presenters/policies';
 import { idParams, pageQuery, route } from '../route';
 import { readUpload } from '../upload';
@@ -58,7 +58,7 @@ export const policyRoutes = [
   route({
     method: 'post', path: '/api/policies/import', summary: '批量导入政策：JSON { policies: [...] }，或上传 XLSX/CSV 表格（全部校验通过才写入）', tag: '政策',
     access: staff, status: 201, upload: true,
-    body: z.object({ policies: z.array(z.unknown()).min(1).max(2000) }).optional(),
+    body: z.object({ policies: z.array(z.unknown()).min(1).max(MAX_POLICY_IMPORT) }).optional(),
     handler: async ({ ctx, body, actor, koa }) => {
       const created = koa.is('json')
         ? await ctx.services.policies.import(actor, body?.policies ?? [])

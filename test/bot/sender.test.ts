@@ -221,7 +221,10 @@ describe('outbox sender', () => {
       expect(ctx.services.accounts.isUp(s.id)).toBe(false);
       expect(ctx.services.accounts.downSince(s.id)).toEqual(clock.now());
       expect(states).toContainEqual(expect.objectContaining({ stationId: s.id, loggedIn: false }));
-      await new Promise((r) => setTimeout(r, 10));
+      // The alert is raised by the logout handler, after the event: a bounded wait for its commit (slow on a loaded MariaDB).
+      for (let i = 0; i < 100 && !(await ctx.db.manager.count(Alert, { where: { stationId: s.id, type: 'bot_logout' } })); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       expect(await ctx.db.manager.count(Alert, { where: { stationId: s.id, type: 'bot_logout' } })).toBe(1);
       expect(await ctx.metrics.text()).toMatch(new RegExp(`bot_events_total\\{station="${s.id}",event="logout"\\} 1`));
 

@@ -3,7 +3,7 @@ import { alertTypeLabel } from '../../services/alert-labels';
 import {
   addressElder, familyAlarmText, firstReminderText, kinWord, missedDigestText, morningSummaryText, unreachableSummary, unreachableTexts,
 } from '../../services/checkin-texts';
-import { orderedFamily } from '../../services/checkin-sweep';
+import { inEscalationOrder as orderedFamily } from '../../services/messaging/audience';
 import { seedDemoData } from '../../services/demo';
 import { actorOf, elderScene } from '../checkin-fixtures';
 import { createResident } from '../factories';
