@@ -9,7 +9,8 @@ import { activityCancelledText, activityDate, activityReminderText } from './act
 import { audienceSchema, AudienceService, inAudience } from './audience';
 import { salutation } from './checkin-texts';
 import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
-import { aliasFor } from './notify';
+import { aliasFor } from './messaging/audience';
+import { activityCancelledKey, activityReminderKey } from './messaging/keys';
 import type { OutboxService, OutgoingMessage } from './outbox';
 import { assertCases, canWorkCases, ownStationId, residentActedFor } from './permissions';
 import { addDays, atLocal, localDate } from './time';
@@ -233,7 +234,7 @@ export class ActivityService {
     const people = await this.signedUpWithContacts([id]);
     await this.deps.outbox.enqueue(people.map((p) => ({
       stationId: a.stationId, toContactId: p.contactId, toAlias: aliasFor('resident', p.residentId), kind: 'activity_cancelled',
-      text: activityCancelledText(salutation(p, now), a), priority: PRIORITY.reminder, dedupeKey: `activity-cancelled:${id}:r${p.residentId}`,
+      text: activityCancelledText(salutation(p, now), a), priority: PRIORITY.reminder, dedupeKey: activityCancelledKey(id, p.signupId),
       refType: 'activity', refId: id,
     })));
     await this.deps.outbox.cancel('activity', [id], ['activity_reminder']);
@@ -301,7 +302,7 @@ export class ActivityService {
       return {
         stationId: a.stationId, toContactId: p.contactId, toAlias: aliasFor('resident', p.residentId), kind: 'activity_reminder',
         text: activityReminderText(salutation(p, at), a), priority: PRIORITY.reminder,
-        dedupeKey: `activity-reminder:${a.id}:r${p.residentId}`, refType: 'activity', refId: a.id,
+        dedupeKey: activityReminderKey(a.id, p.signupId), refType: 'activity', refId: a.id,
       };
     });
     return { activities: activities.length, queued: await this.deps.outbox.enqueue(messages) };
@@ -311,14 +312,14 @@ export class ActivityService {
   private async signedUpWithContacts(activityIds: number[]) {
     if (!activityIds.length) return [];
     const rows = await this.db.rows<Record<string, unknown>>(
-      `SELECT s.activityId, r.id AS residentId, r.name, r.gender, r.birthDate, r.tags, r.wechatContactId
+      `SELECT s.id AS signupId, s.activityId, r.id AS residentId, r.name, r.gender, r.birthDate, r.tags, r.wechatContactId
        FROM activity_signups s JOIN residents r ON r.id = s.residentId
        WHERE s.activityId IN (${activityIds.map(() => '?').join(', ')}) AND s.status = 'signed_up'
          AND r.status = 'active' AND r.erasedAt IS NULL AND r.wechatContactId IS NOT NULL`,
       activityIds,
     );
     return rows.map((r) => ({
-      activityId: Number(r.activityId), residentId: Number(r.residentId), name: String(r.name),
+      signupId: Number(r.signupId), activityId: Number(r.activityId), residentId: Number(r.residentId), name: String(r.name),
       gender: (r.gender as 'male' | 'female' | null) ?? null, birthDate: (r.birthDate as string | null) ?? null,
       tags: typeof r.tags === 'string' ? (JSON.parse(r.tags) as Resident['tags']) : [], contactId: String(r.wechatContactId),
     }));
