@@ -3,6 +3,7 @@ import type { JobDefinition } from '../services/jobs';
 import { retentionJob } from './retention';
 import { checkinsJob } from './checkins';
 import { activityRemindersJob } from './activity-reminders';
+import { broadcastsJob } from './broadcasts';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, activityRemindersJob];
+export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, activityRemindersJob, broadcastsJob];

@@ -19,6 +19,7 @@ import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
 import { AudienceService } from './audience';
 import { ActivityService } from './activities';
+import { BroadcastService } from './broadcasts';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -42,6 +43,7 @@ export interface Services {
   handoffs: HandoffService;
   audience: AudienceService;
   activities: ActivityService;
+  broadcasts: BroadcastService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -69,6 +71,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
   const audience = new AudienceService(infra);
   const activities = new ActivityService(infra, { outbox, audience });
+  const broadcasts = new BroadcastService(infra, { outbox, audience, notify, activities });
   const services: Services = {
     auth,
     binding,
@@ -90,6 +93,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     handoffs,
     audience,
     activities,
+    broadcasts,
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));

@@ -9,6 +9,7 @@ import { miniappRoutes } from './miniapp';
 import { checkinRoutes } from './checkins';
 import { handoffRoutes } from './handoffs';
 import { activityRoutes } from './activities';
+import { broadcastRoutes } from './broadcasts';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
@@ -21,6 +22,7 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...checkinRoutes,
     ...handoffRoutes,
     ...activityRoutes,
+    ...broadcastRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

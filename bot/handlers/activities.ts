@@ -9,6 +9,8 @@ const LIST = /^(3|活动|近期活动|最近活动|最近有啥活动|最近有�
 const SIGN_UP = /^(?:报名|我要报名|我报名)(\d{1,3})?$/;
 const CANCEL = /^取消报名(\d{1,3})?$/;
 const MINE = /^(我的报名|我的活动|报名了哪些|查报名)$/;
+/** Answers to an activity notice (`我去`): a sign-up for the activity of the latest notice. */
+const GOING = /^(我去|我要去|去|我参加|参加|我也去|算我一个|报名|我要报名)$/;
 
 interface ActivityState {
   activities?: { ids: number[] };
@@ -47,7 +49,7 @@ async function pick(m: Inbound, n: number): Promise<number | null> {
   return ids[n - 1] ?? null;
 }
 
-async function signUp(m: Inbound, activityId: number, n: number | null, source: 'chat'): Promise<void> {
+async function signUp(m: Inbound, activityId: number, n: number | null, source: 'chat' | 'notice'): Promise<void> {
   const { activities } = m.ctx.services;
   try {
     await activities.signUp(residentActor(m), activityId, { source });
@@ -63,18 +65,18 @@ async function signUp(m: Inbound, activityId: number, n: number | null, source: 
 /**
  * Activities by chat: `活动` / `3` / 最近有啥活动 lists the resident's upcoming activities, numbered;
  * `报名 N` (or just `N` right after the list) signs up, `取消报名 N` cancels, `我的报名` lists one's
- * own. Unbound contacts
+ * own; `我去` / `报名` right after an activity notice signs up for that activity. Unbound contacts
  * see the open activities and are told how to bind to sign up.
  */
 export const activitiesHandler: IntentHandler = {
   name: 'activities',
-  match: (m) => {
+  match: async (m) => {
     if (m.kind !== 'text') return false;
     const c = m.compact;
     if (LIST.test(c) || SIGN_UP.test(c) || CANCEL.test(c) || MINE.test(c)) return true;
     if (!m.who.resident) return false;
     if (/^\d{1,2}$/.test(c) && listedIds(m)?.length) return Number(c) >= 1 && Number(c) <= listedIds(m)!.length;
-    return false;
+    return GOING.test(c) && (await m.ctx.services.broadcasts.noticeActivity(m.who.resident.id)) !== null;
   },
   handle: async (m) => {
     const c = m.compact;
@@ -94,6 +96,10 @@ export const activitiesHandler: IntentHandler = {
         throw err;
       }
       return m.reply(A.signupCancelled(await m.ctx.services.activities.get(residentActor(m), id)));
+    }
+    if (GOING.test(c)) {
+      const noticed = await m.ctx.services.broadcasts.noticeActivity(m.who.resident.id);
+      if (noticed) return signUp(m, noticed, null, 'notice');
     }
     const sign = SIGN_UP.exec(c);
     const digit = /^\d{1,2}$/.test(c) ? Number(c) : null;

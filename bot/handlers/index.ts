@@ -7,6 +7,7 @@ import { handoffHandler } from './handoff';
 import { helpCallHandler } from './help-call';
 import { menuChoiceHandler, menuHandler } from './menu';
 import { needsBindingHandler } from './needs-binding';
+import { noticeReplyHandler } from './notice-reply';
 import { nonTextHandler } from './non-text';
 import { optOutHandler } from './opt-out';
 import { policyDetailHandler, policyQuestionHandler } from './policy';
@@ -35,6 +36,7 @@ export const HANDLERS: IntentHandler[] = [
   needsBindingHandler,
   activitiesHandler,
   menuChoiceHandler,
+  noticeReplyHandler,
   policyDetailHandler,
   policyQuestionHandler,
   fallbackHandler,
