@@ -14,6 +14,10 @@ export class Policy {
   @JsonColumn() materials!: string[];
   @JsonColumn() keywords!: string[];
   @JsonColumn() questions!: string[];
+  /** Life situations the policy serves, in residents' words (matched against described situations). */
+  @JsonColumn({ nullable: true }) situations!: string[] | null;
+  /** The local amount ("80–89周岁每人每月100元"): the county's for shared policies, the station's for its own. */
+  @StringColumn(200, { nullable: true }) amount!: string | null;
   @StringColumn(300, { nullable: true }) source!: string | null;
   /** Local dates `YYYY-MM-DD`; outside them the policy is not offered. */
   @StringColumn(10, { nullable: true }) effectiveFrom!: string | null;

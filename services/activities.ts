@@ -12,7 +12,7 @@ import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
 import { aliasFor } from './messaging/audience';
 import { activityCancelledKey, activityReminderKey } from './messaging/keys';
 import type { OutboxService, OutgoingMessage } from './outbox';
-import { assertCases, canWorkCases, ownStationId, residentActedFor } from './permissions';
+import { assertCases, canWorkCases, ownStationId, residentActedFor, selfResidentId } from './permissions';
 import { addDays, atLocal, localDate } from './time';
 
 const DAY_MS = 86400_000;
@@ -100,7 +100,8 @@ export class ActivityService {
     });
     let visible = rows;
     if (!canWorkCases(actor, stationId)) {
-      const resident = actor.kind === 'resident' && actor.residentId ? await this.db.manager.findOne(Resident, { where: { id: actor.residentId } }) : null;
+      const self = selfResidentId(actor);
+      const resident = self ? await this.db.manager.findOne(Resident, { where: { id: self } }) : null;
       visible = resident && resident.stationId === stationId ? rows.filter((a) => inAudience(resident, a.audience)) : rows.filter(isOpen);
     }
     return { items: visible.slice(page.offset, page.offset + page.limit), total: visible.length };
@@ -123,8 +124,9 @@ export class ActivityService {
 
   private async visibleTo(actor: Actor, a: Activity): Promise<boolean> {
     if (canWorkCases(actor, a.stationId)) return true;
-    if (actor.kind === 'resident' && actor.residentId) {
-      const r = await this.db.manager.findOne(Resident, { where: { id: actor.residentId } });
+    const self = selfResidentId(actor);
+    if (self) {
+      const r = await this.db.manager.findOne(Resident, { where: { id: self } });
       return Boolean(r && r.stationId === a.stationId && (inAudience(r, a.audience) || isOpen(a)));
     }
     return isOpen(a);

@@ -4,10 +4,12 @@ import type { Infra } from './infra';
 import type { NotifyService } from './notify';
 import type { ChatService } from './chat';
 
-import { conflict, isUniqueViolation, notFound } from './errors';
+import { conflict, isUniqueViolation } from './errors';
 import { localDate, toIso } from './time';
 import { placeholders } from './db';
 import { alertKey, DedupeKey, helpCallKey } from './messaging/keys';
+import type { Actor } from './auth';
+import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
 
 /** What an erased resident's alert says instead of its summary, by type (statistics keep the alert). */
 const ERASED_SUMMARY: Record<string, string> = {
@@ -103,25 +105,26 @@ export class AlertService {
     return new Map(rows.map((r) => [r.dedupeKey, Number(r.id)]));
   }
 
-  /** An alert of the station, or 404. */
-  async get(stationId: number, id: number): Promise<Alert> {
-    const alert = await this.ctx.db.manager.findOne(Alert, { where: { id, stationId } });
-    if (!alert) throw notFound('告警');
+  /** An alert of the caller's station (403 for a county admin, 404 for another station's). */
+  async get(actor: Actor, id: number): Promise<Alert> {
+    const alert = await this.ctx.db.manager.findOne(Alert, { where: { id } });
+    assertCaseRecord(actor, alert, '告警');
     return alert;
   }
 
-  async list(stationId: number, status?: AlertStatus): Promise<Alert[]> {
+  /** The caller's station's alerts in a state (newest first, at most 500). */
+  async list(actor: Actor, status?: AlertStatus): Promise<Alert[]> {
     return this.ctx.db.manager.find(Alert, {
-      where: { stationId, ...(status ? { status } : { status: In(['open', 'acknowledged', 'resolved']) }) },
+      where: { stationId: caseStationId(actor), ...(status ? { status } : { status: In(['open', 'acknowledged', 'resolved']) }) },
       order: { id: 'DESC' },
       take: 500,
     });
   }
 
   /** The alerts still waiting for a worker (open or acknowledged), newest first, with names. */
-  async listOpen(stationId: number, limit = 100): Promise<AlertWithNames[]> {
+  async listOpen(actor: Actor, limit = 100): Promise<AlertWithNames[]> {
     const rows = await this.ctx.db.manager.find(Alert, {
-      where: { stationId, status: In(['open', 'acknowledged']) },
+      where: { stationId: caseStationId(actor), status: In(['open', 'acknowledged']) },
       order: { id: 'DESC' },
       take: limit,
     });
@@ -129,13 +132,14 @@ export class AlertService {
   }
 
   /** A worker has seen it. */
-  async acknowledge(stationId: number, id: number, workerId: number): Promise<Alert> {
-    const alert = await this.get(stationId, id);
+  async acknowledge(actor: Actor, id: number): Promise<Alert> {
+    const alert = await this.get(actor, id);
+    const workerId = actingWorker(actor).id;
     if (alert.status === 'resolved') throw conflict('alert_resolved', '该告警已处理完毕');
     if (alert.status === 'open') {
       await this.ctx.db.manager.update(Alert, { id, status: 'open' }, { status: 'acknowledged', acknowledgedAt: this.ctx.clock.now(), acknowledgedBy: workerId });
     }
-    return this.get(stationId, id);
+    return this.get(actor, id);
   }
 
   /**
@@ -143,8 +147,10 @@ export class AlertService {
    * close is a conditional update, so two workers closing at once get one success and one 409; a
    * `visited` outcome on a resident's alert records the home visit as a service record.
    */
-  async resolve(stationId: number, id: number, workerId: number, outcome: AlertOutcome, note: string | null): Promise<Alert> {
-    const alert = await this.get(stationId, id);
+  async resolve(actor: Actor, id: number, outcome: AlertOutcome, note: string | null): Promise<Alert> {
+    const alert = await this.get(actor, id);
+    const workerId = actingWorker(actor).id;
+    const stationId = alert.stationId;
     if (alert.status === 'resolved') throw conflict('alert_resolved', '该告警已处理完毕');
     const now = this.ctx.clock.now();
     const done = await this.ctx.db.manager.update(Alert, { id, status: Not('resolved') }, {
@@ -158,13 +164,13 @@ export class AlertService {
         resourcesYuan: null, residentIds: [alert.residentId], alertId: id, createdBy: workerId,
       });
     }
-    return this.get(stationId, id);
+    return this.get(actor, id);
   }
 
-  /** A page of a station's alerts, newest first, with resident and community names. */
-  async listPage(stationId: number, filter: AlertFilter): Promise<{ items: AlertWithNames[]; total: number }> {
+  /** A page of the caller's station's alerts, newest first, with resident and community names. */
+  async listPage(actor: Actor, filter: AlertFilter): Promise<{ items: AlertWithNames[]; total: number }> {
     const where = {
-      stationId, ...(filter.status ? { status: filter.status } : {}), ...(filter.type ? { type: filter.type } : {}),
+      stationId: caseStationId(actor), ...(filter.status ? { status: filter.status } : {}), ...(filter.type ? { type: filter.type } : {}),
       ...(filter.residentId ? { residentId: filter.residentId } : {}),
     };
     const [rows, total] = await this.ctx.db.manager.findAndCount(Alert, { where, order: { id: 'DESC' }, take: filter.limit, skip: filter.offset });

@@ -7,10 +7,15 @@ import { Resident, Worker, WorkerRole } from '../entities';
 import type { Infra } from './infra';
 import { AppError, tooMany, unauthorized } from './errors';
 
-/** Who is calling: a signed-in worker, a mini-program resident, or nobody. */
+/**
+ * Who is calling: a signed-in worker, a mini-program resident, a WeChat contact writing to a
+ * station's bot account (a resident, a family member or a stranger; bound workers act as workers),
+ * or nobody.
+ */
 export type Actor =
   | { kind: 'worker'; id: number; role: WorkerRole; stationId: number | null; county: string; name: string }
   | { kind: 'resident'; openid: string; residentId: number | null; stationId: number | null }
+  | { kind: 'contact'; stationId: number; contactId: string; residentId: number | null }
   | { kind: 'anonymous' };
 
 interface WorkerClaims { sub: string; typ: 'worker'; ver: number }

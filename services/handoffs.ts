@@ -5,10 +5,12 @@ import type { ChatService } from './chat';
 import type { NotifyService } from './notify';
 import type { OutboxService } from './outbox';
 
-import { conflict, notFound } from './errors';
+import { conflict } from './errors';
 import { aliasFor } from './notify';
 import { toIso } from './time';
 import { handoffKey, handoffTakenKey } from './messaging/keys';
+import type { Actor } from './auth';
+import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
 
 /**
  * How long the bot stays out of the way after a hand-off was asked for (or taken by a worker),
@@ -65,10 +67,10 @@ export class HandoffService {
     return { handoff, created: true };
   }
 
-  /** The station's hand-offs, newest first. */
-  async list(stationId: number, filter: { status?: HandoffStatus; limit: number; offset: number }): Promise<{ items: Handoff[]; total: number }> {
+  /** The caller's station's hand-offs, newest first. */
+  async list(actor: Actor, filter: { status?: HandoffStatus; limit: number; offset: number }): Promise<{ items: Handoff[]; total: number }> {
     const [items, total] = await this.ctx.db.manager.findAndCount(Handoff, {
-      where: { stationId, ...(filter.status ? { status: filter.status } : { status: In(['open', 'taken', 'closed']) }) },
+      where: { stationId: caseStationId(actor), ...(filter.status ? { status: filter.status } : { status: In(['open', 'taken', 'closed']) }) },
       order: { id: 'DESC' }, take: filter.limit, skip: filter.offset,
     });
     return { items, total };
@@ -81,10 +83,10 @@ export class HandoffService {
     return new Map(residents.map((r) => [r.id, r.name]));
   }
 
-  /** One hand-off of the station, or 404. */
-  async get(stationId: number, id: number): Promise<Handoff> {
-    const h = await this.ctx.db.manager.findOne(Handoff, { where: { id, stationId } });
-    if (!h) throw notFound('转人工请求');
+  /** One hand-off of the caller's station (403 for a county admin, 404 for another station's). */
+  async get(actor: Actor, id: number): Promise<Handoff> {
+    const h = await this.ctx.db.manager.findOne(Handoff, { where: { id } });
+    assertCaseRecord(actor, h, '转人工请求');
     return h;
   }
 
@@ -118,8 +120,10 @@ export class HandoffService {
   }
 
   /** A worker takes an open hand-off; the contact is told a person will answer. 409 when already taken or closed. */
-  async take(stationId: number, id: number, worker: { id: number; name: string }): Promise<Handoff> {
-    const h = await this.get(stationId, id);
+  async take(actor: Actor, id: number): Promise<Handoff> {
+    const h = await this.get(actor, id);
+    const worker = actingWorker(actor);
+    const stationId = h.stationId;
     const now = this.ctx.clock.now();
     const res = await this.ctx.db.manager.update(Handoff, { id, stationId, status: 'open' }, { status: 'taken', takenBy: worker.id, takenAt: now });
     if (!res.affected) throw conflict('handoff_not_open', h.status === 'closed' ? '该请求已结束' : '该请求已有社工接手');
@@ -128,19 +132,20 @@ export class HandoffService {
       text: `社工${worker.name}已经看到您的消息，马上和您联系。`, kind: 'handoff_taken', priority: PRIORITY.alert,
       urgent: true, dedupeKey: handoffTakenKey(id), refType: 'handoff', refId: id,
     });
-    return this.get(stationId, id);
+    return this.get(actor, id);
   }
 
   /** Ends a hand-off (open or taken): the bot answers the contact again. 409 when already closed. */
-  async close(stationId: number, id: number, workerId: number): Promise<Handoff> {
-    await this.get(stationId, id);
+  async close(actor: Actor, id: number): Promise<Handoff> {
+    const { stationId } = await this.get(actor, id);
+    const workerId = actingWorker(actor).id;
     const res = await this.ctx.db.manager.update(
       Handoff, { id, stationId, status: In(['open', 'taken']) },
       { status: 'closed', closedAt: this.ctx.clock.now() },
     );
     if (!res.affected) throw conflict('handoff_closed', '该请求已结束');
-    const h = await this.get(stationId, id);
+    const h = await this.get(actor, id);
     if (h.takenBy === null) await this.ctx.db.manager.update(Handoff, { id }, { takenBy: workerId });
-    return this.get(stationId, id);
+    return this.get(actor, id);
   }
 }

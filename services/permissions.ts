@@ -95,13 +95,113 @@ export function assertWorker(actor: Actor, target: WorkerRef | null, mode: 'read
   if (mode === 'manage' && !canManageWorker(actor, target)) throw forbidden('没有管理该社工账号的权限');
 }
 
+// ---------------------------------------------------------------- alerts and hand-offs
+
+/**
+ * Alerts and hand-offs are case work: a station's own workers and admin list, read, acknowledge,
+ * take and close them; a county admin gets 403 (they work no case), another station's record 404.
+ * Returns the station whose records the caller works.
+ */
+export function caseStationId(actor: Actor): number {
+  return ownStationId(actor);
+}
+
+/** Throws 403 for a caller who works no cases, 404 for a record (alert, hand-off) of another station. */
+export function assertCaseRecord<T extends { stationId: number }>(actor: Actor, record: T | null, what: string): asserts record is T {
+  const own = ownStationId(actor);
+  if (!record || record.stationId !== own) throw notFound(what);
+}
+
+/** The worker acting (alerts and hand-offs record who closed them). */
+export function actingWorker(actor: Actor): WorkerActor {
+  if (actor.kind !== 'worker') throw forbidden('此操作仅限站点社工');
+  return actor;
+}
+
+// ---------------------------------------------------------------- welfare policies
+
+type PolicyRef = { stationId: number | null };
+
+/**
+ * Seeing a policy: shared ones (no station) are public; a station's own are for that station: its
+ * residents, its workers, its county's admin, and anyone asking on that station's behalf
+ * (`askedFor`, the public search and the mini-program of that station).
+ */
+export function canSeePolicy(actor: Actor, p: PolicyRef, station: StationRef | null, askedFor?: number | null): boolean {
+  if (p.stationId === null || askedFor === p.stationId) return true;
+  if (actor.kind === 'resident') return actor.stationId === p.stationId;
+  return station !== null && station.id === p.stationId && canReadStation(actor, station);
+}
+
+/**
+ * Editing a policy: shared ones by county admins only (403 for a worker); a station's own by its
+ * workers and admin, or its county's admin; anyone else 403.
+ */
+export function assertCanEditPolicy(actor: Actor, p: PolicyRef, station: StationRef | null): void {
+  if (actor.kind !== 'worker') throw forbidden();
+  if (p.stationId === null) {
+    if (actor.role !== 'county_admin') throw forbidden('共享政策由县管理员维护');
+    return;
+  }
+  if (canWorkCases(actor, p.stationId)) return;
+  if (!station || !canManageStation(actor, station)) throw forbidden('不能修改其他站点的政策');
+}
+
+/**
+ * Who owns a new policy: a county admin writes shared ones, or one of their county's stations'
+ * (`station`, the requested one, loaded); a worker their own station's (another station: 404).
+ */
+export function policyOwner(actor: Actor, requested: number | null | undefined, station: StationRef | null): number | null {
+  if (actor.kind !== 'worker') throw forbidden('仅限社工或县管理员');
+  if (actor.role === 'county_admin') {
+    if (requested == null) return null;
+    assertStation(actor, station, 'manage');
+    return requested;
+  }
+  if (requested != null && requested !== actor.stationId) throw notFound('站点');
+  return ownStationId(actor);
+}
+
+/**
+ * The stations whose unanswered questions the caller reads and resolves: their own, or a county
+ * admin's county (`countyStations`, loaded by the caller), optionally narrowed to one (outside: 404).
+ */
+export function unansweredStations(actor: Actor, countyStations: number[] | null, stationId?: number): number[] {
+  if (actor.kind === 'worker' && actor.role === 'county_admin') {
+    const ids = countyStations ?? [];
+    if (stationId === undefined) return ids;
+    if (!ids.includes(stationId)) throw notFound('站点');
+    return [stationId];
+  }
+  const own = ownStationId(actor);
+  if (stationId !== undefined && stationId !== own) throw notFound('站点');
+  return [own];
+}
+
+/**
+ * Whether a question that found no answer is logged for a station's workers: only a signed-in
+ * caller's (a resident in the mini-program or the bot, a worker), never an anonymous one's (they
+ * could fill any station's list).
+ */
+export function logsUnanswered(actor: Actor): boolean {
+  return actor.kind !== 'anonymous';
+}
+
+// ---------------------------------------------------------------- sign-ups
+
+/** The resident a caller is, by the mini-program or by WeChat; null for anyone else or the unbound. */
+export function selfResidentId(actor: Actor): number | null {
+  return actor.kind === 'resident' || actor.kind === 'contact' ? actor.residentId : null;
+}
+
 /**
  * Whose sign-up (or booking) a call is about: a bound resident acts for themselves only; a
  * station worker names the resident (checked against the station once loaded, see `assertCases`).
  */
 export function residentActedFor(actor: Actor, residentId?: number): { residentId: number; byWorker: boolean } {
-  if (actor.kind === 'resident') {
-    const own = boundResidentId(actor);
+  if (actor.kind === 'resident' || actor.kind === 'contact') {
+    const own = selfResidentId(actor);
+    if (own === null) throw forbidden('请先绑定：向社工索取绑定码', 'not_bound');
     if (residentId !== undefined && residentId !== own) throw forbidden('只能为自己报名');
     return { residentId: own, byWorker: false };
   }

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { Policy, Station, UnansweredQuestion } from '../entities';
 import type { Actor } from './auth';
 import type { Infra } from './infra';
-import { badRequest, forbidden, isUniqueViolation, notFound, validationFailed } from './errors';
-import { assertStation, canManageStation, canReadStation, canWorkCases, ownStationId } from './permissions';
+import { badRequest, isUniqueViolation, notFound, validationFailed } from './errors';
+import { assertCanEditPolicy, canSeePolicy, canWorkCases, logsUnanswered, policyOwner, unansweredStations } from './permissions';
+import { compactText, looksLikeQuestion } from './policy-questions';
 import type { PolicySearchEngine } from './policy-search';
 import { readTable } from './spreadsheet';
 import { fitsTextColumn, freeText, plainText, TEXT_COLUMN_BYTES } from './text';
@@ -25,6 +26,8 @@ const policyShape = {
   materials: textList(100),
   keywords: textList(50),
   questions: textList(200),
+  situations: textList(200),
+  amount: z.string().trim().max(200, '金额说明最多200个字').nullish(),
   source: z.string().trim().max(300).nullish(),
   effectiveFrom: DATE.nullish(),
   effectiveTo: DATE.nullish(),
@@ -42,6 +45,7 @@ export const policyInput = z
     materials: textList(100).default([]),
     keywords: textList(50).default([]),
     questions: textList(200).default([]),
+    situations: textList(200).default([]),
   })
   .refine((p) => !p.effectiveFrom || !p.effectiveTo || p.effectiveFrom <= p.effectiveTo, {
     message: '失效日期不能早于生效日期',
@@ -143,6 +147,23 @@ export class PolicyService {
     return { hits, answered, normalized: res.normalizedQuery };
   }
 
+  /**
+   * A question asked on a station's behalf, by either door (the search box, the bot): searched
+   * once, and decided once whether it was answered and whether it is logged for the station's
+   * workers: unanswered, a real question (a WeChat contact's remark such as "好着呢" is not; what
+   * is typed into a search box is), and asked by someone signed in or writing on WeChat.
+   */
+  async answer(actor: Actor, stationId: number | null, text: string, options: { limit?: number } = {}): Promise<{
+    hits: PolicyHit[]; answered: boolean; question: boolean; logged: boolean;
+  }> {
+    const res = await this.search(text, { stationId, limit: options.limit });
+    const compact = compactText(text);
+    const question = actor.kind === 'contact' ? looksLikeQuestion(compact) : compact.length > 0;
+    const logged = !res.answered && stationId !== null && question && logsUnanswered(actor) && text.trim() !== '';
+    if (logged) await this.logUnanswered(stationId!, text);
+    return { hits: res.hits, answered: res.answered, question, logged };
+  }
+
   /** True when the text is greeting, thanks or chit-chat rather than a question. */
   async isChitChat(text: string): Promise<boolean> {
     return (await this.ready()).isOffTopic(text);
@@ -166,18 +187,12 @@ export class PolicyService {
     }
   }
 
-  /** The stations whose unanswered questions the caller reads: their own, or (county admin) the county's. */
+  /** The stations whose unanswered questions the caller reads (the rule: `unansweredStations`). */
   private async questionStations(actor: Actor, stationId?: number): Promise<number[]> {
-    if (actor.kind === 'worker' && actor.role === 'county_admin') {
-      const stations = await this.ctx.db.manager.find(Station, { where: { county: actor.county }, select: { id: true } });
-      const ids = stations.map((s) => s.id);
-      if (stationId === undefined) return ids;
-      if (!ids.includes(stationId)) throw notFound('站点');
-      return [stationId];
-    }
-    const own = ownStationId(actor);
-    if (stationId !== undefined && stationId !== own) throw notFound('站点');
-    return [own];
+    const county = actor.kind === 'worker' && actor.role === 'county_admin'
+      ? (await this.ctx.db.manager.find(Station, { where: { county: actor.county }, select: { id: true } })).map((s) => s.id)
+      : null;
+    return unansweredStations(actor, county, stationId);
   }
 
   /** Open unanswered questions, most asked first: a station's, or the whole county's for a county admin. */
@@ -226,18 +241,18 @@ export class PolicyService {
     return p;
   }
 
-  /** Shared policies are public; a station's own are for that station (its residents, its workers, its county admin). */
+  /** Whether the caller may see the policy (the rule: `canSeePolicy`). */
   private async visible(actor: Actor, p: Policy, stationId?: number): Promise<boolean> {
-    if (p.stationId === null || stationId === p.stationId) return true;
-    if (actor.kind === 'resident') return actor.stationId === p.stationId;
-    const station = await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId } });
-    return station !== null && canReadStation(actor, station);
+    if (p.stationId === null || stationId === p.stationId || actor.kind === 'resident' || actor.kind === 'contact') {
+      return canSeePolicy(actor, p, null, stationId);
+    }
+    return canSeePolicy(actor, p, await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId } }), stationId);
   }
 
-  /** A policy a station's residents may see (shared or the station's own, in force), or null. */
-  async findForStation(stationId: number, id: number): Promise<Policy | null> {
+  /** A policy in force that the caller may see asking on `stationId`'s behalf (the bot's 详细), or null. */
+  async findForStation(actor: Actor, stationId: number, id: number): Promise<Policy | null> {
     const p = await this.ctx.db.manager.findOne(Policy, { where: { id } });
-    return p && (p.stationId === null || p.stationId === stationId) && this.inForce(p) ? p : null;
+    return p && this.inForce(p) && canSeePolicy(actor, p, null, stationId) ? p : null;
   }
 
   /** Lists policies by category (shared, plus the station's own). */
@@ -250,36 +265,23 @@ export class PolicyService {
     return { items, total };
   }
 
-  /** Who owns a new policy: county admins write shared ones, station workers their station's. */
-  /** Who owns a new policy: a county admin writes shared ones (or one of their county's stations'), workers their station's. */
+  /** Who owns a new policy (the rule: `policyOwner`). */
   private async ownerFor(actor: Actor, requested: number | null | undefined): Promise<number | null> {
-    if (actor.kind !== 'worker') throw forbidden('仅限社工或县管理员');
-    if (actor.role === 'county_admin') {
-      if (requested == null) return null;
-      assertStation(actor, await this.ctx.db.manager.findOne(Station, { where: { id: requested } }), 'manage');
-      return requested;
-    }
-    if (requested != null && requested !== actor.stationId) throw notFound('站点');
-    return ownStationId(actor);
+    const countyAdmin = actor.kind === 'worker' && actor.role === 'county_admin' && requested != null;
+    return policyOwner(actor, requested, countyAdmin ? await this.ctx.db.manager.findOne(Station, { where: { id: requested } }) : null);
   }
 
-  /** Shared policies: county admins. A station's own: its workers, its admin, its county's admin. */
+  /** Throws unless the caller may edit the policy (the rule: `assertCanEditPolicy`). */
   private async assertCanEdit(actor: Actor, p: Policy): Promise<void> {
-    if (actor.kind !== 'worker') throw forbidden();
-    if (p.stationId === null) {
-      if (actor.role !== 'county_admin') throw forbidden('共享政策由县管理员维护');
-      return;
-    }
-    if (canWorkCases(actor, p.stationId)) return;
-    const station = await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId } });
-    if (!station || !canManageStation(actor, station)) throw forbidden('不能修改其他站点的政策');
+    const needsStation = p.stationId !== null && actor.kind === 'worker' && !canWorkCases(actor, p.stationId);
+    assertCanEditPolicy(actor, p, needsStation ? await this.ctx.db.manager.findOne(Station, { where: { id: p.stationId! } }) : null);
   }
 
   private entity(input: z.output<typeof policyInput>, stationId: number | null): Partial<Policy> {
     return {
       stationId, title: input.title, category: input.category, summary: input.summary, content: input.content,
       steps: input.steps, materials: input.materials, keywords: input.keywords, questions: input.questions,
-      source: input.source ?? null, effectiveFrom: input.effectiveFrom ?? null, effectiveTo: input.effectiveTo ?? null,
+      situations: input.situations, amount: input.amount || null, source: input.source ?? null, effectiveFrom: input.effectiveFrom ?? null, effectiveTo: input.effectiveTo ?? null,
     };
   }
 
@@ -311,7 +313,7 @@ export class PolicyService {
   async update(actor: Actor, id: number, patch: z.output<typeof policyPatch>): Promise<Policy> {
     const p = await this.get(actor, id);
     await this.assertCanEdit(actor, p);
-    const merged = policyInput.safeParse({ ...p, ...patch, stationId: p.stationId });
+    const merged = policyInput.safeParse({ ...p, situations: p.situations ?? [], ...patch, stationId: p.stationId });
     if (!merged.success) throw validationFailed(merged.error.issues.map((e) => ({ path: e.path.join('.'), message: e.message })));
     await this.ctx.db.manager.update(Policy, { id }, this.entity(merged.data, p.stationId));
     const fresh = await this.ctx.db.manager.findOneByOrFail(Policy, { id });
@@ -340,7 +342,7 @@ export class PolicyService {
       fields.forEach((f, i) => {
         const v = (r.values[i] ?? '').trim();
         if (!f || !v) return;
-        item[f] = LIST_FIELDS.has(f) ? v.split(f === 'steps' || f === 'questions' ? /\r?\n|[；;]/ : /[、，,；;\r\n]/).map((x) => x.trim()).filter(Boolean) : v;
+        item[f] = LIST_FIELDS.has(f) ? v.split(f === 'steps' || f === 'questions' || f === 'situations' ? /\r?\n|[；;]/ : /[、，,；;\r\n]/).map((x) => x.trim()).filter(Boolean) : v;
       });
       return item;
     });
@@ -383,11 +385,13 @@ const SHEET_HEADERS: Record<string, string[]> = {
   materials: ['材料', '所需材料', '带什么', 'materials'],
   keywords: ['关键词', 'keywords'],
   questions: ['示例问题', '常见问法', 'questions'],
+  situations: ['适用情形', '生活情形', '情形', 'situations'],
+  amount: ['金额', '标准', '当地标准', 'amount'],
   source: ['依据', '来源', '政策依据', 'source'],
   effectiveFrom: ['生效日期', '施行日期', 'effectivefrom'],
   effectiveTo: ['失效日期', '截止日期', 'effectiveto'],
 };
-const LIST_FIELDS = new Set(['steps', 'materials', 'keywords', 'questions']);
+const LIST_FIELDS = new Set(['steps', 'materials', 'keywords', 'questions', 'situations']);
 
 function sheetField(header: string): string | undefined {
   const h = header.replace(/[\s*：:]/g, '').toLowerCase();
@@ -400,5 +404,5 @@ export function defaultKnowledgeFile(): string {
 }
 
 function toDoc(p: Policy) {
-  return { id: p.id, title: p.title, category: p.category, summary: p.summary, content: p.content, keywords: p.keywords, questions: p.questions };
+  return { id: p.id, title: p.title, category: p.category, summary: p.summary, content: p.content, keywords: p.keywords, questions: p.questions, situations: p.situations ?? [] };
 }

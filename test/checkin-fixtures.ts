@@ -1,16 +1,12 @@
 import { Like } from 'typeorm';
-import { OutboxMessage, Resident, Worker } from '../entities';
-import type { Actor } from '../services/auth';
+import { OutboxMessage, Resident } from '../entities';
 import type { PlanInput } from '../services/checkins';
 import type { AppContext } from '../services/context';
-import { createCommunity, createFamily, createResident, createStation, createWorker } from './factories';
+import { actorOf, createCommunity, createFamily, createResident, createStation, createWorker } from './factories';
 
 let n = 0;
 
-/** The acting worker as the API would see them. */
-export function actorOf(w: Worker): Actor {
-  return { kind: 'worker', id: w.id, role: w.role, stationId: w.stationId, county: w.county, name: w.name };
-}
+export { actorOf };
 
 /**
  * A station with a bound worker and a bound station admin, and 王秀英 (female, living alone, in

@@ -1,4 +1,5 @@
 import { Community, FamilyContact, Resident, ResidentTag, Station, Worker, WorkerRole } from '../entities';
+import type { Actor } from '../services/auth';
 import type { AppContext } from '../services/context';
 
 let seq = 0;
@@ -16,6 +17,11 @@ export async function createCommunity(ctx: AppContext, over: Partial<Community> 
   const stationId = over.stationId ?? (await createStation(ctx)).id;
   const m = ctx.db.manager;
   return m.save(Community, m.create(Community, { name: `测试村${next()}`, ...over, stationId }));
+}
+
+/** The acting worker as the API would see them. */
+export function actorOf(w: Worker): Actor {
+  return { kind: 'worker', id: w.id, role: w.role, stationId: w.stationId, county: w.county, name: w.name };
 }
 
 /** A worker with a password of `password123` and a ready token. */

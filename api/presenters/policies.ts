@@ -6,7 +6,7 @@ export function presentPolicy(p: Policy) {
   return {
     id: p.id, stationId: p.stationId, shared: p.stationId === null, title: p.title, category: p.category, summary: p.summary,
     content: p.content, steps: p.steps, materials: p.materials, keywords: p.keywords, questions: p.questions,
-    source: p.source, effectiveFrom: p.effectiveFrom, effectiveTo: p.effectiveTo, updatedAt: toIso(p.updatedAt),
+    situations: p.situations ?? [], amount: p.amount, source: p.source, effectiveFrom: p.effectiveFrom, effectiveTo: p.effectiveTo, updatedAt: toIso(p.updatedAt),
   };
 }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ALERT_OUTCOMES, ALERT_STATUSES, CHECKIN_STATUSES } from '../../entities';
 import { localDateSchema, planInputSchema } from '../../services/checkins';
-import { ownStationId } from '../../services/permissions';
 import { freeText } from '../../services/text';
 import { localDate } from '../../services/time';
 import { presentAlert, presentBoardItem, presentConfirmation, presentHistory, presentPlan } from '../presenters/checkins';
@@ -72,21 +71,21 @@ export const checkinRoutes = [
       residentId: z.coerce.number().int().positive().optional(),
     }),
     handler: async ({ ctx, actor, query }) => {
-      const { items, total } = await ctx.services.alerts.listPage(ownStationId(actor), query);
+      const { items, total } = await ctx.services.alerts.listPage(actor, query);
       return { items: items.map(presentAlert), total };
     },
   }),
   route({
     method: 'get', path: '/api/alerts/:id', summary: '告警详情', tag: 'alerts', access: 'worker', params: idParams,
     handler: async ({ ctx, actor, params }) => {
-      const alert = await ctx.services.alerts.get(ownStationId(actor), params.id);
+      const alert = await ctx.services.alerts.get(actor, params.id);
       return presentAlert((await ctx.services.alerts.withNames([alert]))[0]);
     },
   }),
   route({
     method: 'post', path: '/api/alerts/:id/ack', summary: '确认收到告警（停止逐级升级）', tag: 'alerts', access: 'worker', params: idParams,
     handler: async ({ ctx, actor, params }) => {
-      const alert = await ctx.services.alerts.acknowledge(ownStationId(actor), params.id, actor.kind === 'worker' ? actor.id : 0);
+      const alert = await ctx.services.alerts.acknowledge(actor, params.id);
       return presentAlert((await ctx.services.alerts.withNames([alert]))[0]);
     },
   }),
@@ -95,7 +94,7 @@ export const checkinRoutes = [
     tag: 'alerts', access: 'worker', params: idParams,
     body: z.strictObject({ outcome: z.enum(ALERT_OUTCOMES), note: freeText(1000).nullable().optional() }),
     handler: async ({ ctx, actor, params, body }) => {
-      const alert = await ctx.services.alerts.resolve(ownStationId(actor), params.id, actor.kind === 'worker' ? actor.id : 0, body.outcome, body.note || null);
+      const alert = await ctx.services.alerts.resolve(actor, params.id, body.outcome, body.note || null);
       return presentAlert((await ctx.services.alerts.withNames([alert]))[0]);
     },
   }),

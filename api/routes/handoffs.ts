@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Handoff } from '../../entities';
 import type { AppContext } from '../../services/context';
-import { ownStationId } from '../../services/permissions';
 import { presentHandoff } from '../presenters/handoffs';
 import { idParams, pageQuery, route } from '../route';
 
@@ -16,7 +15,7 @@ export const handoffRoutes = [
     method: 'get', path: '/api/handoffs', summary: '转人工请求（本站）', tag: 'handoffs', access: 'worker',
     query: pageQuery.extend({ status: z.enum(['open', 'taken', 'closed']).optional() }),
     handler: async ({ ctx, actor, query }) => {
-      const { items, total } = await ctx.services.handoffs.list(ownStationId(actor), query);
+      const { items, total } = await ctx.services.handoffs.list(actor, query);
       return { items: await present(ctx, items), total };
     },
   }),
@@ -24,9 +23,7 @@ export const handoffRoutes = [
     method: 'post', path: '/api/handoffs/:id/take', summary: '接手转人工请求（居民会收到社工已接手的消息）', tag: 'handoffs', access: 'worker',
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
-      const stationId = ownStationId(actor);
-      const worker = actor.kind === 'worker' ? actor : null;
-      const h = await ctx.services.handoffs.take(stationId, params.id, { id: worker!.id, name: worker!.name });
+      const h = await ctx.services.handoffs.take(actor, params.id);
       return (await present(ctx, [h]))[0];
     },
   }),
@@ -34,8 +31,7 @@ export const handoffRoutes = [
     method: 'post', path: '/api/handoffs/:id/close', summary: '结束转人工请求（机器人恢复自动回复）', tag: 'handoffs', access: 'worker',
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
-      const stationId = ownStationId(actor);
-      const h = await ctx.services.handoffs.close(stationId, params.id, actor.kind === 'worker' ? actor.id : 0);
+      const h = await ctx.services.handoffs.close(actor, params.id);
       return (await present(ctx, [h]))[0];
     },
   }),

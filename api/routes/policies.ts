@@ -22,9 +22,7 @@ export const policyRoutes = [
     }),
     handler: async ({ ctx, query, actor }) => {
       const stationId = query.stationId ?? (actor.kind === 'anonymous' ? null : actor.stationId);
-      const res = await ctx.services.policies.search(query.q, { stationId, limit: query.limit });
-      // Only a signed-in caller's question is logged: anonymous calls could fill any station's list.
-      if (!res.answered && stationId && actor.kind !== 'anonymous' && query.q.trim()) await ctx.services.policies.logUnanswered(stationId, query.q);
+      const res = await ctx.services.policies.answer(actor, stationId, query.q, { limit: query.limit });
       return {
         items: res.hits.map((h) => ({ id: h.policy.id, title: h.policy.title, category: h.policy.category, summary: h.policy.summary, score: h.score })),
         answered: res.answered,

@@ -16,9 +16,9 @@ interface ActivityState {
   activities?: { ids: number[] };
 }
 
-/** The resident acting by chat, as the services see a resident. */
+/** The resident acting by chat: a WeChat contact of the station, bound to them. */
 function residentActor(m: Inbound): Actor {
-  return { kind: 'resident', openid: `wechat:${m.contactId}`, residentId: m.who.resident!.id, stationId: m.station.id };
+  return { kind: 'contact', stationId: m.station.id, contactId: m.contactId, residentId: m.who.resident!.id };
 }
 
 function listedIds(m: Inbound): number[] | null {

@@ -1,6 +1,5 @@
 import type { Actor } from '../../services/auth';
 import { AppError } from '../../services/errors';
-import { ownStationId } from '../../services/permissions';
 import * as P from '../presenters';
 import type { Inbound, IntentHandler } from '../types';
 
@@ -11,13 +10,17 @@ export function workerActor(m: Inbound): Actor | null {
   return { kind: 'worker', id: w.id, role: w.role, stationId: w.stationId, county: w.county, name: w.name };
 }
 
+/** Whoever writes: a bound worker as a worker, anyone else as a WeChat contact of the station. */
+export function actorOf(m: Inbound): Actor {
+  return workerActor(m) ?? { kind: 'contact', stationId: m.station.id, contactId: m.contactId, residentId: m.who.resident?.id ?? null };
+}
+
 /** `告警`: a bound worker lists the open alerts of their station, numbered by id. */
 export const workerAlertsHandler: IntentHandler = {
   name: 'worker_alerts',
   match: (m) => m.kind === 'text' && m.who.worker !== null && /^(告警|查看告警|未处理告警)$/.test(m.compact),
   handle: async (m) => {
-    const stationId = ownStationId(workerActor(m)!);
-    const open = await m.ctx.services.alerts.listOpen(stationId);
+    const open = await m.ctx.services.alerts.listOpen(workerActor(m)!);
     const names = new Map(open.filter((a) => a.residentId !== null && a.residentName).map((a) => [a.residentId!, a.residentName!]));
     for (const text of P.alertList(open, names)) await m.reply(text);
   },
@@ -35,7 +38,7 @@ export const workerResolveHandler: IntentHandler = {
     if (!digits) return m.reply(P.resolveHow);
     const id = Number(digits);
     try {
-      await m.ctx.services.alerts.resolve(ownStationId(actor), id, m.who.worker!.id, 'other', '社工在微信中回复“已处理”');
+      await m.ctx.services.alerts.resolve(actor, id, 'other', '社工在微信中回复“已处理”');
       await m.reply(P.alertResolved(id));
     } catch (err) {
       if (err instanceof AppError && err.status === 404) return m.reply(P.alertNotFound(id));

@@ -6,7 +6,7 @@
  * and the domain lexicon (pinyin, fuzzy zh/z, n/l, -ng/-n) → colloquial→formal replacement → words,
  * sub-words and character bigrams, plus situation concepts (着火 → 临时救助) and spoken ages (八十五 → 高龄).
  *
- * Ranking: BM25F over title, keywords, example questions, summary, content and category (words and character
+ * Ranking: BM25F over title, keywords, example questions, summary, content, category and situations (words and character
  * bigrams in every field), plus a bonus when the query contains a policy's title part or keyword verbatim (double
  * for the title: "低保" names "城乡最低生活保障（低保）"). Policies written without keywords or example questions
  * get those fields' weight spread over their other fields, so sparse entries are not buried by rich ones.
@@ -27,9 +27,12 @@ import type { PolicyDoc, PolicySearchOptions, SearchHit, SearchResult } from './
 
 export type { PolicyDoc, SearchHit, SearchResult, PolicySearchOptions } from './types';
 
-/** BM25F fields: title, keywords, questions, summary, content, category. */
-const FIELD_WEIGHT = [3.0, 2.5, 1.5, 1.5, 1.0, 0.8];
-const FIELD_B = [0.3, 0.3, 0.5, 0.5, 0.75, 0.3];
+/**
+ * BM25F fields: title, keywords, questions, summary, content, category, situations (the life situations a
+ * policy serves, in residents' words: who, what happened, what they lack).
+ */
+const FIELD_WEIGHT = [3.0, 2.5, 1.5, 1.5, 1.0, 0.8, 0.8];
+const FIELD_B = [0.3, 0.3, 0.5, 0.5, 0.75, 0.3, 0.5];
 const NFIELDS = FIELD_WEIGHT.length;
 const K1 = 1.2;
 /** Query weights of the feature kinds. */
@@ -45,6 +48,12 @@ const PHRASE_WEIGHT = 1.0;
 /** A query that names a policy (its title or a part of it, e.g. 低保 in "城乡最低生活保障（低保）") counts this much more. */
 const TITLE_PHRASE_FACTOR = 2;
 const DEFAULT_MIN_SCORE = 0.4;
+/** A query covering at least this share of one situation sentence's idf mass describes that situation. */
+const SITUATION_MIN_COVER = 0.35;
+/** Bonus, in confidence units, for covering a whole situation sentence. */
+const SITUATION_MATCH_WEIGHT = 1.0;
+/** Situation sentences indexed per policy. */
+const MAX_SITUATIONS = 60;
 const SPARSE_BOOST_MAX = 2;
 /** The best policy must also match at least this share of the query's weight. */
 const MIN_COVERAGE = 0.1;
@@ -71,6 +80,8 @@ interface IndexedDoc {
   titlePhrases: string[];
   /** raw domain terms for the typo corrector */
   vocab: string[];
+  /** each situation sentence as its distinct term ids (words and bigrams), for whole-situation matching */
+  situationTerms: Int32Array[];
 }
 
 interface Posting {
@@ -88,6 +99,10 @@ interface Built {
   corrector: HomophoneCorrector;
   knownWords: Set<string>;
   scratch: Float64Array;
+  /** term id → situation sentences holding it, as (document index, sentence number) pairs */
+  situationPostings: Map<number, Int32Array>;
+  /** per document, per situation sentence: the sum of its terms' idf */
+  situationMass: Float64Array[];
 }
 
 const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
@@ -322,7 +337,7 @@ export class PolicySearchEngine {
   private analyzeDoc(d: PolicyDoc): IndexedDoc {
     const str = (v: unknown) => (typeof v === 'string' ? v : '');
     const arr = (v: unknown) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string').join('。') : '');
-    const texts = [str(d.title), arr(d.keywords), arr(d.questions), str(d.summary), str(d.content), str(d.category)];
+    const texts = [str(d.title), arr(d.keywords), arr(d.questions), str(d.summary), str(d.content), str(d.category), arr(d.situations)];
     const normalized = texts.map((t) => this.formal(basicNormalize(t)));
     // one segmenter call per document: the fields joined by newlines, split back afterwards
     const words: string[][] = normalized.map(() => []);
@@ -355,7 +370,14 @@ export class PolicySearchEngine {
     }
     const vocab = new Set<string>(rawPhrases);
     for (const w of words[0]) if (w.length >= 2 && w.trim()) vocab.add(w);
-    return { id: d.id, termIds, termTfs, lens, phrases: [...phrases], titlePhrases: [...titlePhrases], vocab: [...vocab] };
+    const situationTerms = (Array.isArray(d.situations) ? d.situations : [])
+      .filter((x): x is string => typeof x === 'string')
+      .slice(0, MAX_SITUATIONS)
+      .map((text) => {
+        const norm = this.formal(basicNormalize(text));
+        return this.countFeatures(norm, cutForSearch(norm), true)[0];
+      });
+    return { id: d.id, termIds, termTfs, lens, phrases: [...phrases], titlePhrases: [...titlePhrases], vocab: [...vocab], situationTerms };
   }
 
   private build(): Built {
@@ -420,6 +442,22 @@ export class PolicySearchEngine {
       }
       for (const v of d.vocab) vocab.add(v);
     });
+    // situation sentences: which sentences hold each term, and each sentence's idf mass
+    const sitLists = new Map<number, number[]>();
+    const situationMass = docs.map((d, i) =>
+      Float64Array.from(d.situationTerms, (ids, k) => {
+        let mass = 0;
+        for (const t of ids) {
+          mass += idf(n, df[t]);
+          let list = sitLists.get(t);
+          if (!list) sitLists.set(t, (list = []));
+          list.push(i, k);
+        }
+        return mass;
+      }),
+    );
+    const situationPostings = new Map<number, Int32Array>();
+    for (const [t, list] of sitLists) situationPostings.set(t, Int32Array.from(list));
     const corrector = new HomophoneCorrector(vocab, (w) => vocab.has(w) || knownWords.has(w) || isDictWord(w), cut);
     this.built = {
       docs,
@@ -429,6 +467,8 @@ export class PolicySearchEngine {
       corrector,
       knownWords,
       scratch: new Float64Array(n),
+      situationPostings,
+      situationMass,
     };
     return this.built;
   }
@@ -495,6 +535,31 @@ export class PolicySearchEngine {
         acc[d] += (wIdf * tf) / (K1 + tf);
       }
     }
+    // a described situation: the policy situation sentence whose terms the query covers best
+    const sitHit = new Map<number, number>();
+    for (const [t, qw] of q) {
+      if (qw < 1 && t[0] !== BIGRAM_PREFIX) continue;
+      const id = this.termId(t);
+      const list = id >= 0 ? built.situationPostings.get(id) : undefined;
+      if (!list) continue;
+      const w = idf(n, built.postings[id]?.docs.length ?? 0);
+      for (let i = 0; i < list.length; i += 2) {
+        const key = list[i] * 64 + list[i + 1];
+        sitHit.set(key, (sitHit.get(key) ?? 0) + w);
+      }
+    }
+    const bestSituation = new Map<number, number>();
+    for (const [key, got] of sitHit) {
+      const d = Math.floor(key / 64);
+      const cover = got / Math.max(1e-9, built.situationMass[d][key % 64]);
+      if (cover > (bestSituation.get(d) ?? 0)) bestSituation.set(d, cover);
+    }
+    for (const [d, cover] of bestSituation) {
+      if (cover < SITUATION_MIN_COVER) continue;
+      if (acc[d] === 0) touched.push(d);
+      acc[d] += SITUATION_MATCH_WEIGHT * idf(n, Math.max(1, n * 0.03)) * cover;
+    }
+
     // verbatim titles and keywords in the query
     const seen = new Set<string>();
     for (const text of [compactFixed, compactFormal]) {

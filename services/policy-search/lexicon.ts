@@ -152,11 +152,14 @@ export function loadLexicons(dir: string | undefined): Lexicons {
   const dict = new Set<string>();
   const file = (name: string) => path.join(dir, name);
 
-  for (const [from, to] of readLines(file('colloquial.tsv'))) {
-    if (from === undefined || to === undefined) continue;
-    const k = norm(from);
-    if (k) lex.colloquial.set(k, normKeepSpace(to));
-    for (const w of normKeepSpace(to).split(' ')) if (w.length >= 2) dict.add(w);
+  // regional words first (word, standard words, region), then the general colloquial table, which wins on a clash
+  for (const name of ['dialect.tsv', 'colloquial.tsv']) {
+    for (const [from, to] of readLines(file(name))) {
+      if (from === undefined || to === undefined) continue;
+      const k = norm(from);
+      if (k) lex.colloquial.set(k, normKeepSpace(to));
+      for (const w of normKeepSpace(to).split(' ')) if (w.length >= 2) dict.add(w);
+    }
   }
   for (const [from, to] of readLines(file('typos.tsv'))) {
     if (from === undefined || to === undefined) continue;

@@ -19,7 +19,9 @@ export function isOffTopicWith(lex: Lexicons, text: unknown, extraDomain?: (s: s
   if (lex.spam.has(compact)) return true;
   const fixed = replaceAll(lex.typos, compact);
   const formal = replaceAll(lex.colloquial, fixed);
-  if (lex.domain.has(fixed) || lex.domain.has(formal) || lex.situations.has(fixed) || lex.situations.has(formal)) {
+  // a situation said with an ambiguous word (weight below 1: 回老家, 想帮忙) does not by itself make a message a question
+  const situation = (t: string) => lex.situations.findAll(t).some(([, sit]) => sit.weight >= 1);
+  if (lex.domain.has(fixed) || lex.domain.has(formal) || situation(fixed) || situation(formal)) {
     return false;
   }
   if (extraDomain && (extraDomain(fixed) || extraDomain(formal))) return false;

@@ -7,6 +7,8 @@ export interface PolicyDoc {
   content: string;
   keywords: string[];
   questions: string[];
+  /** Life situations the policy serves, in plain words ("家里着火了，东西都烧没了"); optional. */
+  situations?: string[];
 }
 
 export interface SearchHit {

@@ -125,6 +125,19 @@ describe('policies API', () => {
     expect((await http().get(`/api/policies/${own.body.id}`).set('Authorization', `Bearer ${worker.token}`)).status).toBe(200);
   });
 
+  it('takes the life situations a policy serves, and finds it by a described situation', async () => {
+    const { ctx } = env();
+    const admin = await createWorker(ctx, { role: 'county_admin' });
+    const created = await http().post('/api/policies').set('Authorization', `Bearer ${admin.token}`)
+      .send(sample({ title: '本县渔民转产补助', keywords: [], questions: [], situations: ['禁渔以后船卖了，不能再打鱼，一家人没了收入'] }));
+    expect(created.status).toBe(201);
+    expect(created.body.situations).toEqual(['禁渔以后船卖了，不能再打鱼，一家人没了收入']);
+    const res = await http().get('/api/policies/search').query({ q: '禁渔了我家船也卖了，不能打鱼了咋办' });
+    expect(res.body.items[0].id).toBe(created.body.id);
+    const patched = await http().patch(`/api/policies/${created.body.id}`).set('Authorization', `Bearer ${admin.token}`).send({ situations: [] });
+    expect(patched.body.situations).toEqual([]);
+  });
+
   it('does not offer an expired policy', async () => {
     const { ctx } = env();
     const admin = await createWorker(ctx, { role: 'county_admin' });

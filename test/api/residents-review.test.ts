@@ -4,7 +4,7 @@ import {
 } from '../../entities';
 import { ERASED_TEXT } from '../../services/chat';
 import { idCheckChar } from '../../services/idnumber';
-import { createCommunity, createFamily, createResident, createStation, createWorker } from '../factories';
+import { actorOf, createCommunity, createFamily, createResident, createStation, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
 import { startTestBot, TestBot } from '../bot/harness';
 
@@ -44,7 +44,7 @@ describe('residents: review findings (erase, export, ID number, erased visibilit
     // Before binding, the contact asked for a person (no resident on the hand-off yet).
     await ctx.services.chat.log({ stationId: station.id, contactId: contact, direction: 'in', text: '我是张测试，腿疼得很' });
     const early = await ctx.services.handoffs.request({ stationId: station.id, contactId: contact, contactName: `${name}微信`, residentId: null });
-    await ctx.services.handoffs.close(station.id, early.handoff.id, worker.id);
+    await ctx.services.handoffs.close(actorOf(worker), early.handoff.id);
     await ctx.services.chat.log({ stationId: station.id, contactId: contact, direction: 'in', text: '找社工，我儿子没打电话' });
     const later = await ctx.services.handoffs.request({ stationId: station.id, contactId: contact, contactName: `${name}微信`, residentId: r.id });
     const missed = await ctx.services.alerts.raise({
@@ -56,7 +56,7 @@ describe('residents: review findings (erase, export, ID number, erased visibilit
       stationId: station.id, residentId: r.id, type: 'help_call', summary: `${name} 发来：“救命，我摔倒了”`, dedupeKey: `review-help-${r.id}`,
     });
     await ctx.services.alerts.recordReply(r.id, `我是${name}，没事了`, ctx.clock.now());
-    await ctx.services.alerts.resolve(station.id, help.alert.id, worker.id, 'visited', `上门看了${name}，已送医`);
+    await ctx.services.alerts.resolve(actorOf(worker), help.alert.id, 'visited', `上门看了${name}，已送医`);
     // The workers' notice went out and was logged in the worker's chat; the alert list named her too.
     const notice = await ctx.db.manager.findOneByOrFail(OutboxMessage, { refType: 'alert', refId: missed.alert.id, toContactId: worker.wechatContactId! });
     await ctx.db.manager.update(OutboxMessage, { id: notice.id }, { status: 'sent', sentAt: ctx.clock.now() });

@@ -1,5 +1,5 @@
 import { UnansweredQuestion } from '../../entities';
-import { createStation } from '../factories';
+import { actorOf, createStation, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
 import { startTestBot, TestBot } from './harness';
 
@@ -57,7 +57,7 @@ describe('bot: policy answers', () => {
     expect(fire).toMatch(/^【.*临时救助/);
     const [burning] = await bot.say(stationId, 'asker8', '着火了 快来人');
     expect(burning).toContain('119');
-    const alerts = await ctx.services.alerts.list(stationId, 'open');
+    const alerts = await ctx.services.alerts.list(actorOf(await createWorker(ctx, { stationId })), 'open');
     expect(alerts.map((a) => a.summary).join()).toContain('着火了 快来人');
     expect(alerts.map((a) => a.summary).join()).not.toContain('啥都没了');
   });

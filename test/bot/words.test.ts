@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { Alert, CheckinDay, UnansweredQuestion } from '../../entities';
-import { looksLikeQuestion } from '../../bot/handlers/policy';
+import { looksLikeQuestion } from '../../services/policy-questions';
 import { alertTypeLabel } from '../../services/alert-labels';
 import { unreachableSummary } from '../../services/checkin-texts';
 import { elderScene, runCheckins } from '../checkin-fixtures';

@@ -168,11 +168,11 @@ describe('the checkins job', () => {
     await runCheckins(ctx);
     expect(await sentTo(ctx, daughter.wechatContactId!)).toHaveLength(1);
     // A worker closes it: `visited` records a home visit.
-    const closed = await ctx.services.alerts.resolve(s.station.id, alert.id, s.worker.id, 'visited', '上门看过，身体无碍');
+    const closed = await ctx.services.alerts.resolve(actorOf(s.worker), alert.id, 'visited', '上门看过，身体无碍');
     expect(closed.status).toBe('resolved');
     const visit = await ctx.db.manager.findOneOrFail(ServiceRecord, { where: { alertId: alert.id } });
     expect(visit).toMatchObject({ type: 'home_visit', date: '2026-12-09', residentIds: [s.resident.id], createdBy: s.worker.id, summary: '上门看过，身体无碍' });
-    await expect(ctx.services.alerts.resolve(s.station.id, alert.id, s.worker.id, 'safe', null)).rejects.toMatchObject({ status: 409 });
+    await expect(ctx.services.alerts.resolve(actorOf(s.worker), alert.id, 'safe', null)).rejects.toMatchObject({ status: 409 });
   });
 
   it('a family contact replying 已联系 confirms the day and tells the workers', async () => {
@@ -412,7 +412,7 @@ describe('the checkins job', () => {
     }
     const alert = await ctx.db.manager.findOneOrFail(Alert, { where: { residentId: s.resident.id } });
     clock.set(at('2026-12-25T11:10:00'));
-    await ctx.services.alerts.acknowledge(s.station.id, alert.id, s.worker.id);
+    await ctx.services.alerts.acknowledge(actorOf(s.worker), alert.id);
     clock.set(at('2026-12-25T12:30:00'));
     await runCheckins(ctx);
     expect(await sentTo(ctx, `d3-${s.k}`)).toHaveLength(0);

@@ -1,7 +1,7 @@
 import { FamilyContact, Handoff, Resident, Worker } from '../../entities';
 import { HANDOFF_QUIET_MS } from '../../services/handoffs';
 import { aliasFor } from '../../services/notify';
-import { createFamily, createResident, createStation, createWorker } from '../factories';
+import { actorOf, createFamily, createResident, createStation, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
 
 describe('chat, hand-off and account services', () => {
@@ -51,7 +51,7 @@ describe('chat, hand-off and account services', () => {
     clock.advance(HANDOFF_QUIET_MS + 1000);
     expect(await ctx.services.handoffs.active(s.id, 'h')).toBeNull();
     clock.advance(-(HANDOFF_QUIET_MS + 1000));
-    await ctx.services.handoffs.close(s.id, handoff.id, w.id);
+    await ctx.services.handoffs.close(actorOf(w), handoff.id);
     expect(await ctx.services.handoffs.active(s.id, 'h')).toBeNull();
     expect((await ctx.db.manager.findOneByOrFail(Handoff, { id: handoff.id })).takenBy).toBe(w.id);
   });

@@ -1,6 +1,6 @@
 import { PolicySearchEngine } from '../../../services/policy-search';
 import { ageConcepts, sparseBoost } from '../../../services/policy-search/engine';
-import { evaluate, loadHeldout } from '../../../bench/policy-qa';
+import { BLIND_NEW_FILE, BLIND_SHIPPED_FILE, evaluate, loadBlind, loadHeldout } from '../../../bench/policy-qa';
 
 describe('held-out corpus (bench/data/policy-qa-heldout.json, written independently of knowledge/policies.json)', () => {
   const { policies, qa } = loadHeldout();
@@ -27,8 +27,8 @@ describe('held-out corpus (bench/data/policy-qa-heldout.json, written independen
 
 describe('general mechanisms', () => {
   it('spreads the weight of missing keyword/question fields over the present ones (capped)', () => {
-    expect(sparseBoost([5, 10, 12, 20, 200, 2])).toBe(1);
-    const b = sparseBoost([5, 0, 0, 20, 200, 2]);
+    expect(sparseBoost([5, 10, 12, 20, 200, 2, 30])).toBe(1);
+    const b = sparseBoost([5, 0, 0, 20, 200, 2, 0]);
     expect(b).toBeGreaterThan(1.5);
     expect(b).toBeLessThanOrEqual(2);
   });
@@ -55,5 +55,17 @@ describe('general mechanisms', () => {
     expect(ageConcepts('老人满一百岁了')).toContain('百岁老人');
     expect(ageConcepts('我奶奶九十二了')).toContain('90岁');
     expect(ageConcepts('我家孩子考了一百分')).toEqual([]);
+  });
+});
+
+describe('blind corpora (bench/data/blind-*.json, frozen as delivered; only aggregate figures are read)', () => {
+  it('are labelled by the titles of the policies they are asked of', () => {
+    for (const file of [BLIND_SHIPPED_FILE, BLIND_NEW_FILE]) {
+      const blind = loadBlind(file);
+      expect(blind).not.toBeNull();
+      const titles = new Set(blind!.policies.map((p) => p.title));
+      expect(blind!.qa.length).toBeGreaterThanOrEqual(150);
+      expect(blind!.qa.every((x) => x.expected === null || titles.has(x.expected))).toBe(true);
+    }
   });
 });
