@@ -89,7 +89,8 @@ export class OutboxSender {
     this.ctx.events.off('outbox:queued', this.onQueued);
     this.wake?.();
     await this.loop;
-    await this.flush();
+    // Rows a failed flush leaves stay in the journal: the next start on this data directory commits them.
+    if (this.ctx.db.dataSource.isInitialized) await this.flush().catch((err) => this.ctx.logger.warn({ err, stationId: this.stationId }, 'sent marks not committed; kept in the journal'));
     if (!this.unflushed.length) this.journal.close();
   }
 
