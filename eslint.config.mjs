@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/**/*.js', '.tmp*/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/**/*.js', '.tmp*/', 'miniprogram/dist/'] },
   js.configs.recommended,
   { files: ['*.js'], languageOptions: { globals: { module: 'readonly', process: 'readonly', require: 'readonly' } } },
   ...tseslint.configs.recommended,
@@ -19,4 +19,9 @@ export default tseslint.config(
   },
   { files: ['api/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ['wechaty', 'wechaty-*', '../bot/*', '../../bot/*'] }] } },
   { files: ['bot/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ['koa', '@koa/*', '../api/*', '../../api/*'] }] } },
+  // The mini-program runs on the phone: it talks to the api over HTTP and imports nothing of the server.
+  {
+    files: ['miniprogram/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['node:*', 'koa', 'typeorm', 'wechaty', '**/services/*', '**/api/*', '**/entities/*', '**/bot/*', '**/jobs/*'] }] },
+  },
 );

@@ -1,19 +1,22 @@
-import type { Alert, Policy, Station } from '../entities';
+import type { Alert, Policy, Resident, Station } from '../entities';
 import type { BoundTarget } from '../services/binding';
 import { alertTypeLabel } from '../services/alert-labels';
-import { salutation } from '../services/checkin-texts';
-import { formatForChat } from '../services/time';
+import { addressResident } from '../services/address';
+import { formatForChat, localDate } from '../services/time';
 
 /**
  * Every text the bot writes to residents, families and workers: short, warm, plain Chinese, every
  * list numbered so that one digit answers it.
  */
 
-export { salutation };
-
 /** The station's short name as residents say it: 沙河镇社工站. */
 export function stationLabel(station: Pick<Station, 'name'>): string {
   return station.name;
+}
+
+/** How to address a resident: the one rule of the services (`addressResident`), as the reminders do. */
+export function salutation(r: Pick<Resident, 'name' | 'gender' | 'birthDate' | 'tags'>, now: Date, planHolder = false): string {
+  return addressResident({ ...r, planHolder }, localDate(now));
 }
 
 export const MENU_LINE = '1 政策咨询  2 预约服务  3 近期活动  4 报平安  5 找社工';

@@ -2,7 +2,6 @@ import { types } from 'wechaty';
 import type { MessageInterface } from 'wechaty/impls';
 import type { Station } from '../entities';
 import type { AppContext } from '../services/context';
-import type { SignOfLifeSource } from '../entities';
 import { HANDLERS } from './handlers';
 import { isHelpCall } from './handlers/help-call';
 import { normalizeText } from './normalize';
@@ -48,8 +47,6 @@ function kindOf(msg: MessageInterface): InboundKind | null {
       return 'media';
   }
 }
-
-const SOURCE: Record<InboundKind, SignOfLifeSource> = { text: 'text', voice: 'voice', media: 'media' };
 
 /**
  * Routes the inbound messages of one station account: each contact's messages in order (a queue
@@ -158,7 +155,7 @@ export class Router {
       ]);
       const input: Inbound = {
         ...n, ctx: this.ctx, station, contactId, contactName: talker.name() || null, kind, who, state,
-        checkinAcknowledged: false, handedOff: Boolean(handoff),
+        checkinAcknowledged: false, planHolder: false, handedOff: Boolean(handoff),
         reply: async (text: string) => {
           if (!text) return;
           await this.account.send(replyTo, text);
@@ -166,21 +163,22 @@ export class Router {
         },
         setAlias: (alias: string) => this.account.setAlias(contactId, alias).catch(() => undefined),
       };
-      // Every message from a bound elder is a sign of life, whatever it says, before anything else.
+      // A bound resident's message goes to the check-ins first (the rule, a sign of life, is theirs).
       let newlyConfirmed = false;
       if (who.resident) {
         try {
-          const res = await this.ctx.services.checkins.recordSignOfLife({
-            residentId: who.resident.id, at: now, source: SOURCE[kind], text: n.text.slice(0, 200) || undefined,
+          const res = await this.ctx.services.checkins.messageFromResident({
+            residentId: who.resident.id, at: now, kind, text: n.text.slice(0, 200) || undefined,
           });
-          newlyConfirmed = Boolean(res && res.confirmed && !res.alreadyConfirmed);
+          newlyConfirmed = res.newlyConfirmed;
+          input.planHolder = res.planHolder;
         } catch (err) {
           this.ctx.logger.warn({ err, residentId: who.resident.id }, 'sign of life not recorded');
         }
       }
       const handler = await this.pick(input);
       if (newlyConfirmed && (!handler || ACK_FIRST.has(handler.name) || (input.handedOff && !handler.duringHandoff))) {
-        await input.reply(P.checkinConfirmed(P.salutation(who.resident!, now)));
+        await input.reply(P.checkinConfirmed(P.salutation(who.resident!, now, input.planHolder)));
         input.checkinAcknowledged = true;
       }
       if (!handler) return;

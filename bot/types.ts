@@ -19,6 +19,8 @@ export interface Inbound extends NormalizedText {
   state: Record<string, unknown> | null;
   /** Set by the router when this very message confirmed today's check-in (the 平安 reply went out). */
   checkinAcknowledged: boolean;
+  /** Set by the router: the resident holds a check-in plan (addressed as an elder when their age is unknown). */
+  planHolder: boolean;
   /** True while a hand-off keeps the bot quiet for this contact. */
   handedOff: boolean;
   /** Replies at once, logged and counted; the text is never empty. */

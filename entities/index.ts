@@ -6,6 +6,7 @@ import { Alert, AuditEntry, BindingCode, Handoff } from './care';
 import { Policy, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
+import { SubscriptionQuota } from './miniapp';
 import { Activity, ActivitySignup, Broadcast, BroadcastRecipient, CommunityRoom } from './activities';
 
 export * from './organisation';
@@ -16,6 +17,7 @@ export * from './care';
 export * from './policy';
 export * from './checkins';
 export * from './service-records';
+export * from './miniapp';
 export * from './activities';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
@@ -23,5 +25,6 @@ export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
   Policy, UnansweredQuestion,
   CheckinPlan, CheckinDay, ServiceRecord,
+  SubscriptionQuota,
   Activity, ActivitySignup, Broadcast, BroadcastRecipient, CommunityRoom,
 ];

@@ -49,5 +49,7 @@ export class FamilyContact {
   @StringColumn(20) relation!: string;
   @StringColumn(20, { nullable: true }) phone!: string | null;
   @Index() @StringColumn(128, { nullable: true }) wechatContactId!: string | null;
+  /** The mini-program user who bound with this contact's family code. */
+  @Index() @StringColumn(128, { nullable: true }) openid!: string | null;
   @CreatedAt() createdAt!: Date;
 }

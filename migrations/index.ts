@@ -2,6 +2,7 @@ import { Foundation1764400000000 } from './1764400000000-Foundation';
 import { Policies1764800000000 } from './1764800000000-Policies';
 import { Checkins1764700000000 } from './1764700000000-Checkins';
 import { PolicySituationsAmount1765000000000 } from './1765000000000-PolicySituationsAmount';
+import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 import { Activities1765300000000 } from './1765300000000-Activities';
 
 /** Every migration, oldest first; each feature appends its own. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   Policies1764800000000,
   Checkins1764700000000,
   PolicySituationsAmount1765000000000,
+  Miniprogram1765500000000,
   Activities1765300000000,
 ];

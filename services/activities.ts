@@ -7,7 +7,7 @@ import type { Infra } from './infra';
 import { dbInstant } from './db';
 import { activityCancelledText, activityDate, activityReminderText } from './activity-texts';
 import { audienceSchema, AudienceService, inAudience } from './audience';
-import { salutation } from './checkin-texts';
+import { addressResident } from './address';
 import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
 import { aliasFor } from './messaging/audience';
 import { activityCancelledKey, activityReminderKey } from './messaging/keys';
@@ -236,7 +236,7 @@ export class ActivityService {
     const people = await this.signedUpWithContacts([id]);
     await this.deps.outbox.enqueue(people.map((p) => ({
       stationId: a.stationId, toContactId: p.contactId, toAlias: aliasFor('resident', p.residentId), kind: 'activity_cancelled',
-      text: activityCancelledText(salutation(p, now), a), priority: PRIORITY.reminder, dedupeKey: activityCancelledKey(id, p.signupId),
+      text: activityCancelledText(addressResident(p, localDate(now)), a), priority: PRIORITY.reminder, dedupeKey: activityCancelledKey(id, p.signupId),
       refType: 'activity', refId: id,
     })));
     await this.deps.outbox.cancel('activity', [id], ['activity_reminder']);
@@ -303,7 +303,7 @@ export class ActivityService {
       const a = byId.get(p.activityId)!;
       return {
         stationId: a.stationId, toContactId: p.contactId, toAlias: aliasFor('resident', p.residentId), kind: 'activity_reminder',
-        text: activityReminderText(salutation(p, at), a), priority: PRIORITY.reminder,
+        text: activityReminderText(addressResident(p, localDate(at)), a), priority: PRIORITY.reminder,
         dedupeKey: activityReminderKey(a.id, p.signupId), refType: 'activity', refId: a.id,
       };
     });

@@ -76,7 +76,8 @@ export class BindingService {
     const row = /^\d{6}$/.test(code)
       ? await repo.findOne({ where: { codeHash: this.codeHash(code), usedAt: IsNull(), expiresAt: MoreThan(now) } })
       : null;
-    const usable = row && (input.stationId === undefined || row.stationId === input.stationId) && (!input.openid || row.targetType === 'resident');
+    // In the mini-program a resident binds their own record and a relative their family contact; workers bind on the bot.
+    const usable = row && (input.stationId === undefined || row.stationId === input.stationId) && (!input.openid || row.targetType !== 'worker');
     if (!row || !usable) {
       await Promise.all([this.failures.penalty(input.throttleKey, 1), input.address ? this.addressFailures.penalty(input.address, 1) : null]);
       return null;
@@ -98,7 +99,7 @@ export class BindingService {
       return { ...base, name: r.name };
     }
     if (row.targetType === 'family') {
-      await m.update(FamilyContact, { id: row.targetId }, { wechatContactId: input.contactId ?? null });
+      await m.update(FamilyContact, { id: row.targetId }, input.openid ? { openid: input.openid } : { wechatContactId: input.contactId ?? null });
       const f = await m.findOneByOrFail(FamilyContact, { id: row.targetId });
       return { ...base, name: f.name };
     }

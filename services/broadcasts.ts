@@ -8,7 +8,7 @@ import { activityNoticeText } from './activity-texts';
 import type { ActivityService } from './activities';
 import { audienceSchema, AudienceService, describeAudience } from './audience';
 import { budgetWarning, failuresText, MAX_PARTS, noticeReplyText, personalise, splitNotice, tooLongMessage } from './broadcast-texts';
-import { salutation } from './checkin-texts';
+import { addressResident } from './address';
 import { dbInstant, parseInstant } from './db';
 import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
 import type { Infra } from './infra';
@@ -17,7 +17,7 @@ import { broadcastFailuresKey, broadcastKey, broadcastPartKey, broadcastReplyKey
 import type { NotifyService } from './notify';
 import type { OutboxService, OutgoingMessage, SendPlan } from './outbox';
 import { assertCases, ownStationId } from './permissions';
-import { formatForChat } from './time';
+import { formatForChat, localDate } from './time';
 
 const DAY_MS = 86400_000;
 /** A notice may be set this far ahead at most (a typo in the year is refused). */
@@ -206,7 +206,7 @@ export class BroadcastService {
       const messages: OutgoingMessage[] = [];
       for (const m of chunk) {
         if (m.optedOut || !m.wechatContactId) continue;
-        const name = salutation(m, now);
+        const name = addressResident(m, localDate(now));
         parts.forEach((p, k) => messages.push({
           stationId: b.stationId, toContactId: m.wechatContactId!, toAlias: aliasFor('resident', m.id), text: personalise(p, name),
           kind: k === 0 ? 'broadcast' : 'broadcast_part', priority: PRIORITY.broadcast, dedupeKey: broadcastPartKey(broadcastKey(b.id, m.id), k + 1),

@@ -1,15 +1,12 @@
 import type { ResidentTag, SignOfLifeSource, UnreachableReason } from '../entities';
 import { alertTypeLabel } from './alert-labels';
 import { maskPhone } from './phone';
-import { ageOn } from './idnumber';
-import { localDate } from './time';
+import { addressResident } from './address';
 
 /**
  * The words of the check-in messages: warm and short for elders, factual for family and workers.
  * Everything here is what people read, so it is Simplified Chinese.
  */
-
-const COMPOUND_SURNAMES = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '令狐', '夏侯', '端木', '独孤', '南宫', '西门'];
 
 export interface ElderRef {
   name: string;
@@ -17,28 +14,9 @@ export interface ElderRef {
   birthDate?: string | null;
 }
 
-function surname(name: string): string {
-  return COMPOUND_SURNAMES.find((s) => name.startsWith(s)) ?? name.slice(0, 1);
-}
-
-/** How the bot addresses an elder: 王奶奶 / 李爷爷, or the name when gender or age does not say. */
+/** How the reminders address an elder: everyone reminded holds a plan (`addressResident`). */
 export function addressElder(e: ElderRef, today: string): string {
-  const age = e.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(e.birthDate) ? ageOn(e.birthDate, today) : null;
-  if (!e.gender || (age !== null && age < 50)) return e.name;
-  return `${surname(e.name)}${e.gender === 'female' ? '奶奶' : '爷爷'}`;
-}
-
-const ELDER_TAGS = new Set<string>(['empty_nest_elder', 'living_alone', 'left_behind_elder']);
-
-/**
- * How to address a resident: an elder (60 or older, or tagged as an elder when the age is unknown)
- * as the reminders do (王奶奶, 欧阳爷爷), anyone else by name.
- */
-export function salutation(r: ElderRef & { tags?: ResidentTag[] | null }, now: Date): string {
-  const today = localDate(now);
-  const age = r.birthDate ? ageOn(r.birthDate, today) : null;
-  const elder = age !== null ? age >= 60 : (r.tags ?? []).some((t) => ELDER_TAGS.has(t));
-  return elder ? addressElder(r, today) : r.name;
+  return addressResident({ ...e, planHolder: true }, today);
 }
 
 function greeting(minute: number): { hello: string; icon: string } {

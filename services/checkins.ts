@@ -255,6 +255,16 @@ export class CheckinService {
     return out?.result ?? null;
   }
 
+  /**
+   * A WeChat message from a bound resident: whatever it is (words, a voice message, a sticker), it
+   * is a sign of life for a resident with a plan. Says whether it confirmed today just now and
+   * whether they hold a plan (how the reply addresses them).
+   */
+  async messageFromResident(input: { residentId: number; at: Date; kind: 'text' | 'voice' | 'media'; text?: string }): Promise<{ newlyConfirmed: boolean; planHolder: boolean }> {
+    const res = await this.recordSignOfLife({ residentId: input.residentId, at: input.at, source: input.kind, text: input.text });
+    return { newlyConfirmed: Boolean(res && res.confirmed && !res.alreadyConfirmed), planHolder: res !== null };
+  }
+
   /** A family contact replied "已联系": the day is confirmed (source `family`) and the workers are told. */
   async familyContacted(input: { familyContactId: number; at: Date }): Promise<boolean> {
     const f = await this.ctx.db.manager.findOne(FamilyContact, { where: { id: input.familyContactId } });
@@ -453,6 +463,27 @@ export class CheckinService {
       confirmedIn30Days: last30.filter((d) => d.status === 'confirmed').length,
       days: recent.filter((d) => d.date >= addDays(today, -days + 1) && d.date <= today),
     };
+  }
+
+  /**
+   * Today's check-in state of each resident (the mini-program's family view): the day's row when
+   * there is one, else what the plan says; `none` without a plan or on a day the plan skips.
+   */
+  async todayStates(residents: Resident[]): Promise<Map<number, { date: string; status: CheckinStatus | 'none'; confirmedAt: Date | null }>> {
+    const date = localDate(this.ctx.clock.now());
+    const ids = residents.map((r) => r.id);
+    const m = this.ctx.db.manager;
+    const [plans, days] = ids.length
+      ? await Promise.all([m.find(CheckinPlan, { where: { residentId: In(ids) } }), m.find(CheckinDay, { where: { residentId: In(ids), date } })])
+      : [[], []];
+    const planOf = new Map(plans.map((p) => [p.residentId, p]));
+    const dayOf = new Map(days.map((d) => [d.residentId, d]));
+    return new Map(residents.map((r) => {
+      const day = dayOf.get(r.id);
+      const plan = planOf.get(r.id);
+      const status = day ? day.status : plan ? (this.derivedStatus(plan, r.status, date)?.status ?? 'none') : 'none';
+      return [r.id, { date, status, confirmedAt: day?.confirmedAt ?? null }];
+    }));
   }
 
   private async ownResident(actor: Actor, residentId: number): Promise<Resident> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SUBSCRIPTION_PURPOSES, type SubscriptionPurpose } from '../entities/miniapp';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -37,6 +38,18 @@ const envSchema = z.object({
   WECHAT_APP_ID: z.string().optional(),
   WECHAT_APP_SECRET: z.string().optional(),
   WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  WECHAT_TEMPLATES: z
+    .string()
+    .transform((v, c) => {
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        c.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"booking_reminder":"<template id>"}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.partialRecord(z.enum(SUBSCRIPTION_PURPOSES), z.string().trim().min(1).max(128)))
+    .optional(),
   JOB_CATCH_UP_MINUTES: nonNegativeInt.default(120),
   BOT_STATIONS: z
     .string()
@@ -72,6 +85,8 @@ export interface Config {
   wechatAppId?: string;
   wechatAppSecret?: string;
   wechatApiBase: string;
+  /** Subscription-message template ids by purpose (WECHAT_TEMPLATES); a purpose without one is not offered. */
+  wechatTemplates: Partial<Record<SubscriptionPurpose, string>>;
   jobCatchUpMinutes: number;
   /** The stations this process's bot serves (unset: every station). */
   botStations?: number[];
@@ -138,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { writ
     wechatAppId: e.WECHAT_APP_ID,
     wechatAppSecret: e.WECHAT_APP_SECRET,
     wechatApiBase: e.WECHAT_API_BASE,
+    wechatTemplates: e.WECHAT_TEMPLATES ?? {},
     jobCatchUpMinutes: e.JOB_CATCH_UP_MINUTES,
     botStations: e.BOT_STATIONS,
   };

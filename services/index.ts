@@ -17,6 +17,7 @@ import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
+import { SubscriptionService } from './subscriptions';
 import { AudienceService } from './audience';
 import { ActivityService } from './activities';
 import { BroadcastService } from './broadcasts';
@@ -41,6 +42,7 @@ export interface Services {
   accounts: AccountStatusService;
   chat: ChatService;
   handoffs: HandoffService;
+  subscriptions: SubscriptionService;
   audience: AudienceService;
   activities: ActivityService;
   broadcasts: BroadcastService;
@@ -85,12 +87,13 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     workers: new WorkerService(infra, { auth, binding }),
     residents,
     imports: new ImportService(infra, { residents }),
-    miniapp: new MiniappService(infra, { auth, binding, residents }),
+    miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
     policies: new PolicyService(infra),
     checkins,
     accounts,
     chat,
     handoffs,
+    subscriptions: new SubscriptionService(infra),
     audience,
     activities,
     broadcasts,

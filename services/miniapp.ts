@@ -4,9 +4,23 @@ import type { Infra } from './infra';
 import type { AuthService } from './auth';
 import type { BindingService } from './binding';
 import type { ResidentService } from './residents';
+import type { CheckinService } from './checkins';
 
-import { Resident } from '../entities';
+import { IsNull } from 'typeorm';
+import { CheckinStatus, FamilyContact, Resident } from '../entities';
 import { boundResidentId } from './permissions';
+
+/** What a binding code bound in the mini-program: the user's own record, or a relative's family contact. */
+export type MiniappBinding =
+  | { kind: 'resident'; resident: Resident }
+  | { kind: 'family'; contact: FamilyContact; elder: Resident };
+
+/** An elder a family member follows in the mini-program, with today's check-in state. */
+export interface FollowedElder {
+  contact: FamilyContact;
+  elder: Resident;
+  today: { date: string; status: CheckinStatus | 'none'; confirmedAt: Date | null };
+}
 
 const CODE2SESSION_TIMEOUT_MS = 5000;
 
@@ -17,7 +31,7 @@ const CODE2SESSION_TIMEOUT_MS = 5000;
 export class MiniappService {
   constructor(
     private readonly ctx: Infra,
-    private readonly deps: { auth: AuthService; binding: BindingService; residents: ResidentService },
+    private readonly deps: { auth: AuthService; binding: BindingService; residents: ResidentService; checkins: CheckinService },
   ) {}
 
   /**
@@ -61,12 +75,41 @@ export class MiniappService {
     return { token: this.deps.auth.residentToken(openid), openid, resident };
   }
 
-  /** Binds the caller's openid to the resident a binding code was issued for; wrong codes are throttled per openid and per `address`. */
-  async bind(actor: Actor, bindingCode: string, address?: string): Promise<Resident> {
+  /**
+   * Binds the caller's openid with a binding code: a resident's code binds their own record, a
+   * family contact's code makes the caller that contact (they then follow the elder's check-ins).
+   * Wrong codes are throttled per openid and per `address`.
+   */
+  async bind(actor: Actor, bindingCode: string, address?: string): Promise<MiniappBinding> {
     if (actor.kind !== 'resident') throw badRequest('not_resident', '仅限居民使用');
     const bound = await this.deps.binding.redeem({ code: bindingCode, throttleKey: `openid:${actor.openid}`, address: address && `ip:${address}`, openid: actor.openid });
     if (!bound) throw badRequest('invalid_binding_code', '绑定码无效或已过期，请向社工索取新的绑定码');
-    return this.ctx.db.manager.findOneByOrFail(Resident, { id: bound.targetId });
+    const m = this.ctx.db.manager;
+    if (bound.targetType === 'family') {
+      const contact = await m.findOneByOrFail(FamilyContact, { id: bound.targetId });
+      return { kind: 'family', contact, elder: await m.findOneByOrFail(Resident, { id: contact.residentId }) };
+    }
+    return { kind: 'resident', resident: await m.findOneByOrFail(Resident, { id: bound.targetId }) };
+  }
+
+  /**
+   * The elders the caller follows as a family contact (bound in the mini-program with a family
+   * code), each with today's check-in state. Only contacts bound to the caller's own openid, of an
+   * elder on the same station and not erased: nobody reads another family's elder.
+   */
+  async followed(actor: Actor): Promise<FollowedElder[]> {
+    if (actor.kind !== 'resident') throw badRequest('not_resident', '仅限居民使用');
+    const m = this.ctx.db.manager;
+    const contacts = await m.find(FamilyContact, { where: { openid: actor.openid }, order: { id: 'ASC' } });
+    if (!contacts.length) return [];
+    const elders = await m.find(Resident, { where: contacts.map((c) => ({ id: c.residentId, stationId: c.stationId, erasedAt: IsNull() })) });
+    const elderOf = new Map(elders.map((r) => [r.id, r]));
+    const today = await this.deps.checkins.todayStates(elders);
+    return contacts.flatMap((contact) => {
+      const elder = elderOf.get(contact.residentId);
+      const state = elder && today.get(elder.id);
+      return elder && state ? [{ contact, elder, today: state }] : [];
+    });
   }
 
   /** The caller's own record (a bound resident only). */

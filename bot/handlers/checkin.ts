@@ -8,7 +8,7 @@ export const checkinHandler: IntentHandler = {
   match: (m) => m.kind === 'text' && m.who.resident !== null && /^(4|报平安|平安|我很好|我挺好|我没事)$/.test(m.compact),
   handle: async (m) => {
     if (m.checkinAcknowledged) return;
-    await m.reply(P.checkinConfirmed(P.salutation(m.who.resident!, m.ctx.clock.now())));
+    await m.reply(P.checkinConfirmed(P.salutation(m.who.resident!, m.ctx.clock.now(), m.planHolder)));
   },
 };
 

@@ -1,3 +1,4 @@
+import { addressResident } from '../../services/address';
 import { CheckinPlan, Resident, Station } from '../../entities';
 import { alertTypeLabel } from '../../services/alert-labels';
 import {
@@ -113,5 +114,19 @@ describe('check-in service', () => {
     expect(plans.every((p) => p.remindAt === '09:00' && p.appliesFromDate === '2026-12-03')).toBe(true);
     expect(lines.join('\n')).toContain('报平安计划');
     expect(await ctx.db.manager.count(Station)).toBeGreaterThan(0);
+  });
+});
+
+describe('addressing a resident', () => {
+  it('is one rule for the reminder and the reply: a 55-year-old living alone is called by name in both', () => {
+    const today = '2026-12-03';
+    const wang = { name: '王秀英', gender: 'female' as const, birthDate: '1971-05-01', tags: ['living_alone'] };
+    expect(firstReminderText(wang, today, 9 * 60)).toMatch(/^王秀英/);
+    expect(addressResident({ ...wang, planHolder: true }, today)).toBe('王秀英');
+    expect(addressResident({ ...wang, birthDate: '1946-05-01' }, today)).toBe('王奶奶');
+    // With no known age an elder's tag or a check-in plan decides.
+    expect(addressResident({ ...wang, birthDate: null }, today)).toBe('王奶奶');
+    expect(addressResident({ ...wang, birthDate: null, tags: [] }, today)).toBe('王秀英');
+    expect(addressResident({ ...wang, birthDate: null, tags: [], planHolder: true }, today)).toBe('王奶奶');
   });
 });
