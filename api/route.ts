@@ -5,6 +5,7 @@ import type { AppContext } from '../services/context';
 import type { Actor, TokenClaims } from '../services/auth';
 import { forbidden, unauthorized, validationFailed } from '../services/errors';
 import type { WorkerRole } from '../entities';
+import type { MatrixSpec } from './matrix';
 
 /** Who may call a route, declared once on the route. */
 /** `resident_or_worker`: a resident for themselves, or a worker for a resident (sign-ups, bookings). */
@@ -39,6 +40,8 @@ export interface RouteSpec<BS extends ZodType | undefined, QS extends ZodType | 
   raw?: boolean;
   /** Takes an uploaded CSV or XLSX file (multipart, or the file as the body); documented as such. */
   upload?: boolean;
+  /** Who gets what from this route, checked by test/api/matrix.test.ts (see api/matrix.ts). */
+  matrix?: MatrixSpec;
   handler(input: RouteInput<Infer<BS>, Infer<QS>, Infer<PS>>): Promise<unknown>;
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { parse as parseCsvStream } from 'csv-parse';
 import type ExcelJS from 'exceljs';
@@ -23,13 +24,17 @@ export function sniffFormat(buf: Buffer): ImportFormat {
   return buf.length >= 2 && buf[0] === 0x50 && buf[1] === 0x4b ? 'xlsx' : 'csv';
 }
 
-/** UTF-8 when it decodes cleanly, else GBK (what Excel in China saves as "CSV"). */
-function decodeText(buf: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf).replace(/^\uFEFF/, '');
-  } catch {
-    return new TextDecoder('gbk').decode(buf);
+/**
+ * The text in slices: UTF-8 when the bytes are valid UTF-8, else GBK (what Excel in China saves as
+ * "CSV"). Decoded a slice at a time, so a 10 MB file does not hold the event loop while it decodes.
+ */
+function* decodeText(buf: Buffer): Generator<string> {
+  const decoder = new TextDecoder(isUtf8(buf) ? 'utf-8' : 'gbk');
+  for (let i = 0; i < buf.length; i += CSV_SLICE) {
+    const text = decoder.decode(buf.subarray(i, i + CSV_SLICE), { stream: true });
+    yield i === 0 ? text.replace(/^\uFEFF/, '') : text;
   }
+  yield decoder.decode();
 }
 
 /** Text is handed to the CSV parser in slices, so the event loop gets a turn between them. */
@@ -43,12 +48,12 @@ function tooLarge(maxRows: number) {
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function readCsv(buf: Buffer, maxRows: number): Promise<TableRow[]> {
-  const text = decodeText(buf);
   const parser = parseCsvStream({ info: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, trim: true });
   const rows: TableRow[] = [];
   const feed = (async () => {
-    for (let i = 0; i < text.length && !parser.destroyed; i += CSV_SLICE) {
-      if (!parser.write(text.slice(i, i + CSV_SLICE))) await new Promise((r) => parser.once('drain', r));
+    for (const text of decodeText(buf)) {
+      if (parser.destroyed) return;
+      if (text && !parser.write(text)) await new Promise((r) => parser.once('drain', r));
       await breathe();
     }
     parser.end();

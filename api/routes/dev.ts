@@ -5,6 +5,7 @@ import { AppError, badRequest, notFound } from '../../services/errors';
 import { plainText } from '../../services/text';
 import { toIso } from '../../services/time';
 import { route } from '../route';
+import { PUBLIC } from '../matrix';
 
 const isoInstant = z
   .string()
@@ -16,10 +17,12 @@ const isoInstant = z
 export const devRoutes = [
   route({
     method: 'get', path: '/api/dev/clock', summary: '读取应用时钟', tag: 'dev', access: 'public',
+    matrix: { expect: PUBLIC },
     handler: async ({ ctx }) => ({ now: toIso(ctx.clock.now()), adjusted: ctx.clock.adjusted }),
   }),
   route({
     method: 'put', path: '/api/dev/clock', summary: '设置应用时钟（之后定时任务只按需运行）', tag: 'dev', access: 'public',
+    matrix: { expect: PUBLIC, body: () => ({ now: '2026-12-03T09:00:00+08:00', frozen: true }) },
     body: z.object({ now: isoInstant, frozen: z.boolean().optional() }),
     handler: async ({ ctx, body }) => {
       if (!(ctx.clock instanceof AdjustableClock)) throw badRequest('clock_fixed', '此实例的时钟不可调整');
@@ -30,11 +33,13 @@ export const devRoutes = [
   }),
   route({
     method: 'post', path: '/api/dev/jobs/:name/run', summary: '立即运行一个任务（按应用时钟）', tag: 'dev', access: 'public',
+    matrix: { expect: PUBLIC, params: () => ({ name: 'retention' }) },
     params: z.object({ name: z.string().max(40) }),
     handler: async ({ ctx, params }) => ({ job: params.name, summary: await ctx.services.jobs.runNow(params.name) }),
   }),
   route({
     method: 'get', path: '/api/dev/stations', summary: '站点列表（模拟器选择站点用）', tag: 'dev', access: 'public',
+    matrix: { expect: PUBLIC },
     handler: async ({ ctx }) => {
       const rows = await ctx.db.manager.find(Station, { select: { id: true, name: true }, order: { id: 'ASC' } });
       return { items: rows.map((s) => ({ id: s.id, name: s.name })) };
@@ -42,6 +47,7 @@ export const devRoutes = [
   }),
   route({
     method: 'post', path: '/api/dev/chat', summary: '模拟联系人给站点微信发消息，返回机器人回复', tag: 'dev', access: 'public',
+    matrix: { expect: { anonymous: 503, resident: 503, worker: 503, station_admin: 503, county_admin: 503 }, body: () => ({ from: 'matrix', text: '你好' }) },
     body: z.object({
       from: z.string().min(1).max(100).regex(/^[^@\s]+$/, '联系人 id 不能含 @ 或空白'),
       text: z.string().max(100_000),
@@ -60,6 +66,7 @@ export const devRoutes = [
   }),
   route({
     method: 'get', path: '/api/dev/sent', summary: '机器人发给某联系人的全部消息（含回复），按时间先后', tag: 'dev', access: 'public',
+    matrix: { expect: PUBLIC, query: () => ({ to: 'matrix-nobody' }) },
     query: z.object({ to: z.string().min(1).max(128), after: z.coerce.number().int().min(0).default(0) }),
     handler: async ({ ctx, query }) => {
       const rows = await ctx.services.chat.sentTo(query.to, query.after);

@@ -3,6 +3,7 @@ import type { Handoff } from '../../entities';
 import type { AppContext } from '../../services/context';
 import { presentHandoff } from '../presenters/handoffs';
 import { idParams, pageQuery, route } from '../route';
+import { STATION_CASE_LIST, STATION_WORK } from '../matrix';
 
 async function present(ctx: AppContext, items: Handoff[]) {
   const names = await ctx.services.handoffs.residentNames(items);
@@ -13,6 +14,7 @@ async function present(ctx: AppContext, items: Handoff[]) {
 export const handoffRoutes = [
   route({
     method: 'get', path: '/api/handoffs', summary: '转人工请求（本站）', tag: 'handoffs', access: 'worker',
+    matrix: { expect: STATION_CASE_LIST },
     query: pageQuery.extend({ status: z.enum(['open', 'taken', 'closed']).optional() }),
     handler: async ({ ctx, actor, query }) => {
       const { items, total } = await ctx.services.handoffs.list(actor, query);
@@ -21,6 +23,7 @@ export const handoffRoutes = [
   }),
   route({
     method: 'post', path: '/api/handoffs/:id/take', summary: '接手转人工请求（居民会收到社工已接手的消息）', tag: 'handoffs', access: 'worker',
+    matrix: { expect: STATION_WORK, params: (w) => ({ id: w.handoffId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
       const h = await ctx.services.handoffs.take(actor, params.id);
@@ -29,6 +32,7 @@ export const handoffRoutes = [
   }),
   route({
     method: 'post', path: '/api/handoffs/:id/close', summary: '结束转人工请求（机器人恢复自动回复）', tag: 'handoffs', access: 'worker',
+    matrix: { expect: STATION_WORK, params: (w) => ({ id: w.handoffId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
       const h = await ctx.services.handoffs.close(actor, params.id);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_POLICY_IMPORT, policyInput, policyPatch } from '../../services/policies';
 import { presentPolicy, presentPolicySummary, presentUnanswered } from '../presenters/policies';
 import { idParams, pageQuery, route } from '../route';
+import { OWN, OWN_LIST, PUBLIC, STAFF_ANY } from '../matrix';
 import { readUpload } from '../upload';
 
 const staff = ['worker', 'station_admin', 'county_admin'] as const;
@@ -11,6 +12,7 @@ const stationQuery = z.coerce.number().int().positive().optional();
 export const policyRoutes = [
   route({
     method: 'get', path: '/api/policies/search', summary: '搜索政策（居民的提问原话即可）', tag: '政策', access: 'public',
+    matrix: { expect: PUBLIC, query: () => ({ q: '低保怎么申请' }) },
     query: z.object({
       q: z.string().max(10_000).default(''),
       limit: z.coerce.number().int().min(1).max(20).default(5),
@@ -31,6 +33,7 @@ export const policyRoutes = [
   }),
   route({
     method: 'get', path: '/api/policies/unanswered', summary: '居民问了但没找到可靠答案的问题（去重计数；县管理员看全县，可按站点筛选）', tag: '政策', access: staff,
+    matrix: { expect: { anonymous: 401, resident: 403, worker: OWN_LIST, station_admin: OWN_LIST, county_admin: OWN_LIST } },
     query: pageQuery.extend({ stationId: stationQuery }),
     handler: async ({ ctx, query, actor }) => {
       const { items, total } = await ctx.services.policies.unanswered(actor, query);
@@ -39,6 +42,7 @@ export const policyRoutes = [
   }),
   route({
     method: 'post', path: '/api/policies/unanswered/:id/resolve', summary: '处理未答问题：加为已有政策的示例问题（policyId），或据此新建政策（policy），或忽略（dismiss）', tag: '政策', access: staff,
+    matrix: { expect: { anonymous: 401, resident: 403, worker: OWN, station_admin: OWN, county_admin: OWN }, params: (w) => ({ id: w.unansweredId }), body: () => ({ dismiss: true }) },
     params: idParams,
     body: z
       .object({ policyId: z.number().int().positive().optional(), policy: policyInput.optional(), dismiss: z.boolean().optional() })
@@ -47,6 +51,7 @@ export const policyRoutes = [
   }),
   route({
     method: 'get', path: '/api/policies', summary: '政策列表（可按类别筛选）', tag: '政策', access: 'public',
+    matrix: { expect: PUBLIC, query: (w) => ({ stationId: w.stationId }) },
     query: pageQuery.extend({ category: z.string().max(50).optional(), stationId: stationQuery }),
     handler: async ({ ctx, query, actor }) => {
       const { items, total } = await ctx.services.policies.list(actor, query);
@@ -55,6 +60,7 @@ export const policyRoutes = [
   }),
   route({
     method: 'post', path: '/api/policies/import', summary: '批量导入政策：JSON { policies: [...] }，或上传 XLSX/CSV 表格（全部校验通过才写入）', tag: '政策',
+    matrix: { expect: STAFF_ANY, body: (w) => ({ policies: [{ title: `导入政策${w.stationId}`, category: '救助', summary: '摘要', content: '内容' }] }) },
     access: staff, status: 201, upload: true,
     body: z.object({ policies: z.array(z.unknown()).min(1).max(MAX_POLICY_IMPORT) }).optional(),
     handler: async ({ ctx, body, actor, koa }) => {
@@ -66,21 +72,25 @@ export const policyRoutes = [
   }),
   route({
     method: 'post', path: '/api/policies', summary: '新增政策（县管理员：全县共享；站点社工：本站专用）', tag: '政策', access: staff, status: 201,
+    matrix: { expect: STAFF_ANY, body: (w) => ({ title: `新政策${w.stationId}`, category: '救助', summary: '摘要', content: '内容' }) },
     body: policyInput,
     handler: async ({ ctx, body, actor }) => presentPolicy(await ctx.services.policies.create(actor, body)),
   }),
   route({
     method: 'get', path: '/api/policies/:id', summary: '政策全文', tag: '政策', access: 'public',
+    matrix: { expect: PUBLIC, params: (w) => ({ id: w.policyId }), query: (w) => ({ stationId: w.stationId }) },
     params: idParams, query: z.object({ stationId: stationQuery }),
     handler: async ({ ctx, params, query, actor }) => presentPolicy(await ctx.services.policies.get(actor, params.id, query.stationId)),
   }),
   route({
     method: 'patch', path: '/api/policies/:id', summary: '修改政策', tag: '政策', access: staff,
+    matrix: { expect: { anonymous: 401, resident: 403, worker: OWN, station_admin: OWN, county_admin: OWN }, params: (w) => ({ id: w.policyId }), body: () => ({ summary: '新的摘要' }) },
     params: idParams, body: policyPatch,
     handler: async ({ ctx, params, body, actor }) => presentPolicy(await ctx.services.policies.update(actor, params.id, body)),
   }),
   route({
     method: 'delete', path: '/api/policies/:id', summary: '删除政策', tag: '政策', access: staff,
+    matrix: { expect: { anonymous: 401, resident: 403, worker: OWN, station_admin: OWN, county_admin: OWN }, params: (w) => ({ id: w.policyId }) },
     params: idParams,
     handler: async ({ ctx, params, actor }) => {
       await ctx.services.policies.remove(actor, params.id);

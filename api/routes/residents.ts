@@ -5,6 +5,7 @@ import { familyCreateSchema, residentCreateSchema, residentPatchSchema } from '.
 import { ImportFormat } from '../../services/import';
 import { presentAudit, presentCode, presentFamily, presentResident } from '../presenters/people';
 import { idParams, pageQuery, route } from '../route';
+import { OWN_LIST, STATION_CASES, STATION_CASE_LIST } from '../matrix';
 import { readUpload } from '../upload';
 import { toIso } from '../../services/time';
 
@@ -22,11 +23,13 @@ function formatOf(filename: string | null, contentType: string): ImportFormat | 
 export const residentRoutes = [
   route({
     method: 'post', path: '/api/residents', summary: '新建居民', tag: 'residents', access: 'worker', status: 201,
+    matrix: { expect: { anonymous: 401, resident: 403, worker: { own: 'ok', other: 400 }, station_admin: { own: 'ok', other: 400 }, county_admin: 403 }, body: (w) => ({ name: '新居民', communityId: w.communityId }) },
     body: residentCreateSchema,
     handler: async ({ ctx, actor, body }) => presentResident(await ctx.services.residents.create(actor, body), ctx.services.residents.today()),
   }),
   route({
     method: 'get', path: '/api/residents', summary: '本站居民（可按标签、村（社区）、状态、姓名/电话/身份证号筛选）', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASE_LIST },
     query: pageQuery.extend({
       tag: z.enum(RESIDENT_TAGS).optional(),
       communityId: z.coerce.number().int().positive().optional(),
@@ -42,6 +45,7 @@ export const residentRoutes = [
   }),
   route({
     method: 'post', path: '/api/residents/import', summary: '导入居民（CSV 或 Excel：multipart 上传，或以 text/csv、xlsx 类型直接提交文件内容）',
+    matrix: { expect: { anonymous: 401, resident: 403, worker: OWN_LIST, station_admin: OWN_LIST, county_admin: 403 }, csv: (w) => `姓名,communityId\n新居民,${w.communityId}\n` },
     tag: 'residents', access: 'worker', upload: true,
     handler: async ({ ctx, actor, koa }) => {
       const stationId = ownStationId(actor);
@@ -52,26 +56,31 @@ export const residentRoutes = [
   }),
   route({
     method: 'get', path: '/api/residents/:id', summary: '居民详情（记入审计日志）', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => presentResident(await ctx.services.residents.read(actor, params.id), ctx.services.residents.today()),
   }),
   route({
     method: 'patch', path: '/api/residents/:id', summary: '修改居民信息', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }), body: () => ({ name: '改名' }) },
     params: idParams, body: residentPatchSchema,
     handler: async ({ ctx, actor, params, body }) => presentResident(await ctx.services.residents.update(actor, params.id, body), ctx.services.residents.today()),
   }),
   route({
     method: 'delete', path: '/api/residents/:id', summary: '停用居民（软删除：状态改为 inactive，停止一切提醒；删除个人信息请用 erase）', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => presentResident(await ctx.services.residents.deactivate(actor, params.id), ctx.services.residents.today()),
   }),
   route({
     method: 'post', path: '/api/residents/:id/binding-code', summary: '居民绑定码（一次性，72小时有效）', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => presentCode(await ctx.services.residents.bindingCode(actor, params.id)),
   }),
   route({
     method: 'post', path: '/api/residents/:id/family', summary: '新增家属联系人（返回绑定码）', tag: 'residents', access: 'worker', status: 201,
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }), body: () => ({ name: '新家属', relation: '女儿' }) },
     params: idParams, body: familyCreateSchema,
     handler: async ({ ctx, actor, params, body }) => {
       const { family, code, expiresAt } = await ctx.services.residents.addFamily(actor, params.id, body);
@@ -80,6 +89,7 @@ export const residentRoutes = [
   }),
   route({
     method: 'get', path: '/api/residents/:id/family', summary: '居民的家属联系人', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
       const items = await ctx.services.residents.listFamily(actor, params.id);
@@ -88,11 +98,13 @@ export const residentRoutes = [
   }),
   route({
     method: 'post', path: '/api/family-contacts/:id/binding-code', summary: '家属绑定码（重新生成）', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.familyId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => presentCode(await ctx.services.residents.familyBindingCode(actor, params.id)),
   }),
   route({
     method: 'delete', path: '/api/family-contacts/:id', summary: '删除家属联系人', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.familyId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
       await ctx.services.residents.deleteFamily(actor, params.id);
@@ -101,6 +113,7 @@ export const residentRoutes = [
   }),
   route({
     method: 'get', path: '/api/residents/:id/export', summary: '导出居民的全部信息（个人信息保护法；记入审计日志；不含身份证号）', tag: 'residents', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
       const data = await ctx.services.residents.export(actor, params.id);
@@ -115,11 +128,13 @@ export const residentRoutes = [
   }),
   route({
     method: 'post', path: '/api/residents/:id/erase', summary: '删除居民个人信息（站长；统计匿名保留）', tag: 'residents', access: 'worker',
+    matrix: { expect: { ...STATION_CASES, worker: { own: 403, other: 404 } }, params: (w) => ({ id: w.residentId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => presentResident(await ctx.services.residents.erase(actor, params.id), ctx.services.residents.today()),
   }),
   route({
     method: 'get', path: '/api/audit', summary: '个人信息访问审计日志（站长）', tag: 'residents', access: 'worker',
+    matrix: { expect: { ...STATION_CASE_LIST, worker: 403 } },
     query: pageQuery.extend({ residentId: z.coerce.number().int().positive().optional() }),
     handler: async ({ ctx, actor, query }) => {
       const { items, total } = await ctx.services.audit.listFor(actor, query);
