@@ -127,7 +127,7 @@ export class ActivityService {
     const self = selfResidentId(actor);
     if (self) {
       const r = await this.db.manager.findOne(Resident, { where: { id: self } });
-      return Boolean(r && r.stationId === a.stationId && (inAudience(r, a.audience) || isOpen(a)));
+      if (r && r.stationId === a.stationId) return inAudience(r, a.audience) || isOpen(a);
     }
     return isOpen(a);
   }
