@@ -179,20 +179,40 @@ function policyName(title: string): string {
 }
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** The short answer: what it is, numbered steps, what to bring, the source and date, and what next. */
-export function policyAnswer(p: Pick<Policy, 'title' | 'summary' | 'steps' | 'materials' | 'source' | 'effectiveFrom'>): string {
-  const lines = [`【${policyName(p.title)}】${clip(p.summary, 160)}`];
-  if (p.steps.length) lines.push('怎么办：', ...p.steps.slice(0, 5).map((s, i) => `${i + 1}. ${clip(s, 60)}`));
-  if (p.materials.length) lines.push(`带什么：${p.materials.slice(0, 8).join('、')}`);
-  if (p.source) lines.push(`依据：${clip(p.source, 80)}${p.effectiveFrom ? `（${p.effectiveFrom}起施行）` : ''}`);
-  lines.push('回复“详细”看全文，回复“5”找社工。');
-  return lines.join('\n');
+/** The first answer to a policy question fits a phone screen. */
+export const ANSWER_CHARS = 150;
+
+/**
+ * The short first answer, fitting a phone screen: to an amount question the local amount first (or, without
+ * one, that it is set locally and the station's phone), then what the policy is; how to apply and what to
+ * bring are behind `详细`.
+ */
+export function policyAnswer(
+  p: Pick<Policy, 'title' | 'summary'>,
+  opts: { amount: string | null; amountAsked: boolean; station: Pick<Station, 'name' | 'phone'> },
+): string {
+  const head = `【${policyName(p.title)}】`;
+  const tail = '回复“详细”看怎么办、带什么，回复“5”找社工。';
+  const phone = opts.station.phone ? `（电话 ${opts.station.phone}）` : '';
+  const amount = opts.amount
+    ? `当地标准：${clip(opts.amount, 60)}。`
+    : opts.amountAsked
+      ? `具体金额由当地定，请问${stationLabel(opts.station)}${phone}。`
+      : '';
+  const summary = clip(p.summary, Math.max(24, ANSWER_CHARS - head.length - amount.length - tail.length - 1));
+  return `${head}${opts.amountAsked ? amount + summary : summary + amount}\n${tail}`;
 }
 
-/** The whole text of a policy, cut to what one WeChat message comfortably holds. */
-export function policyDetail(p: Pick<Policy, 'title' | 'content' | 'source'>): string {
-  const body = clip(p.content, 1500);
-  return `【${policyName(p.title)}】全文\n${body}${p.source ? `\n依据：${p.source}` : ''}\n具体以当地公布为准，有疑问回复“5”找社工。`;
+/** `详细`: the local amount, the steps, what to bring, then the text, cut to what one WeChat message comfortably holds. */
+export function policyDetail(p: Pick<Policy, 'title' | 'content' | 'source' | 'steps' | 'materials' | 'effectiveFrom'>, amount: string | null = null): string {
+  const lines = [`【${policyName(p.title)}】`];
+  if (amount) lines.push(`当地标准：${amount}`);
+  if (p.steps.length) lines.push('怎么办：', ...p.steps.slice(0, 8).map((s, i) => `${i + 1}. ${clip(s, 80)}`));
+  if (p.materials.length) lines.push(`带什么：${p.materials.slice(0, 12).join('、')}`);
+  lines.push(`全文：${clip(p.content, 1000)}`);
+  if (p.source) lines.push(`依据：${clip(p.source, 120)}${p.effectiveFrom ? `（${p.effectiveFrom}起施行）` : ''}`);
+  lines.push('具体以当地公布为准，有疑问回复“5”找社工。');
+  return lines.join('\n');
 }
 
 export const policyDetailNone = '您想看哪项政策的全文？请先直接打字提问，比如“低保怎么申请”。';

@@ -3,7 +3,7 @@ import { FamilyContact, Resident } from './resident';
 import { Conversation, MessageLog, OutboxMessage } from './messaging';
 import { JobRun } from './job';
 import { Alert, AuditEntry, BindingCode, Handoff } from './care';
-import { Policy, UnansweredQuestion } from './policy';
+import { Policy, PolicyAmount, PolicyQuestionWeek, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
 import { ServiceRecord } from './service-records';
 import { SubscriptionQuota } from './miniapp';
@@ -23,7 +23,7 @@ export * from './activities';
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
-  Policy, UnansweredQuestion,
+  Policy, UnansweredQuestion, PolicyAmount, PolicyQuestionWeek,
   CheckinPlan, CheckinDay, ServiceRecord,
   SubscriptionQuota,
   Activity, ActivitySignup, Broadcast, BroadcastRecipient, CommunityRoom,

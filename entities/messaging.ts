@@ -4,6 +4,7 @@ import { BoolColumn, CreatedAt, DateTimeColumn, IntColumn, JsonColumn, StringCol
 /** Send order: lower goes first (BOT.md: alerts, check-ins, reminders, broadcasts). */
 export const PRIORITY = { alert: 0, checkin: 1, reminder: 2, broadcast: 3 } as const;
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
+export type OutboxChannel = 'bot' | 'miniapp';
 
 /** A message waiting to be sent through a station's WeChat account. */
 @Entity('outbox')
@@ -28,6 +29,14 @@ export class OutboxMessage {
   @StringColumn(64, { nullable: true }) claimedBy!: string | null;
   @DateTimeColumn({ nullable: true }) claimedAt!: Date | null;
   @DateTimeColumn({ nullable: true }) sentAt!: Date | null;
+  /**
+   * `bot` (the station's WeChat account) or `miniapp` (a subscription message to `toOpenid`). A bot
+   * row that fails for good and carries an openid and a purpose moves over to `miniapp`.
+   */
+  @StringColumn(10, { default: 'bot' }) channel!: OutboxChannel;
+  @StringColumn(128, { nullable: true }) toOpenid!: string | null;
+  /** The subscription-message purpose (`booking_reminder`…): which template, which quota. */
+  @StringColumn(40, { nullable: true }) purpose!: string | null;
   @StringColumn(30, { nullable: true }) refType!: string | null;
   @IntColumn({ nullable: true }) refId!: number | null;
   @CreatedAt() createdAt!: Date;

@@ -16,7 +16,7 @@ export class Policy {
   @JsonColumn() questions!: string[];
   /** Life situations the policy serves, in residents' words (matched against described situations). */
   @JsonColumn({ nullable: true }) situations!: string[] | null;
-  /** The local amount ("80–89周岁每人每月100元"): the county's for shared policies, the station's for its own. */
+  /** A station's own policy: its local amount ("80–89周岁每人每月100元"). Shared policies keep theirs per county (PolicyAmount). */
   @StringColumn(200, { nullable: true }) amount!: string | null;
   @StringColumn(300, { nullable: true }) source!: string | null;
   /** Local dates `YYYY-MM-DD`; outside them the policy is not offered. */
@@ -24,6 +24,29 @@ export class Policy {
   @StringColumn(10, { nullable: true }) effectiveTo!: string | null;
   @CreatedAt() createdAt!: Date;
   @UpdatedAt() updatedAt!: Date;
+}
+
+/** A county's local amount of a shared policy (each county sets its own). */
+@Entity('policy_amounts')
+@Index(['policyId', 'county'], { unique: true })
+export class PolicyAmount {
+  @PrimaryGeneratedColumn() id!: number;
+  @IntColumn() policyId!: number;
+  @StringColumn(100) county!: string;
+  @StringColumn(200) amount!: string;
+  @DateTimeColumn() updatedAt!: Date;
+}
+
+/** Residents' questions of a station in one week (Monday `YYYY-MM-DD`): answered, unanswered, resolved. */
+@Entity('policy_question_weeks')
+@Index(['stationId', 'week'], { unique: true })
+export class PolicyQuestionWeek {
+  @PrimaryGeneratedColumn() id!: number;
+  @IntColumn() stationId!: number;
+  @StringColumn(10) week!: string;
+  @IntColumn({ default: 0 }) answered!: number;
+  @IntColumn({ default: 0 }) unanswered!: number;
+  @IntColumn({ default: 0 }) resolved!: number;
 }
 
 /** A question residents asked that found no confident answer, counted per station and wording. */

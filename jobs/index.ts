@@ -2,8 +2,9 @@ import type { AppContext } from '../services/context';
 import type { JobDefinition } from '../services/jobs';
 import { retentionJob } from './retention';
 import { checkinsJob } from './checkins';
+import { subscriptionMessagesJob } from './subscription-messages';
 import { activityRemindersJob } from './activity-reminders';
 import { broadcastsJob } from './broadcasts';
 
 /** Every job, by name (the names are part of the contract: `npm run job -- <name>`). */
-export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, activityRemindersJob, broadcastsJob];
+export const JOBS: JobDefinition<AppContext>[] = [retentionJob, checkinsJob, subscriptionMessagesJob, activityRemindersJob, broadcastsJob];

@@ -2,6 +2,8 @@ import { Foundation1764400000000 } from './1764400000000-Foundation';
 import { Policies1764800000000 } from './1764800000000-Policies';
 import { Checkins1764700000000 } from './1764700000000-Checkins';
 import { PolicySituationsAmount1765000000000 } from './1765000000000-PolicySituationsAmount';
+import { PolicyAmounts1765000000001 } from './1765000000001-PolicyAmounts';
+import { PolicyQuestionWeeks1765000000002 } from './1765000000002-PolicyQuestionWeeks';
 import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 import { Activities1765300000000 } from './1765300000000-Activities';
 
@@ -11,6 +13,8 @@ export const MIGRATIONS = [
   Policies1764800000000,
   Checkins1764700000000,
   PolicySituationsAmount1765000000000,
+  PolicyAmounts1765000000001,
+  PolicyQuestionWeeks1765000000002,
   Miniprogram1765500000000,
   Activities1765300000000,
 ];

@@ -37,6 +37,8 @@ export const SUMMARY_UNTIL_MINUTE = 12 * 60;
 /** More silent elders than this at one station in one sweep: the workers get lists instead of one alarm each. */
 export const DIGEST_OVER = 10;
 const DIGEST_LINES = 30;
+/** The subscription-message purpose of check-in reminders in the mini-program. */
+const CHECKIN_PURPOSE = 'checkin_reminder';
 
 /** A JSON column read by a raw query (text on both engines). */
 function parseJson<T>(v: unknown, fallback: T): T {
@@ -75,6 +77,8 @@ interface DayRow {
   gender: 'male' | 'female' | null;
   birthDate: string | null;
   wechatContactId: string | null;
+  /** The elder's mini-program user: reached by subscription message when not on the bot. */
+  openid: string | null;
   firstReminderAt: unknown;
 }
 
@@ -190,7 +194,7 @@ export class CheckinSweep {
   private async dueDays(status: 'pending' | 'reminded', dueColumn: 'remindMinute' | 'secondMinute', extra: string, afterId: number): Promise<DayRow[]> {
     const rows = await this.ctx.db.rows<DayRow>(
       `SELECT d.id, d.residentId, d.stationId, d.remindMinute, d.secondMinute, d.deadlineMinute, d.firstReminderAt,
-              r.name, r.gender, r.birthDate, r.wechatContactId
+              r.name, r.gender, r.birthDate, r.wechatContactId, r.openid
        FROM checkin_days d JOIN residents r ON r.id = d.residentId
        WHERE d.\`date\` = ? AND d.status = ? AND d.${dueColumn} <= ? AND d.deadlineMinute > ? ${extra} AND d.id > ?
        ORDER BY d.id LIMIT ${CHUNK}`,
@@ -202,10 +206,17 @@ export class CheckinSweep {
     }));
   }
 
+  /**
+   * One reminder row: on the bot when the elder is its contact (with the openid, so a bot failure
+   * falls over to the mini-program), else a subscription message to the elder's mini-program.
+   */
   private reminderMessage(d: DayRow, which: 'first' | 'second'): OutgoingMessage {
     const elder = { name: d.name, gender: d.gender, birthDate: d.birthDate };
+    const to = d.wechatContactId
+      ? { toContactId: d.wechatContactId, toAlias: aliasFor('resident', d.residentId) }
+      : { toContactId: `mp:${d.openid}`, toAlias: null, channel: 'miniapp' as const };
     return {
-      stationId: d.stationId, toContactId: d.wechatContactId!, toAlias: aliasFor('resident', d.residentId),
+      stationId: d.stationId, ...to, toOpenid: d.openid, purpose: d.openid ? CHECKIN_PURPOSE : null,
       text: which === 'first' ? firstReminderText(elder, this.today, this.minute) : secondReminderText(elder, this.today),
       kind: `checkin_${which}`, priority: PRIORITY.checkin, dedupeKey: checkinReminderKey(d.residentId, this.today, which),
       refType: 'checkin_day', refId: d.id,
@@ -224,8 +235,10 @@ export class CheckinSweep {
       last = chunk[chunk.length - 1].id;
       const reach: DayRow[] = [];
       const byReason: Record<UnreachableReason, number[]> = { no_wechat: [], account_down: [], not_delivered: [] };
+      const subscribed = await this.subscribedOpenids(chunk.filter((d) => !d.wechatContactId && d.openid).map((d) => d.openid!));
       for (const d of chunk) {
-        if (!d.wechatContactId) byReason.no_wechat.push(d.id);
+        if (!d.wechatContactId && d.openid && subscribed.has(d.openid)) reach.push(d);
+        else if (!d.wechatContactId) byReason.no_wechat.push(d.id);
         else if (!accounts.isUp(d.stationId)) byReason.account_down.push(d.id);
         else reach.push(d);
       }
@@ -236,6 +249,16 @@ export class CheckinSweep {
       }
     }
     return { sent, unreachable };
+  }
+
+  /** Of these mini-program users, the ones with a check-in reminder subscription left. */
+  private async subscribedOpenids(openids: string[]): Promise<Set<string>> {
+    if (!openids.length) return new Set();
+    const rows = await this.ctx.db.rows<{ openid: string }>(
+      `SELECT openid FROM subscription_quota WHERE purpose = ? AND remaining > 0 AND openid IN (${placeholders(openids.length)})`,
+      [CHECKIN_PURPOSE, ...openids],
+    );
+    return new Set(rows.map((r) => r.openid));
   }
 
   /**

@@ -13,11 +13,15 @@ import { ResidentService } from './residents';
 import { StationService } from './stations';
 import { WorkerService } from './workers';
 import { PolicyService } from './policies';
+import { PolicyAmountService } from './policy-amounts';
+import { PolicyStatsService } from './policy-stats';
 import { CheckinService } from './checkins';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
 import { SubscriptionService } from './subscriptions';
+import { SubscriptionChannel } from './subscription-channel';
+import { WechatApiClient } from './wechat-api';
 import { AudienceService } from './audience';
 import { ActivityService } from './activities';
 import { BroadcastService } from './broadcasts';
@@ -43,6 +47,8 @@ export interface Services {
   chat: ChatService;
   handoffs: HandoffService;
   subscriptions: SubscriptionService;
+  wechat: WechatApiClient;
+  subscriptionChannel: SubscriptionChannel;
   audience: AudienceService;
   activities: ActivityService;
   broadcasts: BroadcastService;
@@ -71,6 +77,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const residents = new ResidentService(infra, { audit, binding });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
+  const subscriptions = new SubscriptionService(infra);
+  const wechat = new WechatApiClient(infra);
   const audience = new AudienceService(infra);
   const activities = new ActivityService(infra, { outbox, audience });
   const broadcasts = new BroadcastService(infra, { outbox, audience, notify, activities });
@@ -88,12 +96,14 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     residents,
     imports: new ImportService(infra, { residents }),
     miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
-    policies: new PolicyService(infra),
+    policies: new PolicyService(infra, { amounts: new PolicyAmountService(infra), stats: new PolicyStatsService(infra) }),
     checkins,
     accounts,
     chat,
     handoffs,
-    subscriptions: new SubscriptionService(infra),
+    subscriptions,
+    wechat,
+    subscriptionChannel: new SubscriptionChannel(infra, { outbox, subscriptions, wechat }),
     audience,
     activities,
     broadcasts,

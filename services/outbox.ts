@@ -1,5 +1,5 @@
 import { And, EntityManager, In, LessThan, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
-import { OutboxMessage, PRIORITY } from '../entities';
+import { OutboxChannel, OutboxMessage, PRIORITY } from '../entities';
 import type { Infra } from './infra';
 import { afterQuietHours, atLocal, inQuietHours, localDate } from './time';
 
@@ -17,6 +17,11 @@ export interface OutgoingMessage {
   notBefore?: Date;
   refType?: string | null;
   refId?: number | null;
+  /** `miniapp`: a subscription message to `toOpenid` (default `bot`). */
+  channel?: OutboxChannel;
+  /** A mini-program user the row may also reach, with the template purpose it needs. */
+  toOpenid?: string | null;
+  purpose?: string | null;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -54,7 +59,7 @@ export interface SendPlan {
 }
 const OUTBOX_COLUMNS = [
   'stationId', 'toContactId', 'toAlias', 'text', 'priority', 'urgent', 'kind', 'dedupeKey', 'notBefore', 'status', 'attempts',
-  'refType', 'refId', 'createdAt',
+  'refType', 'refId', 'createdAt', 'channel', 'toOpenid', 'purpose',
 ];
 
 /**
@@ -77,7 +82,7 @@ export class OutboxService {
       return [
         m.stationId, m.toContactId, m.toAlias ?? null, m.text, m.priority ?? (m.urgent ? PRIORITY.alert : PRIORITY.reminder),
         m.urgent ?? false, m.kind, m.dedupeKey ?? null, m.urgent ? due : afterQuietHours(due), 'pending', 0,
-        m.refType ?? null, m.refId ?? null, createdAt,
+        m.refType ?? null, m.refId ?? null, createdAt, m.channel ?? 'bot', m.toOpenid ?? null, m.purpose ?? null,
       ];
     });
     // One multi-row INSERT IGNORE per chunk: the check-in sweeps queue hundreds of thousands of rows.
@@ -98,7 +103,7 @@ export class OutboxService {
     const candidates = await repo.find({
       select: { id: true },
       where: {
-        stationId, status: 'pending', notBefore: LessThanOrEqual(now),
+        stationId, channel: 'bot', status: 'pending', notBefore: LessThanOrEqual(now),
         ...(options.urgentOnly ? { urgent: true } : {}), ...(options.belowPriority !== undefined ? { priority: LessThan(options.belowPriority) } : {}),
       },
       order: { priority: 'ASC', notBefore: 'ASC', id: 'ASC' },
@@ -126,7 +131,7 @@ export class OutboxService {
     const now = this.ctx.clock.now();
     const repo = this.ctx.db.manager.getRepository(OutboxMessage);
     const count = (since: Date, where: Record<string, unknown> = {}) =>
-      repo.count({ where: { stationId, status: 'sent', urgent: false, sentAt: And(MoreThanOrEqual(since), LessThanOrEqual(now)), ...where } });
+      repo.count({ where: { stationId, channel: 'bot', status: 'sent', urgent: false, sentAt: And(MoreThanOrEqual(since), LessThanOrEqual(now)), ...where } });
     const midnight = atLocal(localDate(now));
     const hour = hourlyCap ? Math.max(0, hourlyCap - (await count(new Date(now.getTime() - 3600_000)))) : Infinity;
     const day = dailyCap ? Math.max(0, dailyCap - (await count(midnight))) : Infinity;
@@ -144,7 +149,7 @@ export class OutboxService {
   async plan(stationId: number, messages: number, priority: number): Promise<SendPlan> {
     const { sendGapMs: gapMs, sendHourlyCap: hourlyCap, sendDailyCap: dailyCap } = this.ctx.config;
     const now = this.ctx.clock.now();
-    const ahead = await this.ctx.db.manager.count(OutboxMessage, { where: { stationId, status: In(['pending', 'sending']), urgent: false, priority: LessThanOrEqual(priority) } });
+    const ahead = await this.ctx.db.manager.count(OutboxMessage, { where: { stationId, channel: 'bot', status: In(['pending', 'sending']), urgent: false, priority: LessThanOrEqual(priority) } });
     const left = await this.budget(stationId, { hourlyCap, dailyCap });
     const broadcast = priority >= PRIORITY.broadcast;
     const perDay = dailyCap ? Math.floor(dailyCap * (broadcast ? BROADCAST_SHARE : 1)) : Infinity;
@@ -196,6 +201,14 @@ export class OutboxService {
   async markFailed(row: OutboxMessage, error: string, options: { final?: boolean } = {}): Promise<'retry' | 'failed'> {
     const attempts = row.attempts + 1;
     const final = options.final || attempts >= MAX_ATTEMPTS;
+    if (final && row.channel === 'bot' && row.toOpenid && row.purpose) {
+      // The bot could not reach them; the mini-program may (the same row, so still sent once).
+      await this.ctx.db.manager.getRepository(OutboxMessage).update(
+        { id: row.id },
+        { channel: 'miniapp', status: 'pending', attempts: 0, lastError: `bot: ${error}`.slice(0, 500), claimedBy: null, claimedAt: null },
+      );
+      return 'retry';
+    }
     const backoffMs = Math.min(30 * 60_000, 15_000 * 2 ** (attempts - 1));
     await this.ctx.db.manager.getRepository(OutboxMessage).update(
       { id: row.id },

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { In, IsNull } from 'typeorm';
+import { EntityManager, In, IsNull } from 'typeorm';
 import { z } from 'zod';
-import { Policy, Station, UnansweredQuestion } from '../entities';
+import { Policy, PolicyAmount, Station, UnansweredQuestion } from '../entities';
 import type { Actor } from './auth';
 import type { Infra } from './infra';
 import { badRequest, isUniqueViolation, notFound, validationFailed } from './errors';
 import { assertCanEditPolicy, canSeePolicy, canWorkCases, logsUnanswered, policyOwner, unansweredStations } from './permissions';
 import { compactText, looksLikeQuestion } from './policy-questions';
+import type { PolicyAmountService } from './policy-amounts';
+import type { PolicyStatsService, WeekCounts } from './policy-stats';
 import type { PolicySearchEngine } from './policy-search';
 import { readTable } from './spreadsheet';
 import { fitsTextColumn, freeText, plainText, TEXT_COLUMN_BYTES } from './text';
@@ -76,7 +78,10 @@ export class PolicyService {
   private checkedAt = 0;
   private loading: Promise<void> | undefined;
 
-  constructor(private readonly ctx: Infra) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly peers: { amounts: PolicyAmountService; stats: PolicyStatsService },
+  ) {}
 
   private async dbFingerprint(): Promise<string> {
     const row = await this.ctx.db.manager
@@ -157,6 +162,7 @@ export class PolicyService {
     hits: PolicyHit[]; answered: boolean; question: boolean; logged: boolean;
   }> {
     const res = await this.search(text, { stationId, limit: options.limit });
+    if (res.answered && stationId !== null && logsUnanswered(actor)) await this.peers.stats.count(stationId, 'answered');
     const compact = compactText(text);
     const question = actor.kind === 'contact' ? looksLikeQuestion(compact) : compact.length > 0;
     const logged = !res.answered && stationId !== null && question && logsUnanswered(actor) && text.trim() !== '';
@@ -174,6 +180,7 @@ export class PolicyService {
     const { basicNormalize } = await import('./policy-search');
     const normalized = basicNormalize(text, 190).slice(0, 190);
     if (!normalized) return;
+    await this.peers.stats.count(stationId, 'unanswered');
     const repo = this.ctx.db.manager.getRepository(UnansweredQuestion);
     const now = this.ctx.clock.now();
     const bump = () =>
@@ -230,8 +237,18 @@ export class PolicyService {
       if (!p.questions.includes(q.text)) await this.update(actor, p.id, { questions: [...p.questions, q.text].slice(-100) });
       policyId = p.id;
     }
-    await this.ctx.db.manager.update(UnansweredQuestion, { id }, { status: policyId ? 'resolved' : 'dismissed', policyId });
+    const status = policyId ? 'resolved' : 'dismissed';
+    // only the first resolution of an open question counts in the weekly figures
+    const opened = await this.ctx.db.manager.update(UnansweredQuestion, { id, status: 'open' }, { status, policyId });
+    if (opened.affected) {
+      if (status === 'resolved') await this.peers.stats.count(q.stationId, 'resolved');
+    } else await this.ctx.db.manager.update(UnansweredQuestion, { id }, { status, policyId });
     return this.ctx.db.manager.findOneByOrFail(UnansweredQuestion, { id });
+  }
+
+  /** Answered, unanswered and resolved questions per week (the console's 未答问题). */
+  async weeklyStats(actor: Actor, filter: { stationId?: number; weeks: number }): Promise<WeekCounts[]> {
+    return this.peers.stats.weekly(actor, filter);
   }
 
   /** A policy the caller may see: shared ones for everybody, a station's own for that station. */
@@ -281,15 +298,41 @@ export class PolicyService {
     return {
       stationId, title: input.title, category: input.category, summary: input.summary, content: input.content,
       steps: input.steps, materials: input.materials, keywords: input.keywords, questions: input.questions,
-      situations: input.situations, amount: input.amount || null, source: input.source ?? null, effectiveFrom: input.effectiveFrom ?? null, effectiveTo: input.effectiveTo ?? null,
+      // a shared policy's amount is the county's (PolicyAmountService), a station's own is on its row
+      situations: input.situations, amount: stationId === null ? null : input.amount || null, source: input.source ?? null, effectiveFrom: input.effectiveFrom ?? null, effectiveTo: input.effectiveTo ?? null,
     };
   }
 
   async create(actor: Actor, input: z.output<typeof policyInput>): Promise<Policy> {
     const stationId = await this.ownerFor(actor, input.stationId);
-    const p = await this.ctx.db.manager.save(Policy, this.ctx.db.manager.create(Policy, this.entity(input, stationId)));
+    const p = await this.ctx.db.transaction(async (em) => {
+      const saved = await em.save(Policy, em.create(Policy, this.entity(input, stationId)));
+      await this.setCountyAmount(actor, saved, input.amount, em);
+      return saved;
+    });
     this.remember(p);
-    return p;
+    return this.withAmount(actor, p);
+  }
+
+  /** A county admin's amount of a shared policy is their county's. */
+  private async setCountyAmount(actor: Actor, p: Policy, amount: string | null | undefined, em?: EntityManager): Promise<void> {
+    if (p.stationId !== null || amount === undefined || actor.kind !== 'worker') return;
+    await this.peers.amounts.setForCounty(p.id, actor.county, amount, em);
+  }
+
+  /** The policy with the amount its reader sees (their county's for a shared policy). */
+  private async withAmount(actor: Actor, p: Policy, stationId?: number): Promise<Policy> {
+    return Object.assign(new Policy(), p, { amount: await this.peers.amounts.forReader(actor, p, stationId) });
+  }
+
+  /** A policy with the amount its reader sees: GET /api/policies/:id. */
+  async view(actor: Actor, id: number, stationId?: number): Promise<Policy> {
+    return this.withAmount(actor, await this.get(actor, id, stationId), stationId);
+  }
+
+  /** The amount residents of `county` see for a policy (the bot's answers). */
+  async amountFor(p: Policy, county: string | null): Promise<string | null> {
+    return this.peers.amounts.forCounty(p, county);
   }
 
   /** Creates many at once, all or none (each validated first; errors name the item); at most MAX_POLICY_IMPORT. */
@@ -305,7 +348,11 @@ export class PolicyService {
     }
     const rows: Partial<Policy>[] = [];
     for (const x of parsed) rows.push(this.entity(x.r.data!, await this.ownerFor(actor, x.r.data!.stationId)));
-    const saved = await this.ctx.db.transaction((em) => em.save(Policy, rows.map((r) => em.create(Policy, r))));
+    const saved = await this.ctx.db.transaction(async (em) => {
+      const created = await em.save(Policy, rows.map((r) => em.create(Policy, r)));
+      for (let i = 0; i < created.length; i++) await this.setCountyAmount(actor, created[i], parsed[i].r.data!.amount, em);
+      return created;
+    });
     for (const p of saved) this.remember(p);
     return saved;
   }
@@ -315,16 +362,22 @@ export class PolicyService {
     await this.assertCanEdit(actor, p);
     const merged = policyInput.safeParse({ ...p, situations: p.situations ?? [], ...patch, stationId: p.stationId });
     if (!merged.success) throw validationFailed(merged.error.issues.map((e) => ({ path: e.path.join('.'), message: e.message })));
-    await this.ctx.db.manager.update(Policy, { id }, this.entity(merged.data, p.stationId));
+    await this.ctx.db.transaction(async (em) => {
+      await em.update(Policy, { id }, this.entity(merged.data, p.stationId));
+      await this.setCountyAmount(actor, p, patch.amount, em);
+    });
     const fresh = await this.ctx.db.manager.findOneByOrFail(Policy, { id });
     this.remember(fresh);
-    return fresh;
+    return this.withAmount(actor, fresh);
   }
 
   async remove(actor: Actor, id: number): Promise<void> {
     const p = await this.get(actor, id);
     await this.assertCanEdit(actor, p);
-    await this.ctx.db.manager.delete(Policy, { id });
+    await this.ctx.db.transaction(async (em) => {
+      await em.delete(PolicyAmount, { policyId: id });
+      await em.delete(Policy, { id });
+    });
     this.forget(id);
   }
 

@@ -41,6 +41,15 @@ export const policyRoutes = [
     },
   }),
   route({
+    method: 'get', path: '/api/policies/unanswered/stats', summary: '每周居民提问情况：答上的、没答上的、社工处理后补上答案的（县管理员看全县或某站）', tag: '政策', access: staff,
+    matrix: { expect: { anonymous: 401, resident: 403, worker: OWN, station_admin: OWN, county_admin: OWN }, query: (w) => ({ stationId: w.stationId }) },
+    query: z.object({ weeks: z.coerce.number().int().min(1).max(52).default(8), stationId: stationQuery }),
+    response: z.object({
+      weeks: z.array(z.object({ week: z.string(), answered: z.number().int(), unanswered: z.number().int(), resolved: z.number().int() })),
+    }),
+    handler: async ({ ctx, query, actor }) => ({ weeks: await ctx.services.policies.weeklyStats(actor, query) }),
+  }),
+  route({
     method: 'post', path: '/api/policies/unanswered/:id/resolve', summary: '处理未答问题：加为已有政策的示例问题（policyId），或据此新建政策（policy），或忽略（dismiss）', tag: '政策', access: staff,
     matrix: { expect: { anonymous: 401, resident: 403, worker: OWN, station_admin: OWN, county_admin: OWN }, params: (w) => ({ id: w.unansweredId }), body: () => ({ dismiss: true }) },
     params: idParams,
@@ -80,7 +89,7 @@ export const policyRoutes = [
     method: 'get', path: '/api/policies/:id', summary: '政策全文', tag: '政策', access: 'public',
     matrix: { expect: PUBLIC, params: (w) => ({ id: w.policyId }), query: (w) => ({ stationId: w.stationId }) },
     params: idParams, query: z.object({ stationId: stationQuery }),
-    handler: async ({ ctx, params, query, actor }) => presentPolicy(await ctx.services.policies.get(actor, params.id, query.stationId)),
+    handler: async ({ ctx, params, query, actor }) => presentPolicy(await ctx.services.policies.view(actor, params.id, query.stationId)),
   }),
   route({
     method: 'patch', path: '/api/policies/:id', summary: '修改政策', tag: '政策', access: staff,

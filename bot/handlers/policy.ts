@@ -1,3 +1,4 @@
+import { isAmountQuestion } from '../../services/policy-amounts';
 import * as P from '../presenters';
 import type { Inbound, IntentHandler } from '../types';
 import { acknowledgeElderRemark } from './elder-remark';
@@ -20,7 +21,7 @@ export const policyDetailHandler: IntentHandler = {
   handle: async (m) => {
     const id = (m.state as PolicyState | null)?.policy?.lastId;
     const policy = id ? await m.ctx.services.policies.findForStation(actorOf(m), m.station.id, id) : null;
-    await m.reply(policy ? P.policyDetail(policy) : P.policyDetailNone);
+    await m.reply(policy ? P.policyDetail(policy, await m.ctx.services.policies.amountFor(policy, m.station.county)) : P.policyDetailNone);
   },
 };
 
@@ -36,7 +37,8 @@ export const policyQuestionHandler: IntentHandler = {
     const res = await m.ctx.services.policies.answer(actorOf(m), m.station.id, m.text, { limit: 1 });
     if (res.answered) {
       const policy = res.hits[0].policy;
-      await m.reply(P.policyAnswer(policy));
+      const amount = await m.ctx.services.policies.amountFor(policy, m.station.county);
+      await m.reply(P.policyAnswer(policy, { amount, amountAsked: isAmountQuestion(m.text), station: m.station }));
       await remember(m, policy.id);
       return;
     }

@@ -138,6 +138,79 @@ describe('policies API', () => {
     expect(patched.body.situations).toEqual([]);
   });
 
+  it('keeps each county\'s amount of a shared policy and a station\'s amount of its own, through create, update and import', async () => {
+    const { ctx } = env();
+    const jia = await createStation(ctx, { county: '甲县' });
+    const yi = await createStation(ctx, { county: '乙县' });
+    const adminJia = await createWorker(ctx, { role: 'county_admin', county: '甲县' });
+    const adminYi = await createWorker(ctx, { role: 'county_admin', county: '乙县' });
+    const auth = (w: { token: string }) => ({ Authorization: `Bearer ${w.token}` });
+    const created = await http().post('/api/policies').set(auth(adminJia)).send(sample({ title: '高龄津贴（金额测试）', amount: '80–89周岁每人每月100元' }));
+    expect(created.status).toBe(201);
+    expect(created.body.amount).toBe('80–89周岁每人每月100元');
+    const id = created.body.id;
+    expect((await http().get(`/api/policies/${id}`).query({ stationId: jia.id })).body.amount).toBe('80–89周岁每人每月100元');
+    expect((await http().get(`/api/policies/${id}`).query({ stationId: yi.id })).body.amount).toBeNull();
+    expect((await http().get(`/api/policies/${id}`)).body.amount).toBeNull();
+    const yiSet = await http().patch(`/api/policies/${id}`).set(auth(adminYi)).send({ amount: '80周岁以上每人每月50元' });
+    expect(yiSet.body.amount).toBe('80周岁以上每人每月50元');
+    expect((await http().get(`/api/policies/${id}`).set(auth(adminJia))).body.amount).toBe('80–89周岁每人每月100元');
+    expect((await http().get(`/api/policies/${id}`).query({ stationId: yi.id })).body.amount).toBe('80周岁以上每人每月50元');
+    const cleared = await http().patch(`/api/policies/${id}`).set(auth(adminYi)).send({ amount: null });
+    expect(cleared.body.amount).toBeNull();
+    expect((await http().get(`/api/policies/${id}`).query({ stationId: jia.id })).body.amount).toBe('80–89周岁每人每月100元');
+
+    const worker = await createWorker(ctx, { stationId: jia.id });
+    const own = await http().post('/api/policies').set(auth(worker)).send(sample({ title: '本站助餐补贴', amount: '每餐补助3元' }));
+    expect(own.body.amount).toBe('每餐补助3元');
+    expect((await http().get(`/api/policies/${own.body.id}`).set(auth(worker))).body.amount).toBe('每餐补助3元');
+    const shared = await http().patch(`/api/policies/${id}`).set(auth(worker)).send({ amount: '乱改' });
+    expect(shared.status).toBe(403);
+
+    const imported = await http().post('/api/policies/import').set(auth(adminJia)).send({ policies: [sample({ title: '导入带金额', amount: '每人每年300元' })] });
+    expect(imported.status).toBe(201);
+    expect((await http().get(`/api/policies/${imported.body.created[0].id}`).query({ stationId: jia.id })).body.amount).toBe('每人每年300元');
+    const tooLong = await http().post('/api/policies').set(auth(adminJia)).send(sample({ title: '金额太长', amount: '元'.repeat(201) }));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toBeTruthy();
+  });
+
+  it('counts answered, unanswered and resolved questions per week, for the station and its county admin', async () => {
+    const { ctx, clock } = env();
+    const station = await createStation(ctx, { county: '周县' });
+    const other = await createStation(ctx, { county: '周县' });
+    const worker = await createWorker(ctx, { stationId: station.id });
+    const admin = await createWorker(ctx, { role: 'county_admin', county: '周县' });
+    const ask = (q: string, w = worker) => http().get('/api/policies/search').set('Authorization', `Bearer ${w.token}`).query({ q });
+    clock.set(new Date('2026-11-25T10:00:00+08:00')); // a Wednesday: the week of Monday 11-23
+    await ask('低保咋申请');
+    await ask('村口那条路什么时候修好');
+    clock.set(new Date('2026-12-01T10:00:00+08:00')); // Tuesday of the week of 11-30
+    await ask('低保咋申请');
+    await ask('高龄津贴怎么领');
+    await ask('村口那条路什么时候修好');
+    await http().get('/api/policies/search').query({ q: '低保咋申请', stationId: station.id }); // anonymous: not counted
+    const open = (await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${worker.token}`)).body.items[0];
+    const road = await http().post('/api/policies').set('Authorization', `Bearer ${worker.token}`).send(sample({ title: '本站道路报修' }));
+    const resolve = () => http().post(`/api/policies/unanswered/${open.id}/resolve`).set('Authorization', `Bearer ${worker.token}`).send({ policyId: road.body.id });
+    expect((await resolve()).status).toBe(200);
+    await resolve(); // resolving again counts once
+    const res = await http().get('/api/policies/unanswered/stats').set('Authorization', `Bearer ${worker.token}`).query({ weeks: 3 });
+    expect(res.status).toBe(200);
+    expect(res.body.weeks).toEqual([
+      { week: '2026-11-16', answered: 0, unanswered: 0, resolved: 0 },
+      { week: '2026-11-23', answered: 1, unanswered: 1, resolved: 0 },
+      { week: '2026-11-30', answered: 2, unanswered: 1, resolved: 1 },
+    ]);
+    const county = await http().get('/api/policies/unanswered/stats').set('Authorization', `Bearer ${admin.token}`).query({ weeks: 1 });
+    expect(county.body.weeks).toEqual([{ week: '2026-11-30', answered: 2, unanswered: 1, resolved: 1 }]);
+    const otherOnly = await http().get('/api/policies/unanswered/stats').set('Authorization', `Bearer ${admin.token}`).query({ weeks: 1, stationId: other.id });
+    expect(otherOnly.body.weeks[0].answered).toBe(0);
+    const foreign = await createWorker(ctx);
+    expect((await http().get('/api/policies/unanswered/stats').set('Authorization', `Bearer ${foreign.token}`).query({ stationId: station.id })).status).toBe(404);
+    expect((await http().get('/api/policies/unanswered/stats')).status).toBe(401);
+  });
+
   it('does not offer an expired policy', async () => {
     const { ctx } = env();
     const admin = await createWorker(ctx, { role: 'county_admin' });
