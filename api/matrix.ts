@@ -55,6 +55,9 @@ export interface World {
   fullSlotId: number;
   bookingId: number;
   offerId: number;
+  /** An upcoming activity of the station, open to all, and a broadcast (scheduled) of it. */
+  activityId: number;
+  broadcastId: number;
   /** The username and password of the station's own worker (the `worker` caller). */
   login: { username: string; password: string };
   /** A fresh binding code for the station's resident. */

@@ -222,16 +222,6 @@ export function alertAlreadyResolved(id: number): string {
   return `告警 ${id} 之前已经处理过了。`;
 }
 
-/**
- * Bookings and activities are not in this process yet: say so, and give the station's phone so a
- * resident can still book or ask by phone.
- */
-export function comingSoon(what: '活动', station: Pick<Station, 'phone' | 'openHours'>): string {
-  const how = '了解或报名活动';
-  const hours = station.openHours ? `（${station.openHours}）` : '';
-  const phone = station.phone ? `现在可以打电话 ${station.phone} ${how}${hours}，` : '现在可以到社工站当面办理，';
-  return `${what}功能正在准备中，${phone}着急的话回复“5”找社工。`;
-}
 export const askPolicy = '请直接打字说出您想问的事，比如“低保怎么申请”“残疾人补贴”。';
 
 /** A policy's name as residents read it: without the bracketed alias (城乡最低生活保障（低保） → 城乡最低生活保障). */

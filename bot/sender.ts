@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { And, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
-import { OutboxMessage } from '../entities';
+import { In } from 'typeorm';
+import { OutboxMessage, PRIORITY } from '../entities';
 import type { AppContext } from '../services/context';
-import { atLocal, inQuietHours, localDate } from '../services/time';
+import type { Budget } from '../services/outbox';
+import { inQuietHours } from '../services/time';
+import { SentJournal } from './sent-journal';
 import { sendFailedKey } from '../services/messaging/keys';
 
 /** What the sender needs from the account: a send that may fail, and whether the account is up. */
 export interface SenderTransport {
   /** Sends `text` to a contact id; on failure tries the contact found by its remark `alias`. */
   /** Sends a row; resolves with the contact id it went to. */
-  deliver(row: Pick<OutboxMessage, 'toContactId' | 'toAlias' | 'text' | 'kind'>): Promise<string>;
+  deliver(row: Pick<OutboxMessage, 'id' | 'toContactId' | 'toAlias' | 'text' | 'kind'>): Promise<string>;
   isUp(): boolean;
 }
 
@@ -21,8 +23,12 @@ export interface SenderOptions {
   jitter?: number;
   hourlyCap?: number;
   dailyCap?: number;
-  /** Rows claimed at once. */
+  /** Rows claimed at once (default 20 with a gap, 100 without). */
   batch?: number;
+  /** Sent marks are committed in groups of at most this many rows… */
+  flushRows?: number;
+  /** …or after this long (real time), whichever comes first. */
+  flushMs?: number;
   /** Idle poll interval (the sender also wakes on `outbox:queued`). */
   pollMs?: number;
   /** Failures in a row before the station admin is alerted. */
@@ -45,6 +51,10 @@ export class OutboxSender {
   private wake?: () => void;
   private lastSendAt = 0;
   private failuresInARow = 0;
+  /** Delivered rows whose sent mark is not committed yet (they are in the journal). */
+  private unflushed: { id: number; to: string; text: string }[] = [];
+  private lastFlush = Date.now();
+  private readonly journal: SentJournal;
   private readonly onQueued = () => this.wake?.();
   private readonly opts: Required<Omit<SenderOptions, 'hourlyCap' | 'dailyCap'>> & Pick<SenderOptions, 'hourlyCap' | 'dailyCap'>;
 
@@ -55,9 +65,10 @@ export class OutboxSender {
     options: SenderOptions,
   ) {
     this.opts = {
-      jitter: 0.3, batch: 20, pollMs: 1000, alertAfterFailures: 3,
+      jitter: 0.3, batch: options.gapMs > 0 ? 20 : 100, flushRows: 100, flushMs: 200, pollMs: 1000, alertAfterFailures: 3,
       sleep: (ms) => sleep(ms), random: Math.random, ...options,
     };
+    this.journal = SentJournal.create(ctx.config.dataDir, stationId, this.owner);
   }
 
   /** Starts the loop; rows a crashed sender left claimed are put back first. */
@@ -65,6 +76,7 @@ export class OutboxSender {
     if (this.running) return;
     this.running = true;
     this.stopping = false;
+    await this.recover().catch((err) => this.ctx.logger.warn({ err }, 'outbox journal recovery failed'));
     await this.ctx.services.outbox.releaseStale().catch((err) => this.ctx.logger.warn({ err }, 'releaseStale failed'));
     this.ctx.events.on('outbox:queued', this.onQueued);
     this.loop = this.run();
@@ -77,6 +89,59 @@ export class OutboxSender {
     this.ctx.events.off('outbox:queued', this.onQueued);
     this.wake?.();
     await this.loop;
+    // Rows a failed flush leaves stay in the journal: the next start on this data directory commits them.
+    if (this.ctx.db.dataSource.isInitialized) await this.flush().catch((err) => this.ctx.logger.warn({ err, stationId: this.stationId }, 'sent marks not committed; kept in the journal'));
+    if (!this.unflushed.length) this.journal.close();
+  }
+
+  /**
+   * Commits the sent marks of the delivered rows and their log lines in one transaction, then
+   * empties the journal. On failure the rows stay journaled (and claimed): the next flush, or the
+   * next start's recovery, commits them.
+   */
+  async flush(): Promise<void> {
+    if (!this.unflushed.length) return;
+    const batch = this.unflushed;
+    this.unflushed = [];
+    const now = this.ctx.clock.now();
+    try {
+      await this.ctx.db.transaction(async (em) => {
+        await em.update(OutboxMessage, { id: In(batch.map((b) => b.id)), status: 'sending' }, { status: 'sent', sentAt: now, lastError: null });
+        await this.ctx.services.chat.logMany(batch.map((b) => ({ stationId: this.stationId, contactId: b.to, direction: 'out' as const, text: b.text, at: now })), em);
+      });
+      this.journal.clear();
+      this.lastFlush = Date.now();
+    } catch (err) {
+      this.unflushed = batch.concat(this.unflushed);
+      throw err;
+    }
+  }
+
+  /**
+   * Replays the journals of this station's dead senders: the rows they delivered are marked sent
+   * (and logged), the rest of their claims go back to the queue at once. Returns the rows marked.
+   */
+  async recover(): Promise<number> {
+    let marked = 0;
+    for (const file of SentJournal.orphans(this.ctx.config.dataDir, this.stationId)) {
+      const { tokens, sent } = SentJournal.read(file);
+      if (tokens.length) {
+        const now = this.ctx.clock.now();
+        await this.ctx.db.transaction(async (em) => {
+          const rows = sent.length ? await em.find(OutboxMessage, { where: { id: In(sent.map((x) => x.id)), status: 'sending', claimedBy: In(tokens) } }) : [];
+          if (rows.length) {
+            await em.update(OutboxMessage, { id: In(rows.map((r) => r.id)), status: 'sending' }, { status: 'sent', sentAt: now, lastError: null });
+            const to = new Map(sent.map((x) => [x.id, x.to]));
+            await this.ctx.services.chat.logMany(rows.map((r) => ({ stationId: this.stationId, contactId: to.get(r.id) ?? r.toContactId, direction: 'out' as const, text: r.text, at: now })), em);
+          }
+          await em.update(OutboxMessage, { status: 'sending', claimedBy: In(tokens) }, { status: 'pending', claimedBy: null, claimedAt: null });
+          marked += rows.length;
+        });
+      }
+      SentJournal.remove(file);
+      this.ctx.logger.info({ stationId: this.stationId, marked }, 'outbox journal of a stopped sender recovered');
+    }
+    return marked;
   }
 
   private async run(): Promise<void> {
@@ -109,20 +174,6 @@ export class OutboxSender {
     this.wake?.();
   }
 
-  /** Non-urgent sends still allowed now by the caps (Infinity without caps). */
-  async budget(): Promise<number> {
-    const { hourlyCap, dailyCap } = this.opts;
-    if (!hourlyCap && !dailyCap) return Infinity;
-    const now = this.ctx.clock.now();
-    const repo = this.ctx.db.manager.getRepository(OutboxMessage);
-    const count = (since: Date) =>
-      repo.count({ where: { stationId: this.stationId, status: 'sent', urgent: false, sentAt: And(MoreThanOrEqual(since), LessThanOrEqual(now)) } });
-    let left = Infinity;
-    if (hourlyCap) left = Math.min(left, hourlyCap - (await count(new Date(now.getTime() - 3600_000))));
-    if (dailyCap) left = Math.min(left, dailyCap - (await count(atLocal(localDate(now)))));
-    return Math.max(0, left);
-  }
-
   /**
    * One cycle: claims due rows and sends them in order. Returns how many were sent (0: nothing to
    * do now). Exposed for tests and the benchmark.
@@ -131,45 +182,39 @@ export class OutboxSender {
     if (!this.transport.isUp()) return 0;
     // Rows are moved out of the quiet hours when queued; a sender that was down since the evening
     // still must not send them at night.
-    const budget = inQuietHours(this.ctx.clock.now()) ? 0 : await this.budget();
-    const rows = await this.claim(budget);
+    const quiet = inQuietHours(this.ctx.clock.now());
+    const budget: Budget = quiet ? { hour: 0, day: 0, broadcasts: 0 } : await this.ctx.services.outbox.budget(this.stationId, this.opts);
+    let left = Math.min(budget.hour, budget.day);
+    let broadcastsLeft = Math.min(left, budget.broadcasts);
+    const rows = await this.ctx.services.outbox.claimDue(this.stationId, this.owner, this.opts.batch, {
+      urgentOnly: left <= 0, belowPriority: broadcastsLeft <= 0 ? PRIORITY.broadcast : undefined,
+    });
+    if (rows.length) this.journal.claimed(rows[0].claimedBy!);
     let sent = 0;
-    let left = budget;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      if (this.stopping) {
-        await this.release(rows.slice(i));
-        break;
+    try {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
+        if (this.stopping) {
+          await this.release(rows.slice(i));
+          break;
+        }
+        const broadcast = row.priority >= PRIORITY.broadcast;
+        if (!row.urgent && (left <= 0 || (broadcast && broadcastsLeft <= 0))) {
+          await this.release([row]);
+          continue;
+        }
+        await this.pace();
+        const ok = await this.sendOne(row);
+        if (ok) {
+          sent++;
+          if (!row.urgent) left--;
+          if (!row.urgent && broadcast) broadcastsLeft--;
+        }
       }
-      if (!row.urgent && left <= 0) {
-        await this.release([row]);
-        continue;
-      }
-      await this.pace();
-      const ok = await this.sendOne(row);
-      if (ok) {
-        sent++;
-        if (!row.urgent) left--;
-      }
+    } finally {
+      await this.flush();
     }
     return sent;
-  }
-
-  private async claim(budget: number): Promise<OutboxMessage[]> {
-    if (budget > 0) return this.ctx.services.outbox.claimDue(this.stationId, this.owner, this.opts.batch);
-    // Over the caps: only alerts go, and they go at once.
-    const repo = this.ctx.db.manager.getRepository(OutboxMessage);
-    const now = this.ctx.clock.now();
-    const urgent = await repo.find({
-      where: { stationId: this.stationId, channel: 'bot', status: 'pending', urgent: true, notBefore: LessThanOrEqual(now) },
-      order: { priority: 'ASC', notBefore: 'ASC', id: 'ASC' }, take: this.opts.batch,
-    });
-    const claimed: OutboxMessage[] = [];
-    for (const row of urgent) {
-      const res = await repo.update({ id: row.id, status: 'pending' }, { status: 'sending', claimedBy: this.owner, claimedAt: new Date() });
-      if (res.affected) claimed.push({ ...row, status: 'sending', claimedBy: this.owner });
-    }
-    return claimed;
   }
 
   /** Puts claimed rows back (stopping, or over the caps). */
@@ -200,11 +245,10 @@ export class OutboxSender {
       if (this.failuresInARow >= this.opts.alertAfterFailures) await this.sendsFailing(reason);
       return false;
     }
-    // One commit for "sent" and its log line: on MySQL a commit costs a disk flush.
-    await this.ctx.db.transaction(async (em) => {
-      await this.ctx.services.outbox.markSent(row.id, em);
-      await this.ctx.services.chat.log({ stationId: this.stationId, contactId: to, direction: 'out', text: row.text }, em);
-    });
+    // Journaled before the next send; committed as sent with its group (one commit per group, not per row).
+    this.journal.sent(row.id, to);
+    this.unflushed.push({ id: row.id, to, text: row.text });
+    if (this.unflushed.length >= this.opts.flushRows || Date.now() - this.lastFlush >= this.opts.flushMs) await this.flush();
     if (this.failuresInARow >= this.opts.alertAfterFailures) this.ctx.services.accounts.set(this.stationId, true);
     this.failuresInARow = 0;
     return true;

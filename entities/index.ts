@@ -10,6 +10,7 @@ import { FamilyReminder, FamilyReminderSchedule } from './families';
 import { Need } from './needs';
 import { BookableService, Booking, BookingSettings, BookingSlot, IdempotencyKey, WaitlistEntry } from './bookings';
 import { SubscriptionQuota } from './miniapp';
+import { Activity, ActivitySignup, Broadcast, BroadcastRecipient, CommunityRoom } from './activities';
 
 export * from './organisation';
 export * from './resident';
@@ -23,6 +24,7 @@ export * from './families';
 export * from './needs';
 export * from './bookings';
 export * from './miniapp';
+export * from './activities';
 
 /** Every entity the DataSource knows; each feature adds its own here. */
 export const ENTITIES = [
@@ -33,4 +35,5 @@ export const ENTITIES = [
   FamilyReminderSchedule, FamilyReminder, Need,
   BookableService, BookingSlot, Booking, WaitlistEntry, BookingSettings, IdempotencyKey,
   SubscriptionQuota,
+  Activity, ActivitySignup, Broadcast, BroadcastRecipient, CommunityRoom,
 ];

@@ -21,6 +21,8 @@ export class ServiceRecord {
   @IntColumn({ nullable: true }) alertId!: number | null;
   /** The booking this record counts, when it came from one marked attended (one record per booking). */
   @Index({ unique: true }) @IntColumn({ nullable: true }) bookingId!: number | null;
+  /** The activity whose attendance this record counts (one record per activity). */
+  @Index({ unique: true }) @IntColumn({ nullable: true }) activityId!: number | null;
   @IntColumn({ nullable: true }) createdBy!: number | null;
   @CreatedAt() createdAt!: Date;
 }

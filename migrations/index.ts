@@ -10,6 +10,7 @@ import { Visits1765400000001 } from './1765400000001-Visits';
 import { Needs1765400000002 } from './1765400000002-Needs';
 import { Safety1765100000000 } from './1765100000000-Safety';
 import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
+import { Activities1765300000000 } from './1765300000000-Activities';
 
 /** Every migration, oldest first; each feature appends its own. */
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   PolicyQuestionWeeks1765000000002,
   Safety1765100000000,
   Bookings1765200000000,
+  Activities1765300000000,
   FamilyReminders1765400000000,
   Visits1765400000001,
   Needs1765400000002,

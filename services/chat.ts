@@ -40,6 +40,18 @@ export class ChatService {
     return Number(res.identifiers[0]?.id);
   }
 
+  /** Logs several messages in one statement (the sender's group of sent rows). */
+  async logMany(
+    inputs: { stationId: number; contactId: string; direction: 'in' | 'out'; text: string; type?: LoggedType; at?: Date }[],
+    em: EntityManager = this.ctx.db.manager,
+  ): Promise<void> {
+    if (!inputs.length) return;
+    await em.insert(MessageLog, inputs.map((input) => ({
+      stationId: input.stationId, contactId: input.contactId, direction: input.direction, type: input.type ?? 'text',
+      text: input.text.slice(0, LOGGED_TEXT_MAX), at: input.at ?? this.ctx.clock.now(),
+    })));
+  }
+
   /** The last `limit` messages with a contact on a station account, oldest first. */
   async recent(stationId: number, contactId: string, limit = 10): Promise<MessageLog[]> {
     const rows = await this.ctx.db.manager.find(MessageLog, { where: { stationId, contactId }, order: { id: 'DESC' }, take: limit });

@@ -3,6 +3,7 @@ import type { DemoContext, DemoSeeder } from './demo-seeder';
 import { seedBookings } from './booking-demo';
 import { seedPeople } from './demo-people';
 import { seedCheckinPlans } from './checkin-demo';
+import { seedActivities } from './activity-demo';
 import { seedFamilies } from './family-demo';
 import { seedVisits } from './visit-demo';
 
@@ -40,7 +41,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings];
+export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings, seedActivities];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

@@ -29,6 +29,9 @@ import { IdempotencyService } from './idempotency';
 import { SubscriptionService } from './subscriptions';
 import { SubscriptionChannel } from './subscription-channel';
 import { WechatApiClient } from './wechat-api';
+import { AudienceService } from './audience';
+import { ActivityService } from './activities';
+import { BroadcastService } from './broadcasts';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -60,6 +63,9 @@ export interface Services {
   subscriptions: SubscriptionService;
   wechat: WechatApiClient;
   subscriptionChannel: SubscriptionChannel;
+  audience: AudienceService;
+  activities: ActivityService;
+  broadcasts: BroadcastService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -91,6 +97,9 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const needs = new NeedService(infra);
   const subscriptions = new SubscriptionService(infra);
   const wechat = new WechatApiClient(infra);
+  const audience = new AudienceService(infra);
+  const activities = new ActivityService(infra, { outbox, audience });
+  const broadcasts = new BroadcastService(infra, { outbox, audience, notify, activities });
   const services: Services = {
     auth,
     binding,
@@ -120,6 +129,9 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     wechat,
     subscriptionChannel: new SubscriptionChannel(infra, { outbox, subscriptions, wechat }),
     contacts: new ContactService(infra, { audit }),
+    audience,
+    activities,
+    broadcasts,
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));

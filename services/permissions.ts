@@ -1,6 +1,6 @@
 import type { Station } from '../entities';
 import type { Actor } from './auth';
-import { forbidden, notFound } from './errors';
+import { badRequest, forbidden, notFound } from './errors';
 
 /**
  * Who may do what to which record, declared once and used by the API and the bot alike. (Not to be
@@ -203,4 +203,27 @@ export function canSeeResidentRecord(actor: Actor, record: { stationId: number; 
   const self = selfResident(actor);
   if (self) return self.residentId === record.residentId;
   return canWorkCases(actor, record.stationId);
+}
+
+// ---------------------------------------------------------------- sign-ups
+
+/** The resident a caller is, by the mini-program or by WeChat; null for anyone else or the unbound. */
+export function selfResidentId(actor: Actor): number | null {
+  return actor.kind === 'resident' || actor.kind === 'contact' ? actor.residentId : null;
+}
+
+/**
+ * Whose sign-up (or booking) a call is about: a bound resident acts for themselves only; a
+ * station worker names the resident (checked against the station once loaded, see `assertCases`).
+ */
+export function residentActedFor(actor: Actor, residentId?: number): { residentId: number; byWorker: boolean } {
+  if (actor.kind === 'resident' || actor.kind === 'contact') {
+    const own = selfResidentId(actor);
+    if (own === null) throw forbidden('请先绑定：向社工索取绑定码', 'not_bound');
+    if (residentId !== undefined && residentId !== own) throw forbidden('只能为自己报名');
+    return { residentId: own, byWorker: false };
+  }
+  ownStationId(actor);
+  if (residentId === undefined) throw badRequest('resident_required', '请指定居民（residentId）');
+  return { residentId, byWorker: true };
 }

@@ -12,6 +12,8 @@ import { familyRoutes } from './families';
 import { visitRoutes } from './visits';
 import { needRoutes } from './needs';
 import { bookingRoutes } from './bookings';
+import { activityRoutes } from './activities';
+import { broadcastRoutes } from './broadcasts';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
@@ -27,6 +29,8 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...visitRoutes,
     ...needRoutes,
     ...bookingRoutes,
+    ...activityRoutes,
+    ...broadcastRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

@@ -1,4 +1,5 @@
 import type { IntentHandler } from '../types';
+import { activitiesHandler } from './activities';
 import { bindingHandler } from './binding';
 import { bookingHandler, bookingReplyHandler } from './bookings';
 import { checkinHandler, familyContactedHandler } from './checkin';
@@ -9,6 +10,7 @@ import { handoffHandler } from './handoff';
 import { crisisHandler, helpCallHandler, lonelyHandler } from './help-call';
 import { menuChoiceHandler, menuHandler } from './menu';
 import { needsBindingHandler } from './needs-binding';
+import { noticeReplyHandler } from './notice-reply';
 import { nonTextHandler } from './non-text';
 import { optOutHandler } from './opt-out';
 import { policyDetailHandler, policyQuestionHandler } from './policy';
@@ -44,7 +46,9 @@ export const HANDLERS: IntentHandler[] = [
   menuHandler,
   needsBindingHandler,
   bookingHandler,
+  activitiesHandler,
   menuChoiceHandler,
+  noticeReplyHandler,
   policyDetailHandler,
   policyQuestionHandler,
   fallbackHandler,

@@ -24,15 +24,11 @@ export const menuHandler: IntentHandler = {
   },
 };
 
-/**
- * Menu number 1, and 3 with the words that mean it (活动, 报名 N): activities are not in this process
- * yet, so they answer "正在准备中" with the station's phone. Bookings (2) have their own handlers.
- */
+/** Menu number 1: ask the policy question in your own words (2 and 3 belong to bookings and activities). */
 export const menuChoiceHandler: IntentHandler = {
   name: 'menu_choice',
-  match: (m) => m.kind === 'text' && (m.compact === '1' || ACTIVITY_WORDS.test(m.compact)),
+  match: (m) => m.kind === 'text' && m.compact === '1',
   handle: async (m) => {
-    if (m.compact === '1') return m.reply(P.askPolicy);
-    await m.reply(P.comingSoon('活动', m.station));
+    await m.reply(P.askPolicy);
   },
 };

@@ -9,7 +9,7 @@ export const optOutHandler: IntentHandler = {
   handle: async (m) => {
     const out = m.compact === '退订' || m.compact === '取消订阅';
     if (!m.who.resident) return m.reply(P.needsBinding(out ? '退订' : '订阅'));
-    await m.ctx.services.chat.setOptedOut(m.who.resident.id, out);
+    await m.ctx.services.broadcasts.setOptedOut(m.who.resident, out);
     await m.reply(out ? P.optedOut : P.optedIn);
   },
 };

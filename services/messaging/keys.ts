@@ -186,9 +186,34 @@ export function activityReminderKey(activityId: number, signupId: number): Dedup
   return `activity:${activityId}:signup:${signupId}:reminder`;
 }
 
+/** Those signed up are told an activity was called off. */
+export function activityCancelledKey(activityId: number, signupId: number): DedupeKey {
+  return `activity:${activityId}:signup:${signupId}:cancelled`;
+}
+
 /** A broadcast to one recipient (a resident, or a family contact with `forFamily`). */
 export function broadcastKey(broadcastId: number, residentId: number): DedupeKey {
   return `broadcast:${broadcastId}:r${residentId}`;
+}
+
+/** Part `part` (from 2) of a long broadcast to one recipient; part 1 is the recipient's `broadcastKey`. */
+export function broadcastPartKey(key: DedupeKey, part: number): DedupeKey {
+  return part <= 1 ? key : `${key}:p${part}`;
+}
+
+/** A broadcast to one community WeChat group. */
+export function broadcastRoomKey(broadcastId: number, roomId: string): DedupeKey {
+  return `broadcast:${broadcastId}:room:${roomId}`;
+}
+
+/** The workers are told of a resident's reply to a broadcast (once per recipient). */
+export function broadcastReplyKey(broadcastId: number, residentId: number): DedupeKey {
+  return `${broadcastKey(broadcastId, residentId)}:reply`;
+}
+
+/** The workers are told which recipients of a broadcast could not be reached (once). */
+export function broadcastFailuresKey(broadcastId: number): DedupeKey {
+  return `broadcast:${broadcastId}:failures`;
 }
 
 // ---------------------------------------------------------------- left-behind families and visits

@@ -1,4 +1,4 @@
-import { Alert, BookableService, Booking, BookingSlot, Community, FamilyContact, Handoff, Need, Policy, Resident, Station, UnansweredQuestion, WaitlistEntry, Worker, WorkerRole } from '../../entities';
+import { Activity, Alert, BookableService, Booking, BookingSlot, Broadcast, Community, FamilyContact, Handoff, Need, Policy, Resident, Station, UnansweredQuestion, WaitlistEntry, Worker, WorkerRole } from '../../entities';
 import type { World } from '../../api/matrix';
 import type { AppContext } from '../../services/context';
 import { planInputSchema } from '../../services/checkins';
@@ -63,6 +63,14 @@ export async function buildWorld(ctx: AppContext, mark: string, county: string):
     stationId: station.id, residentId: resident.id, type: 'medical', urgency: 'low', description: name('需求'), status: 'open',
     followUpWorkerId: null, note: null, metAt: null, createdBy: null,
   }));
+  const activity = await m.save(Activity, m.create(Activity, {
+    stationId: station.id, title: name('活动'), description: '', startsAt: new Date(now.getTime() + 2 * 86400_000), endsAt: new Date(now.getTime() + 2 * 86400_000 + 7200_000),
+    location: '村委会', capacity: 100, signedUp: 0, signupDeadline: null, audience: { all: true }, kind: 'community', status: 'scheduled', serviceRecordId: null, createdBy: null,
+  }));
+  const broadcast = await m.save(Broadcast, m.create(Broadcast, {
+    stationId: station.id, activityId: null, text: name('通知'), audience: { all: true }, sendAt: new Date(now.getTime() + 86400_000), status: 'scheduled',
+    recipients: 1, optedOut: 0, unreachable: 0, rooms: 0, parts: 1, idempotencyKey: `matrix-${n}`, failuresReported: false, createdBy: null, queuedAt: null, cancelledAt: null,
+  }));
   const code = await ctx.services.binding.issue(station.id, 'resident', resident.id);
   const service = await m.save(BookableService, m.create(BookableService, {
     stationId: station.id, name: name('服务'), description: '', durationMinutes: 30, location: null, tags: [], recordType: 'case', active: true, createdBy: null,
@@ -87,7 +95,7 @@ export async function buildWorld(ctx: AppContext, mark: string, county: string):
     world: {
       stationId: station.id, county, communityId: community.id, residentId: resident.id, familyId: family.id, workerId: target.id,
       policyId: policy.id, unansweredId: unanswered.id, alertId: alert.id, handoffId: handoff.id, needId: need.id,
-      serviceId: service.id, slotId: slot.id, fullSlotId: full.id, bookingId: booking.id, offerId: offer.id,
+      serviceId: service.id, slotId: slot.id, fullSlotId: full.id, bookingId: booking.id, offerId: offer.id, activityId: activity.id, broadcastId: broadcast.id,
       login: { username: own.username, password: PASSWORD }, bindingCode: code.code,
     },
     callers: {

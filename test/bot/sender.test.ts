@@ -108,7 +108,7 @@ describe('outbox sender', () => {
     expect(await snd.tick()).toBe(1);
   });
 
-  it('keeps non-urgent rows within the hourly and daily caps; alerts are exempt', async () => {
+  it('keeps non-urgent rows within the hourly and daily caps, broadcasts within their share; alerts are exempt', async () => {
     const { ctx, clock } = env();
     const s = await createStation(ctx);
     clock.set(atLocal('2026-12-03', '10:00'));
@@ -122,12 +122,18 @@ describe('outbox sender', () => {
     expect(t.sent.at(-1)!.text).toBe('告警');
     clock.set(atLocal('2026-12-03', '11:01'));
     expect(await snd.tick()).toBe(2);
+    // Broadcasts may spend 80% of the day (4 of 5): the last send of the day is kept for safety messages.
     clock.set(atLocal('2026-12-03', '12:02'));
-    expect(await snd.tick()).toBe(1); // the day's budget of 5 is spent
-    clock.set(atLocal('2026-12-03', '20:00'));
     expect(await snd.tick()).toBe(0);
+    await ctx.services.outbox.enqueue({ stationId: s.id, toContactId: 'checkin', text: '报平安提醒', kind: 'x', priority: PRIORITY.checkin });
+    expect(await snd.tick()).toBe(1);
+    expect(t.sent.at(-1)!.text).toBe('报平安提醒');
+    clock.set(atLocal('2026-12-03', '20:00'));
+    expect(await snd.tick()).toBe(0); // the day's budget of 5 is spent
     clock.set(atLocal('2026-12-04', '08:00'));
     expect(await snd.tick()).toBe(2);
+    clock.set(atLocal('2026-12-04', '09:01'));
+    expect(await snd.tick()).toBe(1);
     expect(await ctx.db.manager.count(OutboxMessage, { where: { stationId: s.id, status: 'pending' } })).toBe(0);
   });
 

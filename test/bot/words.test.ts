@@ -67,7 +67,7 @@ describe('bot words: remarks, menu words, 报平安 for family and workers, 告�
     expect((await ctx.db.manager.findBy(UnansweredQuestion, { stationId })).map((q) => q.text)).toContain('村口小卖部几点关门');
   });
 
-  it('routes 预约 / 活动 / 我的预约 / 取消预约 / 报名 N like the menu digits, with the station phone', async () => {
+  it('routes 预约 / 我的预约 / 取消预约 like the menu digits, with the station phone; 活动 / 报名 N to the activities', async () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-04T10:00:00'));
     const s = await elderScene(ctx, { stationId });
@@ -77,17 +77,13 @@ describe('bot words: remarks, menu words, 报平安 for family and workers, 告�
     for (const [text, reply] of [['2', /没有可以在微信上预约的服务/], ['预约', /没有可以在微信上预约的服务/], ['我的预约', /您目前没有预约/], ['取消预约', /您目前没有预约/]] as const) {
       expect((await bot.say(stationId, elder, text))[0]).toMatch(reply);
     }
-    for (const [text, what] of [['3', '活动'], ['活动', '活动'], ['报名 1', '活动'], ['报名１', '活动']]) {
-      const replies = await bot.say(stationId, elder, text);
-      expect(replies).toHaveLength(1);
-      expect(replies[0]).toMatch(new RegExp(`^${what}功能正在准备中`));
-      expect(replies[0]).toContain(PHONE);
-      expect(replies[0]).toContain('回复“5”找社工');
-    }
+    // The activity words reach the activities (none planned at this station).
+    for (const text of ['3', '活动', '最近有啥活动']) expect(await bot.say(stationId, elder, text)).toEqual(['最近还没有活动安排，有新活动会第一时间告诉您。']);
+    for (const text of ['报名 1', '报名１']) expect(await bot.say(stationId, elder, text)).toEqual(['没有第1个活动。回复“活动”看看列表。']);
     // Bookings and sign-ups are personal: a stranger is told how to bind; the activity list is public.
     expect((await bot.say(stationId, 'stranger-words', '预约'))[0]).toContain('需要先绑定');
     expect((await bot.say(stationId, 'stranger-words', '报名 2'))[0]).toContain('需要先绑定');
-    expect((await bot.say(stationId, 'stranger-words', '活动'))[0]).toMatch(/^活动功能正在准备中/);
+    expect((await bot.say(stationId, 'stranger-words', '活动'))[0]).toBe('最近还没有活动安排，有新活动会第一时间告诉您。');
     expect(await ctx.db.manager.countBy(UnansweredQuestion, { stationId, text: '活动' })).toBe(0);
   });
 
