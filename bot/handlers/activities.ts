@@ -26,7 +26,10 @@ function listedIds(m: Inbound): number[] | null {
 }
 
 async function remember(m: Inbound, ids: number[]): Promise<void> {
-  await m.ctx.services.conversations.set(m.station.id, m.contactId, { ...(m.state ?? {}), activities: { ids } });
+  // A fresh list ends any booking dialogue, so that a bare number after it means an activity.
+  const rest = { ...(m.state ?? {}) } as Record<string, unknown>;
+  delete rest.booking;
+  await m.ctx.services.conversations.set(m.station.id, m.contactId, { ...rest, activities: { ids } });
 }
 
 async function showList(m: Inbound): Promise<void> {

@@ -37,6 +37,8 @@ function stateOf(m: Inbound): BookingState | null {
 async function remember(m: Inbound, booking: BookingState | null): Promise<void> {
   const rest = { ...(m.state ?? {}) } as Record<string, unknown>;
   delete rest.booking;
+  // A booking step ends any activity list, so that a bare number after it means a service or slot.
+  if (booking) delete rest.activities;
   if (booking) await m.ctx.services.conversations.set(m.station.id, m.contactId, { ...rest, booking });
   else if (Object.keys(rest).length) await m.ctx.services.conversations.set(m.station.id, m.contactId, rest);
   else await m.ctx.services.conversations.clear(m.station.id, m.contactId);
