@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RESIDENT_TAGS, SERVICE_RECORD_TYPES } from '../entities';
-import { atLocal, isWallTime, localDate } from './time';
+import { dateSchema } from './schemas';
+import { isWallTime } from './time';
 
 /** The most seats one slot may have (a canteen sitting, a lecture hall): more is a typing error. */
 export const MAX_CAPACITY = 1000;
@@ -38,9 +39,6 @@ export const instantSchema = z.string().transform((s, c) => {
   }
   return d;
 });
-
-/** A local calendar date `YYYY-MM-DD` that exists. */
-export const dateSchema = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && localDate(atLocal(s)) === s, '日期格式应为 YYYY-MM-DD，例如 2026-12-03');
 
 const capacitySchema = z.number('座位数应为数字').int('座位数应为整数').min(1, '座位数至少为 1').max(MAX_CAPACITY, `座位数最多 ${MAX_CAPACITY}`);
 
