@@ -1,4 +1,4 @@
-import { Community, Station, Worker } from '../entities';
+import { Community, Station } from '../entities';
 import type { DemoContext, DemoSeeder } from './demo-seeder';
 import { seedBookings } from './booking-demo';
 import { seedPeople } from './demo-people';
@@ -28,9 +28,8 @@ const seedOrganisation: DemoSeeder = async (ctx, stations) => {
     stations.push(station);
     for (const c of s.communities) await m.insert(Community, { stationId: station.id, name: c });
   }
-  await m.insert(Worker, {
-    stationId: null, county: DEMO_COUNTY, username: DEMO_ADMIN.username, name: DEMO_ADMIN.name, role: 'county_admin',
-    passwordHash: await ctx.services.auth.hashPassword(DEMO_ADMIN.password), active: true, tokenVersion: 0,
+  await ctx.services.workers.insertAccount({
+    stationId: null, county: DEMO_COUNTY, username: DEMO_ADMIN.username, name: DEMO_ADMIN.name, role: 'county_admin', password: DEMO_ADMIN.password,
   });
   return [`演示数据：${DEMO_COUNTY} ${stations.map((s) => s.name).join('、')}`, `县管理员登录：${DEMO_ADMIN.username} / ${DEMO_ADMIN.password}`];
 };
