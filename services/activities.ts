@@ -17,9 +17,9 @@ import { addDays, atLocal, localDate } from './time';
 
 const DAY_MS = 86400_000;
 /** Activities further ahead than this are refused (a typo in the year). */
-export const ACTIVITY_HORIZON_DAYS = 366;
+const ACTIVITY_HORIZON_DAYS = 366;
 /** The numbered list the bot shows holds at most this many. */
-export const CHAT_LIST_MAX = 9;
+const CHAT_LIST_MAX = 9;
 
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), '需要 ISO 8601 时间，例如 2026-12-05T09:00:00+08:00').transform((s) => new Date(s));
 const text = (max: number) => z.string().trim().min(1, '不能为空').max(max, `最多 ${max} 个字`);
@@ -335,6 +335,6 @@ export class ActivityService {
 }
 
 /** Open to whole communities or the station (not to named residents or tags only): listed publicly. */
-export function isOpen(a: Pick<Activity, 'audience'>): boolean {
+function isOpen(a: Pick<Activity, 'audience'>): boolean {
   return Boolean(a.audience.all || (a.audience.communityIds?.length && !a.audience.tags?.length && !a.audience.residentIds?.length));
 }

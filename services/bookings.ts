@@ -18,15 +18,15 @@ import { bookingReminderKey, bookingSlotCancelledKey, waitlistOfferExpiredKey, w
 import { offerExpiredText, offerText, reminderText, slotCancelledText } from './booking-texts';
 
 
-export const DEFAULT_SETTINGS: Omit<BookingSettings, 'stationId'> = {
+const DEFAULT_SETTINGS: Omit<BookingSettings, 'stationId'> = {
   maxActivePerResident: 3, closeMinutesBefore: 60, cancelCutoffMinutes: 120, offerHoldMinutes: 30,
 };
 /** No-shows over this many days count towards "repeatedly did not come". */
-export const NO_SHOW_WINDOW_DAYS = 90;
+const NO_SHOW_WINDOW_DAYS = 90;
 /** This many no-shows in the window flag a resident to the workers. */
 export const REPEATED_NO_SHOWS = 2;
 /** Reminder windows before the start (API.md): within 24 hours, and again within 2 hours. */
-export const REMINDER_WINDOWS = [
+const REMINDER_WINDOWS = [
   { key: '24h', ms: 24 * 3600_000 },
   { key: '2h', ms: 2 * 3600_000 },
 ] as const;

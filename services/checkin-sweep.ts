@@ -27,15 +27,15 @@ import {
 import { formatForChat, localDate, localMinutes, localWeekday } from './time';
 
 /** How many days (rows) one step handles per round trip: bounded memory, short statements. */
-export const CHUNK = 1000;
+const CHUNK = 1000;
 /** An alert nobody acknowledged within this goes to the next in the escalation order. */
-export const ESCALATE_AFTER_MS = 3600_000;
+const ESCALATE_AFTER_MS = 3600_000;
 /** The morning summary of open alerts goes to station admins from this local time… */
-export const SUMMARY_FROM_MINUTE = 8 * 60 + 30;
+const SUMMARY_FROM_MINUTE = 8 * 60 + 30;
 /** …and is made up until this time when the job was down at 08:30. */
-export const SUMMARY_UNTIL_MINUTE = 12 * 60;
+const SUMMARY_UNTIL_MINUTE = 12 * 60;
 /** More silent elders than this at one station in one sweep: the workers get lists instead of one alarm each. */
-export const DIGEST_OVER = 10;
+const DIGEST_OVER = 10;
 const DIGEST_LINES = 30;
 /** The subscription-message purpose of check-in reminders in the mini-program. */
 const CHECKIN_PURPOSE = 'checkin_reminder';

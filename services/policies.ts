@@ -452,7 +452,7 @@ function sheetField(header: string): string | undefined {
 }
 
 /** The shipped knowledge base. */
-export function defaultKnowledgeFile(): string {
+function defaultKnowledgeFile(): string {
   return path.resolve(__dirname, '..', 'knowledge', 'policies.json');
 }
 

@@ -27,7 +27,7 @@ const idNumberSchema = z.string().trim().superRefine((v, c) => {
 });
 
 /** Fields of a resident as the API and the import accept them (unknown keys are refused). */
-export const residentFields = {
+const residentFields = {
   name: trimmed(50),
   phone: phoneSchema.nullable(),
   communityId: z.number().int().positive(),
