@@ -1,5 +1,5 @@
 import { PRIORITY, ResidentTag } from '../entities';
-import type { EscalationOrder, UnreachableReason } from '../entities';
+import type { EscalationOrder, SubscriptionPurpose, UnreachableReason } from '../entities';
 import type { Infra } from './infra';
 import type { AccountStatusService } from './accounts';
 import type { AlertService } from './alerts';
@@ -15,7 +15,7 @@ export interface SweepDeps {
 }
 import { dbInstant, parseInstant, placeholders } from './db';
 import type { OutgoingMessage } from './outbox';
-import { aliasFor, escalationLadder, familyRows, inEscalationOrder, workerRows } from './messaging/audience';
+import { escalationLadder, residentAddress, familyRows, inEscalationOrder, workerRows } from './messaging/audience';
 import {
   alertLevelKey, checkinAlarmKey, checkinMissedAlertKey, checkinMissedDigestKey, checkinReminderKey, checkinUnreachableAlertKey,
   checkinUnreachableListKey, morningSummaryKey,
@@ -38,7 +38,7 @@ const SUMMARY_UNTIL_MINUTE = 12 * 60;
 const DIGEST_OVER = 10;
 const DIGEST_LINES = 30;
 /** The subscription-message purpose of check-in reminders in the mini-program. */
-const CHECKIN_PURPOSE = 'checkin_reminder';
+const CHECKIN_PURPOSE: SubscriptionPurpose = 'checkin_reminder';
 
 /** A JSON column read by a raw query (text on both engines). */
 function parseJson<T>(v: unknown, fallback: T): T {
@@ -212,11 +212,10 @@ export class CheckinSweep {
    */
   private reminderMessage(d: DayRow, which: 'first' | 'second'): OutgoingMessage {
     const elder = { name: d.name, gender: d.gender, birthDate: d.birthDate };
-    const to = d.wechatContactId
-      ? { toContactId: d.wechatContactId, toAlias: aliasFor('resident', d.residentId) }
-      : { toContactId: `mp:${d.openid}`, toAlias: null, channel: 'miniapp' as const };
+    // Only elders the bot or a subscription reaches get here (see firstReminders).
+    const to = residentAddress({ id: d.residentId, wechatContactId: d.wechatContactId, openid: d.openid }, CHECKIN_PURPOSE)!;
     return {
-      stationId: d.stationId, ...to, toOpenid: d.openid, purpose: d.openid ? CHECKIN_PURPOSE : null,
+      stationId: d.stationId, ...to,
       text: which === 'first' ? firstReminderText(elder, this.today, this.minute) : secondReminderText(elder, this.today),
       kind: `checkin_${which}`, priority: PRIORITY.checkin, dedupeKey: checkinReminderKey(d.residentId, this.today, which),
       refType: 'checkin_day', refId: d.id,
