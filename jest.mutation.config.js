@@ -2,6 +2,7 @@
  * Jest for `npm run mutation` only: the suites that aim at the mutated services (check-ins and their
  * sweep, the outbox and its sender, alerts), so that each mutant costs seconds, not the whole suite.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS config, like jest.config.js
 const base = require('./jest.config');
 
 module.exports = {
