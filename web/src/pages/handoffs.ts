@@ -8,6 +8,8 @@ import { badge } from '../widgets';
 interface Handoff {
   id: number; status: string; reason: string | null; name: string; residentId: number | null; residentName: string | null; contactName: string | null;
   createdAt: string; takenAt: string | null; takenBy: number | null; lastMessageAt: string | null;
+  /** What was said just before the hand-off opened. */
+  transcript: { direction: 'in' | 'out'; text: string; at: string }[];
 }
 interface Message { id: number; direction: 'in' | 'out'; text: string; at: string }
 
@@ -39,7 +41,10 @@ async function renderDetail(el: HTMLElement, id: number): Promise<void> {
   const closed = h.status === 'closed';
   setHtml(el, html`<div class="bar"><h2 class="grow" style="margin:0">${h.name}</h2>${badge(HANDOFF_STATUS[h.status] ?? h.status, h.status === 'open' ? 'red' : h.status === 'taken' ? 'amber' : '')}</div>
     <p class="muted">${label(HANDOFF_REASON, h.reason)} · ${when(h.createdAt)} 转人工${h.residentId ? html` · <a href="#/residents/${h.residentId}">居民档案</a>` : html` · 尚未绑定居民档案${h.contactName ? '（微信昵称：' + h.contactName + '）' : ''}`}</p>
-    <div class="chat" id="chat" aria-live="polite">${h.messages.length ? h.messages.map((m) => html`<div class="msg ${m.direction}"><small>${m.direction === 'in' ? h.name : '社工'} · ${when(m.at)}</small>${m.text}</div>`) : html`<p class="muted">还没有消息。</p>`}</div>
+    <div class="chat" id="chat" aria-live="polite">
+      ${h.transcript.map((m) => html`<div class="msg ${m.direction}"><small>${m.direction === 'in' ? h.name : '小助手'} · ${when(m.at)}</small>${m.text}</div>`)}
+      <p class="muted" style="text-align:center;margin:.2em 0">—— ${when(h.createdAt)} 转人工 ——</p>
+      ${h.messages.map((m) => html`<div class="msg ${m.direction}"><small>${m.direction === 'in' ? h.name : '社工'} · ${when(m.at)}</small>${m.text}</div>`)}</div>
     ${closed ? html`<p class="muted">对话已结束，机器人已恢复自动回复。</p>` : html`<form id="reply-form">
       <label>回复（发到居民微信）<textarea name="text" rows="3" required placeholder="您好，我是社工站的社工……"></textarea></label>
       <div class="btns"><button class="btn" type="submit">发送</button>
