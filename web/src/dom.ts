@@ -89,6 +89,7 @@ export function formValues(form: HTMLFormElement): Record<string, string> {
 
 /** A short message at the bottom of the screen. */
 export function toast(text: string, kind: 'ok' | 'err' = 'ok'): void {
+  document.querySelector('.toast')?.remove();
   const el = document.createElement('div');
   el.className = `toast ${kind}`;
   el.setAttribute('role', 'status');

@@ -41,6 +41,11 @@ function pagesFor(role: Role): string[] {
   return Object.keys(PAGES).filter((k) => PAGES[k].roles.includes(role));
 }
 
+/** Where a role starts: the day's work for a station, the statistics for the county. */
+function homeOf(role: Role): string {
+  return role === 'county_admin' ? 'stats' : pagesFor(role)[0];
+}
+
 let rendering = 0;
 
 async function route(): Promise<void> {
@@ -49,7 +54,7 @@ async function route(): Promise<void> {
   const names = pagesFor(s.worker.role);
   const [name, ...args] = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (!name || !names.includes(name)) {
-    location.replace(`#/${names[0]}`);
+    location.replace(`#/${homeOf(s.worker.role)}`);
     return;
   }
   for (const a of document.querySelectorAll<HTMLAnchorElement>('#tabs a')) {

@@ -14,10 +14,10 @@ export async function bookingsPage(view: HTMLElement, args: string[]): Promise<v
   const services = (await get<List<Service>>('/api/services')).items;
   const serviceId = Number(args[1]) || services[0]?.id || 0;
   setHtml(view, html`<div class="cols">
-    <section class="card"><div class="bar"><h2 class="grow" style="margin:0">预约名单</h2>
-      <button class="btn plain small" type="button" id="prev">前一天</button>
-      <input type="date" id="day" value="${day}" aria-label="日期" style="width:auto">
-      <button class="btn plain small" type="button" id="next">后一天</button></div>
+    <section class="card"><h2>预约名单</h2>
+      <div class="bar daybar"><button class="btn plain small" type="button" id="prev">‹ 前一天</button>
+      <input type="date" id="day" value="${day}" aria-label="日期">
+      <button class="btn plain small" type="button" id="next">后一天 ›</button></div>
       <div id="day-bookings"><p class="muted">加载中…</p></div></section>
     <section class="card"><h2>服务与时段</h2>
       <label>服务<select id="service">${services.map((s) => option(s.id, `${s.name}（${s.durationMinutes} 分钟）`, serviceId))}</select></label>

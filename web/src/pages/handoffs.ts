@@ -25,7 +25,7 @@ export async function handoffsPage(view: HTMLElement, args: string[]): Promise<v
       <h3>等待接手（${open.total}）</h3>${open.items.length ? open.items.map(item) : html`<p class="muted">没有等待接手的居民。</p>`}
       <h3>处理中（${taken.total}）</h3>${taken.items.length ? taken.items.map(item) : html`<p class="muted">没有处理中的对话。</p>`}
     </section>
-    <section class="card" id="handoff-detail">${selected ? html`<p class="muted">加载中…</p>` : html`<p class="muted">${all.length ? '选择左侧的一位居民，查看对话并回复。' : '居民在微信里说“找社工”或“人工”时会出现在这里。'}</p>`}</section>
+    <section class="card${selected ? ' first-on-phone' : ''}" id="handoff-detail">${selected ? html`<p class="muted">加载中…</p>` : html`<p class="muted">${all.length ? '选择左侧的一位居民，查看对话并回复。' : '居民在微信里说“找社工”或“人工”时会出现在这里。'}</p>`}</section>
   </div>`);
   if (selected) await renderDetail($('#handoff-detail', view), selected);
 }

@@ -2,7 +2,7 @@
 import { currentSession, get, List, patch, post, qs } from '../api';
 import { $, formValues, html, setHtml, toast, when } from '../dom';
 import { errorBlock, onSubmit } from '../forms';
-import { option, table } from '../widgets';
+import { badge, option, table } from '../widgets';
 
 interface PolicySummary { id: number; stationId: number | null; title: string; category: string; summary: string }
 interface Policy extends PolicySummary { content: string; keywords: string[]; questions: string[]; amount: string | null; source: string | null; effectiveFrom: string | null; shared: boolean }
@@ -21,7 +21,7 @@ export async function policiesPage(view: HTMLElement, args: string[]): Promise<v
     county ? Promise.resolve(null) : get<List<Unanswered>>('/api/policies/unanswered?limit=100').catch(() => null),
   ]);
   const open = unanswered?.items.filter((q) => q.status === 'open' || !q.status) ?? [];
-  setHtml(view, html`<div class="cols">
+  setHtml(view, html`<div class="cols narrow-left">
     ${county ? '' : html`<section class="card"><h2>居民没问到答案的问题（${open.length}）</h2>
       ${open.length ? open.map((q) => html`<div class="list-item" data-q="${q.id}"><b>${q.text}</b> <span class="muted">问了 ${q.count} 次 · 最近 ${when(q.lastAskedAt)}</span>
         <div class="btns" style="margin-top:.4em">
@@ -36,7 +36,7 @@ export async function policiesPage(view: HTMLElement, args: string[]): Promise<v
       ${table(policies.items, [
         { label: '政策', main: true, cell: (p) => html`<a href="#/policies/${p.id}">${p.title}</a>` },
         { label: '类别', cell: (p) => p.category },
-        { label: '范围', cell: (p) => (p.stationId === null ? '全县' : '本站') },
+        { label: '范围', cell: (p) => (p.stationId === null ? badge('全县') : badge('本站', 'blue')) },
       ])}</section></div>`);
   $<HTMLFormElement>('#try', view).addEventListener('submit', async (e) => {
     e.preventDefault();

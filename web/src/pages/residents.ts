@@ -48,13 +48,13 @@ async function listPage(view: HTMLElement): Promise<void> {
   setHtml(view, html`<section class="card">
     <div class="bar"><h2 class="grow" style="margin:0">居民</h2>
       <a class="btn" href="#/residents/new">新建居民</a><a class="btn plain" href="#/residents/import">Excel 导入</a></div>
-    <form id="filters" class="grid3" role="search">
-      <label>查找<input name="q" value="${filters.q}" placeholder="姓名、地址、完整电话或尾号四位"></label>
+    <form id="filters" class="filters" role="search">
+      <label class="wide">查找<input name="q" value="${filters.q}" placeholder="姓名、地址、完整电话或尾号四位"></label>
       <label>类别<select name="tag">${options(TAGS, filters.tag, '全部类别')}</select></label>
       <label>村（社区）<select name="communityId">${option('', '全部村（社区）', filters.communityId)}${comms.map((c) => option(c.id, c.name, filters.communityId))}</select></label>
       <label>状态<select name="status">${options(RESIDENT_STATUS, filters.status, '全部状态')}</select></label>
       <label>风险等级<select name="riskTier">${options(RISK_TIER, filters.riskTier, '全部等级')}</select></label>
-      <div class="btns" style="align-self:end;margin-bottom:.55em"><button class="btn" type="submit">查找</button><button class="btn plain" type="reset">清空</button></div>
+      <div class="btns wide" style="margin-bottom:.55em"><button class="btn" type="submit">查找</button><button class="btn plain" type="reset">清空</button></div>
     </form>
     <div id="results"><p class="muted">加载中…</p></div></section>`);
   const form = $<HTMLFormElement>('#filters', view);
