@@ -14,7 +14,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { Alert, CheckinPlan, Handoff, Resident, Worker } from '../../entities';
 import { buildWeb } from '../../web/build';
 import { startTestBot, TestBot } from '../bot/harness';
-import { createCommunity, createFamily, createResident, createStation, createWorker } from '../factories';
+import { createBookableService, createCommunity, createFamily, createResident, createSlot, createStation, createWorker } from '../factories';
 import { createTestEnv, TestEnv } from '../helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -225,6 +225,44 @@ describeInBrowser('worker console in Chromium', () => {
     await page.click('#relogin button[type=submit]');
     await page.waitForSelector('#plan-form');
     expect(await env.ctx.db.manager.countBy(Resident, { name: '孙凤英' })).toBe(1);
+  });
+
+  it('imports residents from a spreadsheet and shows the per-row report', async () => {
+    await page.goto(`${base}/console#/residents/import`);
+    await page.setInputFiles('#import-form [name=file]', {
+      name: '居民.csv', mimeType: 'text/csv',
+      buffer: Buffer.from(`姓名,村（社区）,电话\n陈玉珍,${communityName},13600004004\n无名村民,不存在村,\n`, 'utf8'),
+    });
+    await page.click('#import-form button[type=submit]');
+    await page.waitForSelector('#import-report p');
+    const report = await page.textContent('#import-report');
+    expect(report).toContain('新建 1 人');
+    expect(report).toContain('第 3 行');
+    expect(report).toContain('不存在村');
+    expect(await env.ctx.db.manager.countBy(Resident, { name: '陈玉珍' })).toBe(1);
+  });
+
+  it('books a slot on behalf of a resident and records attendance', async () => {
+    const service = await createBookableService(env.ctx, { stationId, name: '义剪理发' });
+    const slot = await createSlot(env.ctx, { serviceId: service.id, startsAt: new Date('2026-12-04T09:00:00+08:00'), endsAt: new Date('2026-12-04T09:30:00+08:00'), capacity: 2 });
+    await page.goto(`${base}/console#/bookings/2026-12-04/${service.id}`);
+    await page.click(`[data-book="${slot.id}"]`);
+    await page.fill('#book-form [data-picker-q]', '王秀英');
+    await page.click('#book-form [data-picker-find]');
+    await page.waitForFunction(() => (document.querySelector('#book-form select[name=residentId]') as HTMLSelectElement | null)?.value !== '');
+    await page.click('#book-form button[type=submit]');
+    await page.waitForSelector('#day-bookings [data-attend]');
+    expect(await page.textContent('#day-bookings')).toContain('王秀英');
+    // Too early: the API's refusal is shown as it is.
+    await page.click('#day-bookings [data-status=attended]');
+    await page.waitForFunction(() => document.querySelector('.toast.err')?.textContent?.includes('服务开始后才能登记'));
+    env.clock.set(new Date('2026-12-04T09:10:00+08:00'), { frozen: true });
+    try {
+      await page.click('#day-bookings [data-status=attended]');
+      await page.waitForFunction(() => document.querySelector('#day-bookings')?.textContent?.includes('已到场'));
+    } finally {
+      env.clock.set(new Date('2026-12-03T09:00:00+08:00'), { frozen: true });
+    }
   });
 
   it('composes a broadcast, sees the count and the send time, sends it and sees the report', async () => {

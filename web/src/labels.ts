@@ -56,3 +56,6 @@ export function label(map: Record<string, string>, code: string | null | undefin
   if (!code) return '';
   return map[code] ?? code;
 }
+
+export const NEED_TYPE: Record<string, string> = { medical: '医疗', living: '生活', education: '教育', psychological: '心理', legal: '法律', other: '其他' };
+export const NEED_URGENCY: Record<string, string> = { low: '一般', medium: '较急', high: '紧急' };

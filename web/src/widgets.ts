@@ -52,3 +52,32 @@ export function options(map: Record<string, string>, selected: unknown, blank?: 
 }
 
 export const escAttr = esc;
+
+/** A resident picker for booking or signing up on someone's behalf: type a name, pick from the matches. */
+export function residentPicker(): Safe {
+  return html`<div class="picker bar" style="margin-bottom:.4em">
+    <input class="grow" data-picker-q placeholder="居民姓名或电话尾号四位" aria-label="查找居民">
+    <button class="btn plain small" type="button" data-picker-find>查找</button>
+    <select name="residentId" required aria-label="选择居民" style="min-width:9em"><option value="">先查找居民</option></select></div>`;
+}
+
+export function wirePicker(root: HTMLElement): void {
+  const q = root.querySelector<HTMLInputElement>('[data-picker-q]');
+  const select = root.querySelector<HTMLSelectElement>('select[name=residentId]');
+  if (!q || !select) return;
+  const find = async () => {
+    const term = q.value.trim();
+    if (!term) return;
+    const d = await get<{ items: { id: number; name: string; age: number | null; phone: string | null }[] }>(`/api/residents?q=${encodeURIComponent(term)}&status=active&limit=20`);
+    select.innerHTML = d.items.length
+      ? d.items.map((r) => option(r.id, `${r.name}${r.age !== null ? ' ' + r.age + '岁' : ''}${r.phone ? ' ' + r.phone : ''}`, '').value).join('')
+      : '<option value="">没有找到</option>';
+  };
+  root.querySelector('[data-picker-find]')?.addEventListener('click', () => void find());
+  q.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      void find();
+    }
+  });
+}

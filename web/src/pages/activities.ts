@@ -3,7 +3,7 @@ import { get, List, post } from '../api';
 import { $, $$, formValues, html, localInputToIso, Safe, setHtml, toast, when } from '../dom';
 import { onSubmit } from '../forms';
 import { BROADCAST_STATUS, TAGS } from '../labels';
-import { badge, option, table } from '../widgets';
+import { badge, option, residentPicker, table, wirePicker } from '../widgets';
 import { communities } from './residents';
 
 interface Activity { id: number; title: string; startsAt: string; endsAt: string; location: string; capacity: number | null; signedUp: number; status: string; description: string }
@@ -116,7 +116,18 @@ async function activityPage(view: HTMLElement, id: number): Promise<void> {
       { label: '居民', main: true, cell: (x) => html`<a href="#/residents/${x.residentId}">${x.residentName ?? '居民'}</a>` },
       { label: '报名时间', cell: (x) => when(x.signedUpAt) },
       { label: '方式', cell: (x) => ({ chat: '微信', miniapp: '小程序', worker: '社工代报', notice: '回复通知' })[x.source] ?? x.source },
-    ], undefined, '还没有人报名')}</section>`);
+    ], undefined, '还没有人报名')}
+    <details><summary>代居民报名</summary><form id="signup-form" style="margin-top:.5em">${residentPicker()}<p class="form-err" role="alert"></p>
+      <button class="btn" type="submit">报名</button></form></details></section>`);
+  const form = $<HTMLFormElement>('#signup-form', view);
+  wirePicker(form);
+  onSubmit(form, async (f) => {
+    const residentId = Number(formValues(f).residentId);
+    if (!residentId) throw new Error('请先查找并选择居民');
+    await post(`/api/activities/${id}/signups`, { residentId });
+    toast('已报名');
+    await activityPage(view, id);
+  });
 }
 
 async function reportPage(view: HTMLElement, id: number): Promise<void> {

@@ -3,7 +3,7 @@ import { get, List, post } from '../api';
 import { $, $$, addDays, dateOf, formValues, html, setHtml, timeOf, toast, when } from '../dom';
 import { errorBlock, onSubmit } from '../forms';
 import { BOOKING_STATUS, WEEKDAYS } from '../labels';
-import { badge, option, table } from '../widgets';
+import { badge, option, residentPicker, table, wirePicker } from '../widgets';
 
 interface Service { id: number; name: string; description: string; durationMinutes: number; location: string | null }
 interface Slot { id: number; startsAt: string; endsAt: string; capacity: number; booked: number; available: number; status: string }
@@ -67,8 +67,34 @@ async function renderSlots(el: HTMLElement, serviceId: number, day: string): Pro
     setHtml(el, html`<p class="muted">${day} 起 7 天的时段</p>${table(d.items, [
       { label: '时间', main: true, cell: (s) => `${when(s.startsAt)}–${timeOf(s.endsAt)}` },
       { label: '已约 / 名额', cell: (s) => `${s.booked} / ${s.capacity}` },
-      { label: '', cell: (s) => (s.status === 'cancelled' ? badge('已取消') : s.available > 0 ? badge(`余 ${s.available}`, 'green') : badge('已满', 'amber')) },
-    ], undefined, '这 7 天没有时段')}`);
+      { label: '', cell: (s) => (s.status === 'cancelled' ? badge('已取消') : s.available > 0
+        ? html`${badge(`余 ${s.available}`, 'green')} <button class="btn light small" type="button" data-book="${s.id}">代预约</button>` : badge('已满', 'amber')) },
+    ], undefined, '这 7 天没有时段')}
+    <form id="book-form" hidden><h3 id="book-title"></h3>${residentPicker()}<p class="form-err" role="alert"></p>
+      <div class="btns"><button class="btn" type="submit">预约</button><button class="btn plain" type="button" id="book-cancel">取消</button></div></form>`);
+    const form = $<HTMLFormElement>('#book-form', el);
+    wirePicker(form);
+    let slotId = 0;
+    el.onclick = (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLElement>('[data-book]');
+      if (!b) return;
+      slotId = Number(b.dataset.book);
+      const slot = d.items.find((x) => x.id === slotId);
+      $('#book-title', form).textContent = `代居民预约：${slot ? `${when(slot.startsAt)}–${timeOf(slot.endsAt)}` : ''}`;
+      form.hidden = false;
+      form.scrollIntoView({ block: 'center' });
+      form.querySelector<HTMLInputElement>('[data-picker-q]')?.focus();
+    };
+    $('#book-cancel', form).addEventListener('click', () => (form.hidden = true));
+    onSubmit(form, async (f) => {
+      const residentId = Number(formValues(f).residentId);
+      if (!residentId) throw new Error('请先查找并选择居民');
+      await post('/api/bookings', { slotId, residentId });
+      toast('已预约，居民会收到提醒');
+      await renderSlots(el, serviceId, day);
+      const list = document.getElementById('day-bookings');
+      if (list) await renderDay(list, day);
+    });
   } catch (err) {
     el.innerHTML = errorBlock(err);
   }

@@ -6,7 +6,7 @@ import qrcode from 'qrcode-generator';
 import { currentSession, get, List, patch, post, put, qs, request } from '../api';
 import { $, $$, formValues, html, Safe, setHtml, toast, when } from '../dom';
 import { errorBlock, onSubmit, showError } from '../forms';
-import { BOOKING_STATUS, CHECKIN_STATUS, GENDER, RESIDENT_STATUS, RISK_TIER, TAGS, WEEKDAYS } from '../labels';
+import { ALERT_OUTCOME, ALERT_STATUS, BOOKING_STATUS, CHECKIN_STATUS, GENDER, NEED_TYPE, NEED_URGENCY, RESIDENT_STATUS, RISK_TIER, TAGS, WEEKDAYS } from '../labels';
 import { badge, checkinTone, option, options, revealPhones, table, tagList } from '../widgets';
 
 export interface Resident {
@@ -147,6 +147,7 @@ async function detailPage(view: HTMLElement, id: number): Promise<void> {
         </section>
         <section class="card" id="plan"><h2>报平安计划</h2><p class="muted">加载中…</p></section>
         <section class="card" id="history"><h2>报平安记录</h2><p class="muted">加载中…</p></section>
+        <section class="card" id="alerts-history"><h2>告警记录</h2><p class="muted">加载中…</p></section>
       </div>
       <div>
         <section class="card" id="family"></section>
@@ -165,6 +166,7 @@ async function detailPage(view: HTMLElement, id: number): Promise<void> {
     renderHistory($('#history', view), id),
     renderReminders($('#reminders', view), r, family.items),
     renderNeeds($('#needs', view), id),
+    renderAlerts($('#alerts-history', view), id),
     renderBookings($('#bookings', view), id),
   ]);
 }
@@ -339,9 +341,33 @@ async function renderNeeds(el: HTMLElement, id: number): Promise<void> {
       { label: '类型', main: true, cell: (n) => `${n.typeLabel} · ${n.urgencyLabel}` },
       { label: '内容', cell: (n) => n.description },
       { label: '状态', cell: (n) => n.statusLabel },
-    ], undefined, '没有登记的需求')}`);
+    ], undefined, '没有登记的需求')}
+    <details><summary>登记需求</summary><form id="need-form" style="margin-top:.5em">
+      <div class="grid2"><label>类型<select name="type">${options(NEED_TYPE, 'living')}</select></label>
+      <label>紧急程度<select name="urgency">${options(NEED_URGENCY, 'medium')}</select></label></div>
+      <label>需求描述<textarea name="description" rows="2" maxlength="1000" required></textarea></label>
+      <p class="form-err" role="alert"></p><button class="btn" type="submit">登记</button></form></details>`);
+    onSubmit($<HTMLFormElement>('#need-form', el), async (form) => {
+      const v = formValues(form);
+      await post('/api/needs', { residentId: id, type: v.type, urgency: v.urgency, description: v.description });
+      toast('已登记需求');
+      await renderNeeds(el, id);
+    });
   } catch (err) {
     el.innerHTML = '<h2>帮扶需求</h2>' + errorBlock(err);
+  }
+}
+
+async function renderAlerts(el: HTMLElement, id: number): Promise<void> {
+  try {
+    const d = await get<List<{ id: number; typeLabel: string; status: string; createdAt: string; outcome: string | null; note: string | null; summary: string | null }>>(`/api/alerts?residentId=${id}&limit=20`);
+    setHtml(el, html`<h2>告警记录</h2>${table(d.items, [
+      { label: '时间', main: true, cell: (a) => `${when(a.createdAt)} ${a.typeLabel}` },
+      { label: '状态', cell: (a) => badge(ALERT_STATUS[a.status] ?? a.status, a.status === 'open' ? 'red' : a.status === 'acknowledged' ? 'amber' : '') },
+      { label: '结果', cell: (a) => [a.outcome ? ALERT_OUTCOME[a.outcome] ?? a.outcome : '', a.note ?? ''].filter(Boolean).join(' · ') },
+    ], undefined, '没有告警')}`);
+  } catch (err) {
+    el.innerHTML = '<h2>告警记录</h2>' + errorBlock(err);
   }
 }
 

@@ -1,7 +1,7 @@
 /** 今日: the check-in board of a day, the alerts (open and acknowledged first), the home visits due. */
 import { get, List, post, qs } from '../api';
-import { $, dateOf, html, setHtml, timeOf, toast, when } from '../dom';
-import { errorBlock } from '../forms';
+import { $, dateOf, formValues, html, setHtml, timeOf, toast, when } from '../dom';
+import { errorBlock, onSubmit } from '../forms';
 import { ALERT_OUTCOME, ALERT_OUTCOMES, ALERT_STATUS, BOARD_GROUPS, CHECKIN_STATUS } from '../labels';
 import { badge, checkinTone, revealPhones, table } from '../widgets';
 
@@ -164,14 +164,37 @@ async function renderAlerts(el: HTMLElement): Promise<void> {
 
 async function renderVisits(el: HTMLElement): Promise<void> {
   try {
-    const d = await get<{ items: VisitDue[] }>('/api/visits/due');
-    setHtml(el, table(d.items, [
+    const d = await get<{ date: string; items: VisitDue[] }>('/api/visits/due');
+    setHtml(el, html`${table(d.items, [
       { label: '姓名', main: true, cell: (v) => html`<a href="#/residents/${v.residentId}">${v.name}</a>` },
       { label: '村（社区）', cell: (v) => v.communityName },
       { label: '风险等级', cell: (v) => v.riskTierLabel },
       { label: '上次走访', cell: (v) => v.lastVisitDate ?? '从未' },
       { label: '应走访', cell: (v) => html`${v.dueDate}${v.daysOverdue > 0 ? html` ${badge(`逾期 ${v.daysOverdue} 天`, 'red')}` : ''}` },
-    ], undefined, '今天没有到期的走访'));
+      { label: '', cell: (v) => html`<button class="btn light small" type="button" data-visit="${v.residentId}" data-name="${v.name}">记一次走访</button>` },
+    ], undefined, '今天没有到期的走访')}
+    <form id="visit-form" hidden><h3 id="visit-title"></h3>
+      <div class="grid2"><label>日期<input type="date" name="date" required value="${d.date}"></label></div>
+      <label>走访情况<textarea name="summary" rows="2" required maxlength="2000" placeholder="如：身体尚可，家中取暖正常"></textarea></label>
+      <p class="form-err" role="alert"></p><div class="btns"><button class="btn" type="submit">保存走访记录</button><button class="btn plain" type="button" id="visit-cancel">取消</button></div></form>`);
+    const form = $<HTMLFormElement>('#visit-form', el);
+    let residentId = 0;
+    el.onclick = (e) => {
+      const b = (e.target as HTMLElement).closest<HTMLElement>('[data-visit]');
+      if (!b) return;
+      residentId = Number(b.dataset.visit);
+      $('#visit-title', form).textContent = `记录入户走访：${b.dataset.name ?? ''}`;
+      form.hidden = false;
+      form.scrollIntoView({ block: 'center' });
+      $<HTMLTextAreaElement>('textarea', form).focus();
+    };
+    $('#visit-cancel', form).addEventListener('click', () => (form.hidden = true));
+    onSubmit(form, async (f) => {
+      const v = formValues(f);
+      await post('/api/service-records', { type: 'home_visit', residentIds: [residentId], date: v.date, summary: v.summary });
+      toast('已记录走访');
+      await renderVisits(el);
+    });
   } catch (err) {
     el.innerHTML = errorBlock(err);
   }
