@@ -10,6 +10,8 @@ interface Activity { id: number; title: string; startsAt: string; endsAt: string
 interface Signup { id: number; residentId: number; residentName?: string; status: string; source: string; signedUpAt: string }
 interface Broadcast { id: number; text: string | null; activityId: number | null; status: string; recipients: number; sendAt: string | null; createdAt: string }
 interface Preview { recipients: number; optedOut: number; unreachable: number; audience: string; messages: number; budget: { finishesAt: string; estimatedMinutes: number }; warning: string | null; exceedsDailyBudget: boolean }
+interface Recipient { id: number; residentId: number | null; name: string | null; room: string | null; state: string; sentAt: string | null; repliedAt: string | null; error: string | null }
+const RECIPIENT_STATE: Record<string, string> = { queued: '排队中', sent: '已发出', failed: '发送失败', cancelled: '已撤回', opted_out: '已退订', unreachable: '联系不上' };
 interface Report { id: number; status: string; recipients: number; queued: number; sent: number; failed: number; optedOut: number; unreachable: number; cancelled: number; text: string | null; sendAt: string | null; createdAt: string }
 
 export async function activitiesPage(view: HTMLElement, args: string[]): Promise<void> {
@@ -140,7 +142,18 @@ async function reportPage(view: HTMLElement, id: number): Promise<void> {
     ${r.text ? html`<blockquote class="reply">${r.text}</blockquote>` : ''}
     <div class="counts">${cell('收件人', r.recipients)}${cell('排队中', r.queued, 'amber')}${cell('已发出', r.sent, 'green')}${cell('失败', r.failed, 'red')}${cell('已退订', r.optedOut)}${cell('联系不上', r.unreachable, 'purple')}</div>
     ${r.status !== 'cancelled' && r.queued > 0 ? html`<button class="btn danger" type="button" id="cancel">撤回未发出的</button>` : new Safe('')}
-  </section>`);
+  </section>
+  <section class="card"><h2>收件人</h2><div id="recipients"><p class="muted">加载中…</p></div></section>`);
+  void get<List<Recipient>>(`/api/broadcasts/${id}/recipients?limit=500`).then((d) => {
+    const el = view.querySelector<HTMLElement>('#recipients');
+    if (!el) return;
+    setHtml(el, table(d.items, [
+      { label: '居民', main: true, cell: (x) => (x.residentId ? html`<a href="#/residents/${x.residentId}">${x.name ?? '居民'}</a>` : x.name ?? x.room ?? '') },
+      { label: '状态', cell: (x) => badge(RECIPIENT_STATE[x.state] ?? x.state, x.state === 'sent' ? 'green' : x.state === 'failed' ? 'red' : x.state === 'queued' ? 'amber' : '') },
+      { label: '发出时间', cell: (x) => when(x.sentAt) },
+      { label: '回复', cell: (x) => (x.repliedAt ? `${when(x.repliedAt)} 已回复` : x.error ?? '') },
+    ], undefined, '没有收件人'));
+  }, () => undefined);
   $('#refresh', view).addEventListener('click', () => void reportPage(view, id));
   view.querySelector('#cancel')?.addEventListener('click', () => {
     if (!confirm('撤回后，还没发出的不再发送。确定撤回？')) return;

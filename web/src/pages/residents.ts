@@ -27,6 +27,11 @@ interface Code { code: string; expiresAt: string }
 const filters: Record<string, string> = { q: '', tag: '', communityId: '', status: '', riskTier: '' };
 let communitiesCache: Community[] | null = null;
 
+/** Forgets the cached communities (after one is added). */
+export function forgetCommunities(): void {
+  communitiesCache = null;
+}
+
 export async function communities(): Promise<Community[]> {
   if (communitiesCache) return communitiesCache;
   const stationId = currentSession()?.worker.stationId;
