@@ -127,6 +127,7 @@ describeInBrowser('worker console in Chromium', () => {
     const card = page.locator(`[data-alert="${alert.id}"]`);
     await card.waitFor();
     expect(await card.textContent()).toContain('待处理');
+    await page.waitForFunction(() => document.querySelector('#tabs a[data-page=today] .count')?.textContent === '1');
     await card.getByRole('button', { name: '确认收到' }).click();
     await page.waitForSelector(`[data-alert="${alert.id}"].acknowledged`);
     expect(await page.locator(`[data-alert="${alert.id}"]`).textContent()).toContain('已确认收到');
@@ -140,6 +141,7 @@ describeInBrowser('worker console in Chromium', () => {
     await page.fill(`[data-resolve="${alert.id}"] textarea`, '电话联系上，在邻居家');
     await page.locator(`[data-resolve="${alert.id}"]`).getByRole('button', { name: '平安无事' }).click();
     await page.waitForSelector(`details [data-alert="${alert.id}"].resolved`, { state: 'attached' });
+    await page.waitForSelector('#tabs a[data-page=today] .count', { state: 'hidden' });
     const saved = await env.ctx.db.manager.findOneByOrFail(Alert, { id: alert.id });
     expect(saved.status).toBe('resolved');
     expect(saved.outcome).toBe('safe');

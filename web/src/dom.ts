@@ -97,3 +97,8 @@ export function toast(text: string, kind: 'ok' | 'err' = 'ok'): void {
   document.body.append(el);
   setTimeout(() => el.remove(), 3500);
 }
+
+/** Tells the shell that work changed (an alert handled, a hand-off answered): the tab counts refresh. */
+export function changed(): void {
+  window.dispatchEvent(new Event('console:changed'));
+}

@@ -3,7 +3,7 @@
  * TypeScript modules that render into `#view`; the address (`#/residents/12`) says which.
  */
 import './console.css';
-import { ApiError, currentSession, onSessionExpired, post, Role, Session, setSession } from './api';
+import { ApiError, currentSession, get, List, onSessionExpired, post, Role, Session, setSession } from './api';
 import { $, html, setHtml } from './dom';
 import { errorBlock } from './forms';
 import { ROLE } from './labels';
@@ -71,6 +71,7 @@ async function route(): Promise<void> {
   } catch (err) {
     if (n === rendering) view.innerHTML = errorBlock(err);
   }
+  void refreshCounts();
 }
 
 function showApp(s: Session): void {
@@ -79,6 +80,33 @@ function showApp(s: Session): void {
   $('#logout').hidden = false;
   $('#who').textContent = `${s.worker.name} · ${ROLE[s.worker.role] ?? s.worker.role}`;
   setHtml($('#tabs'), html`${pagesFor(s.worker.role).map((k) => html`<a href="#/${k}" data-page="${k}">${PAGES[k].label}</a>`)}`);
+  if (counting === undefined && s.worker.role !== 'county_admin') counting = setInterval(() => void refreshCounts(), 60_000);
+}
+
+/** What waits for a worker, on the tabs: open alerts on 今日, open hand-offs on 转人工 (refreshed every minute). */
+let counting: ReturnType<typeof setInterval> | undefined;
+async function refreshCounts(): Promise<void> {
+  const s = currentSession();
+  if (!s || s.worker.role === 'county_admin' || document.hidden) return;
+  const [alerts, handoffs] = await Promise.all([
+    get<List<unknown>>('/api/alerts?status=open&limit=1'),
+    get<List<unknown>>('/api/handoffs?status=open&limit=1'),
+  ]).catch(() => [null, null]);
+  const mark = (page: string, n: number | undefined) => {
+    const a = document.querySelector<HTMLElement>(`#tabs a[data-page="${page}"]`);
+    if (!a || n === undefined) return;
+    let b = a.querySelector<HTMLElement>('.count');
+    if (!b) {
+      b = document.createElement('span');
+      b.className = 'count';
+      a.append(b);
+    }
+    b.textContent = n ? String(n) : '';
+    b.hidden = !n;
+    b.title = page === 'today' ? `${n} 条告警待处理` : `${n} 位居民等待接手`;
+  };
+  mark('today', alerts?.total);
+  mark('handoffs', handoffs?.total);
 }
 
 function showLogin(): void {
@@ -146,6 +174,7 @@ function init(): void {
   });
   $<HTMLDialogElement>('#relogin').addEventListener('cancel', (e) => e.preventDefault());
   window.addEventListener('hashchange', () => void route());
+  window.addEventListener('console:changed', () => void refreshCounts());
   const s = currentSession();
   if (s) showApp(s);
   void route();

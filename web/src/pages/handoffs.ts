@@ -1,6 +1,6 @@
 /** 转人工: residents who asked for a person, open and taken; the whole conversation and a reply box. */
 import { get, List, post } from '../api';
-import { $, html, setHtml, toast, when } from '../dom';
+import { $, changed, html, setHtml, toast, when } from '../dom';
 import { errorBlock, onSubmit } from '../forms';
 import { HANDOFF_REASON, HANDOFF_STATUS, label } from '../labels';
 import { badge } from '../widgets';
@@ -58,10 +58,12 @@ async function renderDetail(el: HTMLElement, id: number): Promise<void> {
     const text = String(new FormData(form).get('text') ?? '');
     await post(`/api/handoffs/${id}/reply`, { text });
     toast('已发送');
+    changed();
     await renderDetail(el, id);
   });
   el.querySelector('#take')?.addEventListener('click', () => void post(`/api/handoffs/${id}/take`).then(() => {
     toast('已接手，居民会收到通知');
+    changed();
     return refresh(id);
   }, (err: Error) => toast(err.message, 'err')));
   $('#close', el).addEventListener('click', () => void post(`/api/handoffs/${id}/close`).then(() => {

@@ -1,6 +1,6 @@
 /** 今日: the check-in board of a day, the alerts (open and acknowledged first), the home visits due. */
 import { get, List, post, qs } from '../api';
-import { $, dateOf, formValues, html, setHtml, timeOf, toast, when } from '../dom';
+import { $, changed, dateOf, formValues, html, setHtml, timeOf, toast, when } from '../dom';
 import { errorBlock, onSubmit } from '../forms';
 import { ALERT_OUTCOME, ALERT_OUTCOMES, ALERT_STATUS, BOARD_GROUPS, CHECKIN_STATUS } from '../labels';
 import { badge, checkinTone, revealPhones, table } from '../widgets';
@@ -134,6 +134,7 @@ async function renderAlerts(el: HTMLElement): Promise<void> {
       if (t.dataset.ack) {
         await post(`/api/alerts/${t.dataset.ack}/ack`);
         toast('已确认收到，告警停止升级');
+        changed();
         await renderAlerts(el);
       } else if (t.dataset.phone && card) {
         await revealPhones(Number(t.dataset.phone), $('.phone-slot', card));
@@ -155,6 +156,7 @@ async function renderAlerts(el: HTMLElement): Promise<void> {
     try {
       await post(`/api/alerts/${form.dataset.resolve}/resolve`, { outcome, note: new FormData(form).get('note') || null });
       toast(`已处理：${ALERT_OUTCOME[outcome]}`);
+      changed();
       await renderAlerts(el);
     } catch (err) {
       $('.form-err', form).textContent = (err as Error).message;
