@@ -57,10 +57,6 @@ export function onSessionExpired(fn: () => Promise<void>): void {
   relogin = fn;
 }
 
-export function isWorkerRole(): boolean {
-  return session?.worker.role === 'worker' || session?.worker.role === 'station_admin';
-}
-
 async function errorOf(res: Response): Promise<ApiError> {
   const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: unknown } };
   const details = Array.isArray(data.error?.details) ? (data.error?.details as FieldError[]) : [];
@@ -92,7 +88,7 @@ export async function request(method: string, path: string, body?: unknown, retr
   return res;
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await request(method, path, body);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

@@ -42,8 +42,6 @@ export const GENDER: Record<string, string> = { male: '男', female: '女' };
 
 export const BOOKING_STATUS: Record<string, string> = { booked: '已预约', cancelled: '已取消', attended: '已到场', no_show: '未到场' };
 
-export const RECORD_TYPE: Record<string, string> = { case: '个案', group: '小组', community: '社区活动', home_visit: '入户走访' };
-
 export const BROADCAST_STATUS: Record<string, string> = {
   scheduled: '定时待发', queued: '发送中', sending: '发送中', sent: '已发完', done: '已发完', cancelled: '已撤回', draft: '草稿',
 };

@@ -1,6 +1,6 @@
 /** Pieces several pages share: badges, the audited phone reveal, tables that stack on a phone. */
 import { get } from './api';
-import { esc, html, Safe } from './dom';
+import { html, Safe } from './dom';
 
 export function badge(text: string, tone: '' | 'green' | 'red' | 'amber' | 'blue' | 'purple' = ''): Safe {
   return html`<span class="badge${tone ? ' b-' + tone : ''}">${text}</span>`;
@@ -51,7 +51,6 @@ export function options(map: Record<string, string>, selected: unknown, blank?: 
   return html`${blank !== undefined ? option('', blank, selected) : ''}${Object.entries(map).map(([v, t]) => option(v, t, selected))}`;
 }
 
-export const escAttr = esc;
 
 /** A resident picker for booking or signing up on someone's behalf: type a name, pick from the matches. */
 export function residentPicker(): Safe {

@@ -9,7 +9,7 @@ import { errorBlock, onSubmit, showError } from '../forms';
 import { ALERT_OUTCOME, ALERT_STATUS, BOOKING_STATUS, CHECKIN_STATUS, GENDER, NEED_TYPE, NEED_URGENCY, RESIDENT_STATUS, RISK_TIER, TAGS, WEEKDAYS } from '../labels';
 import { badge, checkinTone, option, options, revealPhones, table, tagList } from '../widgets';
 
-export interface Resident {
+interface Resident {
   id: number; name: string; communityId: number; phone: string | null; birthDate: string | null; age: number | null; gender: string | null;
   tags: string[]; address: string | null; status: string; riskTier: string; hasIdNumber: boolean; wechatBound: boolean; miniProgramBound: boolean;
   optedOut: boolean; erased: boolean; createdAt: string;

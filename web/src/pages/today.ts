@@ -10,7 +10,7 @@ interface BoardItem {
   remindAt: string | null; deadline: string | null; reason: string | null; note: string | null; wechatBound: boolean;
 }
 interface Board { date: string; items: BoardItem[]; total: number; counts: Record<string, number> }
-export interface Alert {
+interface Alert {
   id: number; residentId: number | null; residentName: string | null; communityName: string | null; type: string; typeLabel: string;
   status: string; summary: string | null; createdAt: string; acknowledgedAt: string | null; resolvedAt: string | null; outcome: string | null;
   note: string | null; reply: { at: string; text: string | null } | null; escalationLevel: number;
