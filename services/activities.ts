@@ -14,6 +14,7 @@ import { activityCancelledKey, activityReminderKey } from './messaging/keys';
 import type { OutboxService, OutgoingMessage } from './outbox';
 import { assertCases, canWorkCases, ownStationId, residentActedFor, selfResidentId } from './permissions';
 import { addDays, atLocal, localDate } from './time';
+import { insertServiceRecord, syncRecordResidents } from './record-store';
 
 const DAY_MS = 86400_000;
 /** Activities further ahead than this are refused (a typo in the year). */
@@ -278,9 +279,10 @@ export class ActivityService {
       const fields = { residentIds: attendedIds, summary, date: activityDate(a), type: a.kind };
       const updated = await em.update(ServiceRecord, { activityId: id }, fields);
       if (!updated.affected) {
-        await em.insert(ServiceRecord, { stationId: a.stationId, activityId: id, resourcesYuan: null, alertId: null, createdBy: workerId, ...fields });
+        await insertServiceRecord(em, { stationId: a.stationId, activityId: id, source: 'activity', createdBy: workerId, ...fields });
       }
       const record = await em.findOneByOrFail(ServiceRecord, { activityId: id });
+      await syncRecordResidents(em, record);
       await em.update(Activity, { id }, { serviceRecordId: record.id });
       return { activity: await em.findOneByOrFail(Activity, { id }), record, attended: attendedIds.length, noShow };
     });

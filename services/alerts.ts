@@ -10,6 +10,7 @@ import { placeholders } from './db';
 import { alertEntryKey, alertKey, DedupeKey, distressKey } from './messaging/keys';
 import type { Actor } from './auth';
 import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
+import { insertServiceRecord } from './record-store';
 
 /** What an erased resident's alert says instead of its summary, by type (statistics keep the alert). */
 const ERASED_SUMMARY: Record<string, string> = {
@@ -216,9 +217,9 @@ export class AlertService {
     });
     if (!done.affected) throw conflict('alert_resolved', '该告警已处理完毕');
     if (outcome === 'visited' && alert.residentId !== null) {
-      await this.ctx.db.manager.insert(ServiceRecord, {
+      await insertServiceRecord(this.ctx.db.manager, {
         stationId, type: 'home_visit', date: localDate(now), summary: (note?.trim() || '告警后入户走访').slice(0, 2000),
-        resourcesYuan: null, residentIds: [alert.residentId], alertId: id, createdBy: workerId,
+        residentIds: [alert.residentId], source: 'alert', alertId: id, createdBy: workerId,
       });
     }
     return this.get(actor, id);

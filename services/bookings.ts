@@ -1,6 +1,6 @@
 import { EntityManager, In, IsNull, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import {
-  BookableService, Booking, BookingSettings, BookingSlot, BookingStatus, PRIORITY, Resident, ServiceRecord, Station, WaitlistEntry,
+  BookableService, Booking, BookingSettings, BookingSlot, BookingStatus, PRIORITY, Resident, Station, WaitlistEntry,
 } from '../entities';
 import type { Actor } from './auth';
 import type { Database } from './db';
@@ -16,6 +16,7 @@ import {
 } from './booking-input';
 import { bookingReminderKey, bookingSlotCancelledKey, waitlistOfferExpiredKey, waitlistOfferKey } from './messaging/keys';
 import { offerExpiredText, offerText, reminderText, slotCancelledText } from './booking-texts';
+import { deleteServiceRecords, insertServiceRecord } from './record-store';
 
 
 export const DEFAULT_SETTINGS: Omit<BookingSettings, 'stationId'> = {
@@ -523,15 +524,15 @@ export class BookingService {
       ]);
       if (!n) throw conflict('booking_cancelled', '这个预约已经取消了');
       if (status === 'no_show') {
-        await em.delete(ServiceRecord, { bookingId: id });
+        await deleteServiceRecords(em, { bookingId: id });
         return;
       }
       const service = await em.findOneOrFail(BookableService, { where: { id: b.serviceId } });
       try {
-        await em.insert(ServiceRecord, {
+        await insertServiceRecord(em, {
           stationId: b.stationId, type: service.recordType, date: localDate(b.startsAt),
-          summary: `预约服务：${service.name}（${formatForChat(b.startsAt)}）`, resourcesYuan: null, residentIds: [b.residentId],
-          alertId: null, bookingId: id, createdBy: actor.id,
+          summary: `预约服务：${service.name}（${formatForChat(b.startsAt)}）`, residentIds: [b.residentId],
+          durationMinutes: service.durationMinutes, source: 'booking', bookingId: id, createdBy: actor.id,
         });
       } catch (err) {
         if (!isUniqueViolation(err)) throw err; // marked attended twice: one record

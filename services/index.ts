@@ -32,6 +32,7 @@ import { WechatApiClient } from './wechat-api';
 import { AudienceService } from './audience';
 import { ActivityService } from './activities';
 import { BroadcastService } from './broadcasts';
+import { StatsService } from './stats';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -66,6 +67,7 @@ export interface Services {
   audience: AudienceService;
   activities: ActivityService;
   broadcasts: BroadcastService;
+  stats: StatsService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -132,6 +134,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     audience,
     activities,
     broadcasts,
+    stats: new StatsService(infra),
   };
   // Features that hold personal data of residents take part in the export and the erase.
   residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
