@@ -10,6 +10,7 @@ export type ServiceRecordSource = (typeof SERVICE_RECORD_SOURCES)[number];
 /** A service the station delivered (个案, 小组, 社区活动, 入户走访), as station reports count them. */
 @Entity('service_records')
 @Index(['stationId', 'date'])
+@Index(['stationId', 'date', 'type', 'resourcesYuan', 'resourcesGiver'])
 export class ServiceRecord {
   @PrimaryGeneratedColumn() id!: number;
   @IntColumn() stationId!: number;
@@ -45,6 +46,7 @@ export class ServiceRecord {
  */
 @Entity('service_record_residents')
 @Index(['stationId', 'date', 'type', 'residentId'])
+@Index(['stationId', 'residentId', 'date', 'type'])
 @Index(['recordId', 'residentId'], { unique: true })
 @Index(['residentId'])
 export class ServiceRecordResident {

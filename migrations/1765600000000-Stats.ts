@@ -8,7 +8,8 @@ const RECORD_COLUMNS = [
 
 /** Indexes the statistics read by station and time on tables that had none for it. */
 const STATS_INDEXES: [string, string[]][] = [
-  ['alerts', ['stationId', 'createdAt']], ['alerts', ['stationId', 'resolvedAt']], ['bookings', ['stationId', 'startsAt']],
+  ['service_records', ['stationId', 'date', 'type', 'resourcesYuan', 'resourcesGiver']],
+  ['checkin_days', ['stationId', 'date', 'status']], ['alerts', ['stationId', 'createdAt']], ['alerts', ['stationId', 'resolvedAt']], ['bookings', ['stationId', 'startsAt']],
   ['needs', ['stationId', 'createdAt']], ['needs', ['stationId', 'metAt']],
 ];
 
@@ -28,7 +29,10 @@ export class Stats1765600000000 implements MigrationInterface {
     await qr.query('UPDATE service_records SET workerId = createdBy');
     await createTable(qr, 'service_record_residents', [
       col.id(), col.int('recordId'), col.int('stationId'), col.int('residentId'), col.str('type', 20), col.str('date', 10),
-    ], [{ columns: ['stationId', 'date', 'type', 'residentId'] }, { columns: ['recordId', 'residentId'], unique: true }, { columns: ['residentId'] }]);
+    ], [
+      { columns: ['stationId', 'date', 'type', 'residentId'] }, { columns: ['stationId', 'residentId', 'date', 'type'] },
+      { columns: ['recordId', 'residentId'], unique: true }, { columns: ['residentId'] },
+    ]);
     // Existing records: their JSON resident lists, row by row.
     const rows = (await qr.query('SELECT id, stationId, type, date, residentIds FROM service_records')) as { id: number; stationId: number; type: string; date: string; residentIds: string }[];
     for (const r of rows) {

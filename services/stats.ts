@@ -107,6 +107,17 @@ function emptyFigures(): StatsFigures {
   };
 }
 
+/** A resident's tags as stored (JSON text on both engines), or [] when unreadable. */
+function parseTags(v: unknown): ResidentTag[] {
+  if (Array.isArray(v)) return v as ResidentTag[];
+  try {
+    const parsed = JSON.parse(String(v ?? '[]')) as unknown;
+    return Array.isArray(parsed) ? (parsed as ResidentTag[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The median of numbers (the mean of the middle two for an even count); null for none. */
 export function median(values: number[]): number | null {
   if (!values.length) return null;
@@ -175,46 +186,48 @@ export class StatsService {
     const dates = [...ids, from, to];
     const start = dbInstant(atLocal(from));
     const end = dbInstant(atLocal(addDays(to, 1)));
-    const times = [...ids, start, end];
+    const instants = [...ids, start, end];
     const today = localDate(this.ctx.clock.now());
-    const tagSql = RESIDENT_TAGS.map((t, i) => `SUM(CASE WHEN r.tags LIKE ? THEN 1 ELSE 0 END) AS t${i}, COUNT(DISTINCT CASE WHEN r.tags LIKE ? THEN r.id END) AS p${i}`).join(', ');
-    const tagParams = RESIDENT_TAGS.flatMap((t) => [`%"${t}"%`, `%"${t}"%`]);
 
-    const [records, people, visited, monthRecords, monthPeople, categories, communities, needsFound, needsMet, bookings, signups, checkins, raised, resolved, ratings, givers] = await Promise.all([
-      q(`SELECT stationId, type, COUNT(*) AS n, SUM(resourcesYuan) AS yuan, SUM(CASE WHEN resourcesYuan > 0 THEN 1 ELSE 0 END) AS withRes
-         FROM service_records WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY stationId, type`, dates),
-      q(`SELECT stationId, type, COUNT(*) AS times FROM service_record_residents WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY stationId, type`, dates),
-      q(`SELECT stationId, COUNT(DISTINCT residentId) AS people, COUNT(DISTINCT CASE WHEN type = 'home_visit' THEN residentId END) AS visited
-         FROM service_record_residents WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY stationId`, dates),
-      q(`SELECT SUBSTR(date, 1, 7) AS month, type, COUNT(*) AS n, SUM(resourcesYuan) AS yuan
-         FROM service_records WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY SUBSTR(date, 1, 7), type`, dates),
-      q(`SELECT SUBSTR(date, 1, 7) AS month, COUNT(*) AS times, COUNT(DISTINCT residentId) AS people, SUM(CASE WHEN type = 'case' THEN 1 ELSE 0 END) AS caseWork
-         FROM service_record_residents WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY SUBSTR(date, 1, 7)`, dates),
-      q(`SELECT ${tagSql}, SUM(CASE WHEN r.tags = '[]' THEN 1 ELSE 0 END) AS tg, COUNT(DISTINCT CASE WHEN r.tags = '[]' THEN r.id END) AS pg
-         FROM service_record_residents x JOIN residents r ON r.id = x.residentId WHERE x.${inIds} AND x.date >= ? AND x.date <= ?`, [...tagParams, ...dates]),
-      q(`SELECT r.communityId AS communityId, COUNT(*) AS times, COUNT(DISTINCT x.residentId) AS people,
-         SUM(CASE WHEN x.type = 'case' THEN 1 ELSE 0 END) AS caseWork, SUM(CASE WHEN x.type = 'home_visit' THEN 1 ELSE 0 END) AS homeVisits
-         FROM service_record_residents x JOIN residents r ON r.id = x.residentId WHERE x.${inIds} AND x.date >= ? AND x.date <= ? GROUP BY r.communityId`, dates),
-      q(`SELECT stationId, COUNT(*) AS n FROM needs WHERE ${inIds} AND createdAt >= ? AND createdAt < ? GROUP BY stationId`, times),
-      q(`SELECT stationId, COUNT(*) AS n FROM needs WHERE ${inIds} AND metAt >= ? AND metAt < ? AND status = 'met' GROUP BY stationId`, times),
+    const [records, times, served, needsFound, needsMet, bookings, signups, checkins, raised, resolved, ratings, givers] = await Promise.all([
+      // Records by station, day and type (in the order of the covering index: no sort): sessions, visits, resources, the monthly series.
+      q(`SELECT stationId, date, type, COUNT(*) AS n, SUM(resourcesYuan) AS yuan, SUM(CASE WHEN resourcesYuan > 0 THEN 1 ELSE 0 END) AS withRes
+         FROM service_records WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY stationId, date, type`, dates),
+      // Person-times by station, day and type.
+      q(`SELECT stationId, date, type, COUNT(*) AS times
+         FROM service_record_residents WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY stationId, date, type`, dates),
+      // Each resident served once (at most the residents of the scope), with their person-times, the months
+      // they were served in, their categories and community.
+      q(`SELECT x.stationId AS stationId, x.residentId AS residentId, x.times AS times, x.caseTimes AS caseTimes, x.visits AS visits,
+           x.months AS months, r.tags AS tags, r.communityId AS communityId
+         FROM (SELECT stationId, residentId, COUNT(*) AS times, SUM(CASE WHEN type = 'case' THEN 1 ELSE 0 END) AS caseTimes,
+                 SUM(CASE WHEN type = 'home_visit' THEN 1 ELSE 0 END) AS visits, GROUP_CONCAT(DISTINCT SUBSTR(date, 1, 7)) AS months
+               FROM service_record_residents WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY stationId, residentId) x
+         JOIN residents r ON r.id = x.residentId`, dates),
+      q(`SELECT stationId, COUNT(*) AS n FROM needs WHERE ${inIds} AND createdAt >= ? AND createdAt < ? GROUP BY stationId`, instants),
+      q(`SELECT stationId, COUNT(*) AS n FROM needs WHERE ${inIds} AND metAt >= ? AND metAt < ? AND status = 'met' GROUP BY stationId`, instants),
       q(`SELECT stationId, COUNT(*) AS n, SUM(CASE WHEN status = 'attended' THEN 1 ELSE 0 END) AS attended, SUM(CASE WHEN status = 'no_show' THEN 1 ELSE 0 END) AS noShow
-         FROM bookings WHERE ${inIds} AND startsAt >= ? AND startsAt < ? AND status <> 'cancelled' GROUP BY stationId`, times),
+         FROM bookings WHERE ${inIds} AND startsAt >= ? AND startsAt < ? AND status <> 'cancelled' GROUP BY stationId`, instants),
       q(`SELECT a.stationId AS stationId, COUNT(*) AS n, SUM(CASE WHEN s.status = 'attended' THEN 1 ELSE 0 END) AS attended
          FROM activity_signups s JOIN activities a ON a.id = s.activityId
-         WHERE a.${inIds} AND a.startsAt >= ? AND a.startsAt < ? AND s.status <> 'cancelled' GROUP BY a.stationId`, times),
+         WHERE a.${inIds} AND a.startsAt >= ? AND a.startsAt < ? AND s.status <> 'cancelled' GROUP BY a.stationId`, instants),
       q(`SELECT stationId, COUNT(*) AS due, SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END) AS confirmed FROM checkin_days
          WHERE ${inIds} AND date >= ? AND date <= ? AND status <> 'paused' AND (date < ? OR status NOT IN ('pending', 'reminded')) GROUP BY stationId`, [...dates, today]),
-      q(`SELECT stationId, type, COUNT(*) AS n FROM alerts WHERE ${inIds} AND createdAt >= ? AND createdAt < ? GROUP BY stationId, type`, times),
-      q(`SELECT stationId, createdAt, resolvedAt FROM alerts WHERE ${inIds} AND resolvedAt >= ? AND resolvedAt < ?`, times),
+      q(`SELECT stationId, type, COUNT(*) AS n FROM alerts WHERE ${inIds} AND createdAt >= ? AND createdAt < ? GROUP BY stationId, type`, instants),
+      q(`SELECT stationId, createdAt, resolvedAt FROM alerts WHERE ${inIds} AND resolvedAt >= ? AND resolvedAt < ?`, instants),
       q(`SELECT stationId, COUNT(*) AS asked, COUNT(rating) AS n, SUM(rating) AS total FROM satisfaction_ratings
          WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY stationId`, dates),
       q(`SELECT resourcesGiver AS giver, SUM(resourcesYuan) AS yuan, COUNT(*) AS n FROM service_records
          WHERE ${inIds} AND date >= ? AND date <= ? AND resourcesYuan > 0 GROUP BY resourcesGiver ORDER BY SUM(resourcesYuan) DESC`, dates),
     ]);
 
+    const months = new Map<string, MonthStats>(monthsBetween(from, to).map((month) => [month, {
+      month, peopleServed: 0, personTimes: 0, caseWork: 0, groupSessions: 0, communityActivities: 0, homeVisits: 0, resourcesYuan: 0,
+    }]));
     const f = (r: Row): StatsFigures => per.get(num(r.stationId))!;
     for (const r of records) {
       const s = f(r);
+      const m = months.get(String(r.date).slice(0, 7));
       const n = num(r.n);
       const type = r.type as ServiceRecordType;
       if (type === 'case') s.caseRecords += n;
@@ -223,16 +236,51 @@ export class StatsService {
       else if (type === 'home_visit') s.homeVisits += n;
       s.resourcesYuan += num(r.yuan);
       s.resourceRecords += num(r.withRes);
+      if (m) {
+        if (type === 'group') m.groupSessions += n;
+        else if (type === 'community') m.communityActivities += n;
+        else if (type === 'home_visit') m.homeVisits += n;
+        m.resourcesYuan = round(m.resourcesYuan + num(r.yuan), 2);
+      }
     }
-    for (const r of people) {
+    for (const r of times) {
       const s = f(r);
+      const m = months.get(String(r.date).slice(0, 7));
       const n = num(r.times);
       s.personTimes += n;
       if (r.type === 'case') s.caseWork += n;
       else if (r.type === 'group') s.groupPersonTimes += n;
       else if (r.type === 'community') s.communityPersonTimes += n;
+      if (m) {
+        m.personTimes += n;
+        if (r.type === 'case') m.caseWork += n;
+      }
     }
-    for (const r of visited) Object.assign(f(r), { peopleServed: num(r.people), homeVisitResidents: num(r.visited) });
+    // People: by station, category (a resident counts in each category they hold) and community.
+    const categories = new Map<ResidentTag | 'general', CategoryStats>([...RESIDENT_TAGS, 'general' as const].map((c) => [c, { category: c, label: CATEGORY_LABELS[c], peopleServed: 0, personTimes: 0 }]));
+    const communityRows = new Map<number, { people: number; times: number; caseWork: number; homeVisits: number }>();
+    for (const r of served) {
+      const s = f(r);
+      const n = num(r.times);
+      s.peopleServed += 1;
+      if (num(r.visits) > 0) s.homeVisitResidents += 1;
+      for (const month of String(r.months ?? '').split(',')) {
+        const m = months.get(month);
+        if (m) m.peopleServed += 1;
+      }
+      const tags = parseTags(r.tags);
+      for (const t of tags.length ? tags : ['general' as const]) {
+        const c = categories.get(t);
+        if (c) { c.peopleServed += 1; c.personTimes += n; }
+      }
+      const cid = num(r.communityId);
+      const c = communityRows.get(cid) ?? { people: 0, times: 0, caseWork: 0, homeVisits: 0 };
+      c.people += 1;
+      c.times += n;
+      c.caseWork += num(r.caseTimes);
+      c.homeVisits += num(r.visits);
+      communityRows.set(cid, c);
+    }
     for (const r of needsFound) f(r).needsFound = num(r.n);
     for (const r of needsMet) f(r).needsMet = num(r.n);
     for (const r of bookings) Object.assign(f(r), { bookings: num(r.n), attended: num(r.attended), noShows: num(r.noShow) });
@@ -275,39 +323,19 @@ export class StatsService {
     Object.assign(report, total);
 
     report.alertsByType = [...byType].map(([type, n]) => ({ type, raised: n })).sort((a, b) => b.raised - a.raised || a.type.localeCompare(b.type));
-    const c = categories[0] ?? {};
-    report.byCategory = [
-      ...RESIDENT_TAGS.map((t, i) => ({ category: t, label: CATEGORY_LABELS[t], peopleServed: num(c[`p${i}`]), personTimes: num(c[`t${i}`]) })),
-      { category: 'general' as const, label: CATEGORY_LABELS.general, peopleServed: num(c.pg), personTimes: num(c.tg) },
-    ];
-    const names = communities.length
-      ? await this.ctx.db.manager.createQueryBuilder(Community, 'c').whereInIds(communities.map((r) => num(r.communityId))).getMany()
+    report.byCategory = [...categories.values()];
+    const names = communityRows.size
+      ? await this.ctx.db.manager.createQueryBuilder(Community, 'c').whereInIds([...communityRows.keys()]).getMany()
       : [];
     const cById = new Map(names.map((x) => [x.id, x]));
-    report.byCommunity = communities.map((r) => {
-      const cm = cById.get(num(r.communityId));
+    report.byCommunity = [...communityRows].map(([communityId, r]) => {
+      const cm = cById.get(communityId);
       return {
-        communityId: num(r.communityId), name: cm?.name ?? '（已删除）', stationId: cm?.stationId ?? 0,
-        peopleServed: num(r.people), personTimes: num(r.times), caseWork: num(r.caseWork), homeVisits: num(r.homeVisits),
+        communityId, name: cm?.name ?? '（已删除）', stationId: cm?.stationId ?? 0,
+        peopleServed: r.people, personTimes: r.times, caseWork: r.caseWork, homeVisits: r.homeVisits,
       };
     }).sort((a, b) => a.stationId - b.stationId || b.personTimes - a.personTimes || a.communityId - b.communityId);
 
-    const months = new Map<string, MonthStats>(monthsBetween(from, to).map((month) => [month, {
-      month, peopleServed: 0, personTimes: 0, caseWork: 0, groupSessions: 0, communityActivities: 0, homeVisits: 0, resourcesYuan: 0,
-    }]));
-    for (const r of monthRecords) {
-      const m = months.get(String(r.month));
-      if (!m) continue;
-      const n = num(r.n);
-      if (r.type === 'group') m.groupSessions += n;
-      else if (r.type === 'community') m.communityActivities += n;
-      else if (r.type === 'home_visit') m.homeVisits += n;
-      m.resourcesYuan = round(m.resourcesYuan + num(r.yuan), 2);
-    }
-    for (const r of monthPeople) {
-      const m = months.get(String(r.month));
-      if (m) Object.assign(m, { personTimes: num(r.times), peopleServed: num(r.people), caseWork: num(r.caseWork) });
-    }
     report.monthly = [...months.values()];
     report.resourcesByGiver = givers.map((r) => ({ giver: r.giver === null ? '（未写明）' : String(r.giver), resourcesYuan: round(num(r.yuan), 2), records: num(r.n) }));
     return report;
