@@ -92,11 +92,11 @@ export async function seed(ctx: AppContext, records: number, stations: number): 
         const date = day();
         const yuan = rand() < 0.02 ? Math.round(rand() * 5000) : null;
         const id = firstId + i;
-        recs.push([id, stationIds[s], type, date, '服务记录', yuan, yuan ? pick(['县慈善会', '爱心企业', '县图书馆']) : null, JSON.stringify([...ids]), 'manual', now]);
+        recs.push([id, stationIds[s], type, date, '服务记录', yuan, yuan ? pick(['县慈善会', '爱心企业', '县图书馆']) : null, JSON.stringify([...ids]), ids.size, 'manual', now]);
         for (const rid of ids) links.push([id, stationIds[s], rid, type, date]);
       }
       recordResidents += links.length;
-      await insertRows(em, 'service_records', ['id', 'stationId', 'type', 'date', 'summary', 'resourcesYuan', 'resourcesGiver', 'residentIds', 'source', 'createdAt'], recs);
+      await insertRows(em, 'service_records', ['id', 'stationId', 'type', 'date', 'summary', 'resourcesYuan', 'resourcesGiver', 'residentIds', 'residentCount', 'source', 'createdAt'], recs);
       await insertRows(em, 'service_record_residents', ['recordId', 'stationId', 'residentId', 'type', 'date'], links);
     });
   }
@@ -168,6 +168,7 @@ async function runOn(url: string, records: number, stations: number): Promise<Re
     const stationId = cold.result.stations[0].stationId;
     const station: number[] = [];
     for (let i = 0; i < 5; i++) station.push((await timed(() => ctx.services.stats.report(county, { ...query, stationId }))).ms);
+    await import('exceljs');
     const exported = await timed(async () => statsWorkbook(await ctx.services.stats.report(county, query), new Date().toISOString()));
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const r = cold.result;

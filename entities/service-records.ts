@@ -10,7 +10,7 @@ export type ServiceRecordSource = (typeof SERVICE_RECORD_SOURCES)[number];
 /** A service the station delivered (个案, 小组, 社区活动, 入户走访), as station reports count them. */
 @Entity('service_records')
 @Index(['stationId', 'date'])
-@Index(['stationId', 'date', 'type', 'resourcesYuan', 'resourcesGiver'])
+@Index(['stationId', 'date', 'type', 'residentCount', 'resourcesYuan', 'resourcesGiver'])
 export class ServiceRecord {
   @PrimaryGeneratedColumn() id!: number;
   @IntColumn() stationId!: number;
@@ -26,6 +26,8 @@ export class ServiceRecord {
   @StringColumn(200, { nullable: true }) resourcesNote!: string | null;
   /** The residents served; the same list is kept row by row in `service_record_residents` for the statistics. */
   @JsonColumn() residentIds!: number[];
+  /** How many residents (the person-times of this record), kept beside the list for the statistics. */
+  @IntColumn({ default: 0 }) residentCount!: number;
   /** The worker who delivered the service (defaults to the one who recorded it). */
   @IntColumn({ nullable: true }) workerId!: number | null;
   @IntColumn({ nullable: true }) durationMinutes!: number | null;

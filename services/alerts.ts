@@ -11,6 +11,7 @@ import { alertEntryKey, alertKey, DedupeKey, distressKey } from './messaging/key
 import type { Actor } from './auth';
 import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
 import { insertServiceRecord } from './record-store';
+import type { SatisfactionService } from './satisfaction';
 
 /** What an erased resident's alert says instead of its summary, by type (statistics keep the alert). */
 const ERASED_SUMMARY: Record<string, string> = {
@@ -68,7 +69,7 @@ const DISTRESS_REOPEN_MAX = 5;
 export class AlertService {
   constructor(
     private readonly ctx: Infra,
-    private readonly deps: { notify: NotifyService; chat: ChatService },
+    private readonly deps: { notify: NotifyService; chat: ChatService; satisfaction: SatisfactionService },
   ) {}
 
   /** Raises an alert and tells the workers (and family) at once; idempotent by dedupe key. */
@@ -217,10 +218,11 @@ export class AlertService {
     });
     if (!done.affected) throw conflict('alert_resolved', '该告警已处理完毕');
     if (outcome === 'visited' && alert.residentId !== null) {
-      await insertServiceRecord(this.ctx.db.manager, {
+      const record = await insertServiceRecord(this.ctx.db.manager, {
         stationId, type: 'home_visit', date: localDate(now), summary: (note?.trim() || '告警后入户走访').slice(0, 2000),
         residentIds: [alert.residentId], source: 'alert', alertId: id, createdBy: workerId,
       });
+      await this.deps.satisfaction.askAfter(record);
     }
     return this.get(actor, id);
   }

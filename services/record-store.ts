@@ -1,6 +1,6 @@
 import type { EntityManager, FindOptionsWhere } from 'typeorm';
 import { In } from 'typeorm';
-import { ServiceRecord, ServiceRecordResident } from '../entities';
+import { SatisfactionRating, ServiceRecord, ServiceRecordResident } from '../entities';
 
 /** The fields of a new service record; the optional ones default to null (source: `manual`). */
 export type NewServiceRecord = Pick<ServiceRecord, 'stationId' | 'type' | 'date' | 'summary' | 'residentIds'> &
@@ -13,7 +13,7 @@ export type NewServiceRecord = Pick<ServiceRecord, 'stationId' | 'type' | 'date'
 export async function insertServiceRecord(em: EntityManager, f: NewServiceRecord): Promise<ServiceRecord> {
   const residentIds = [...new Set(f.residentIds)];
   const res = await em.insert(ServiceRecord, {
-    stationId: f.stationId, type: f.type, date: f.date, summary: f.summary, residentIds,
+    stationId: f.stationId, type: f.type, date: f.date, summary: f.summary, residentIds, residentCount: residentIds.length,
     resourcesYuan: f.resourcesYuan ?? null, resourcesGiver: f.resourcesGiver ?? null, resourcesNote: f.resourcesNote ?? null,
     workerId: f.workerId ?? f.createdBy ?? null, durationMinutes: f.durationMinutes ?? null, source: f.source ?? 'manual',
     alertId: f.alertId ?? null, bookingId: f.bookingId ?? null, activityId: f.activityId ?? null, createdBy: f.createdBy ?? null,
@@ -25,15 +25,18 @@ export async function insertServiceRecord(em: EntityManager, f: NewServiceRecord
 
 /** Brings a record's resident rows in line with its (changed) residents, type and date. */
 export async function syncRecordResidents(em: EntityManager, record: Pick<ServiceRecord, 'id' | 'stationId' | 'type' | 'date' | 'residentIds'>): Promise<void> {
+  const ids = [...new Set(record.residentIds)];
   await em.delete(ServiceRecordResident, { recordId: record.id });
-  await writeResidents(em, record, [...new Set(record.residentIds)]);
+  await em.update(ServiceRecord, { id: record.id }, { residentCount: ids.length });
+  await writeResidents(em, record, ids);
 }
 
-/** Deletes the records matching `where` with their resident rows. */
+/** Deletes the records matching `where` with their resident rows and the ratings asked about them. */
 export async function deleteServiceRecords(em: EntityManager, where: FindOptionsWhere<ServiceRecord>): Promise<void> {
   const ids = (await em.find(ServiceRecord, { where, select: { id: true } })).map((r) => r.id);
   if (!ids.length) return;
   await em.delete(ServiceRecordResident, { recordId: In(ids) });
+  await em.delete(SatisfactionRating, { recordId: In(ids) });
   await em.delete(ServiceRecord, { id: In(ids) });
 }
 

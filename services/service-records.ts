@@ -3,6 +3,7 @@ import { In, MoreThanOrEqual } from 'typeorm';
 import { Resident, ServiceRecord, SERVICE_RECORD_TYPES, Worker } from '../entities';
 import type { ServiceRecordSource, ServiceRecordType } from '../entities';
 import { insertServiceRecord } from './record-store';
+import type { SatisfactionService } from './satisfaction';
 import type { Actor } from './auth';
 import type { Infra } from './infra';
 import { localDateSchema } from './checkins';
@@ -31,8 +32,10 @@ export const serviceRecordInputSchema = z.strictObject({
   /** The worker who delivered the service (of the station); the caller by default. */
   workerId: z.number().int().positive().optional(),
   durationMinutes: z.number().int('需为整数分钟').min(1, '至少 1 分钟').max(24 * 60, '最多 24 小时').nullable().optional(),
+  /** Ask the residents on WeChat to rate the service 1–5 (once; default yes). */
+  askSatisfaction: z.boolean().default(true),
 }).refine((r) => !(r.resourcesYuan && r.resourcesYuan > 0) || Boolean(r.resourcesGiver), { path: ['resourcesGiver'], message: '链接了资源金额时请写明捐赠方（resourcesGiver）' });
-export type ServiceRecordInput = z.output<typeof serviceRecordInputSchema>;
+export type ServiceRecordInput = Omit<z.output<typeof serviceRecordInputSchema>, 'askSatisfaction'> & { askSatisfaction?: boolean };
 
 export interface ServiceRecordFilter {
   from?: string;
@@ -51,7 +54,10 @@ export interface ServiceRecordFilter {
  * resident's visit clock (see visits.ts).
  */
 export class ServiceRecordService {
-  constructor(private readonly ctx: Infra) {}
+  constructor(
+    private readonly ctx: Infra,
+    private readonly deps: { satisfaction: SatisfactionService },
+  ) {}
 
   /**
    * Records a service for residents of the caller's station: each resident must be one of its own
@@ -73,12 +79,14 @@ export class ServiceRecordService {
       if (!w) problems.push({ in: 'body', path: 'workerId', message: `社工 ${input.workerId} 不是本站社工` });
     }
     if (problems.length) throw validationFailed(problems, `输入有误：${problems.map((p) => p.message).join('；')}`);
-    return this.ctx.db.transaction((em) => insertServiceRecord(em, {
+    const record = await this.ctx.db.transaction((em) => insertServiceRecord(em, {
       stationId, type: input.type, date: input.date, summary: input.summary, residentIds: input.residentIds,
       resourcesYuan: input.resourcesYuan ?? null, resourcesGiver: input.resourcesGiver ?? null,
       resourcesNote: input.resourcesNote ?? null, workerId: input.workerId ?? callerId, durationMinutes: input.durationMinutes ?? null,
       source, createdBy: callerId,
     }));
+    if (input.askSatisfaction !== false) await this.deps.satisfaction.askAfter(record);
+    return record;
   }
 
   /**

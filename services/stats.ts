@@ -189,13 +189,12 @@ export class StatsService {
     const instants = [...ids, start, end];
     const today = localDate(this.ctx.clock.now());
 
-    const [records, times, served, needsFound, needsMet, bookings, signups, checkins, raised, resolved, ratings, givers] = await Promise.all([
-      // Records by station, day and type (in the order of the covering index: no sort): sessions, visits, resources, the monthly series.
-      q(`SELECT stationId, date, type, COUNT(*) AS n, SUM(resourcesYuan) AS yuan, SUM(CASE WHEN resourcesYuan > 0 THEN 1 ELSE 0 END) AS withRes
+    const [records, served, needsFound, needsMet, bookings, signups, checkins, raised, resolved, ratings, givers] = await Promise.all([
+      // Records by station, day and type (in the order of the covering index: no sort): sessions, visits,
+      // person-times (each record's resident count), resources, and the monthly series.
+      q(`SELECT stationId, date, type, COUNT(*) AS n, SUM(residentCount) AS times, SUM(resourcesYuan) AS yuan,
+           SUM(CASE WHEN resourcesYuan > 0 THEN 1 ELSE 0 END) AS withRes
          FROM service_records WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY stationId, date, type`, dates),
-      // Person-times by station, day and type.
-      q(`SELECT stationId, date, type, COUNT(*) AS times
-         FROM service_record_residents WHERE ${inIds} AND date >= ? AND date <= ? GROUP BY stationId, date, type`, dates),
       // Each resident served once (at most the residents of the scope), with their person-times, the months
       // they were served in, their categories and community.
       q(`SELECT x.stationId AS stationId, x.residentId AS residentId, x.times AS times, x.caseTimes AS caseTimes, x.visits AS visits,
@@ -243,7 +242,7 @@ export class StatsService {
         m.resourcesYuan = round(m.resourcesYuan + num(r.yuan), 2);
       }
     }
-    for (const r of times) {
+    for (const r of records) {
       const s = f(r);
       const m = months.get(String(r.date).slice(0, 7));
       const n = num(r.times);

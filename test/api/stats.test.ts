@@ -1,6 +1,6 @@
 import request from 'supertest';
 import ExcelJS from 'exceljs';
-import { ServiceRecord, ServiceRecordResident } from '../../entities';
+import { SatisfactionRating, ServiceRecord, ServiceRecordResident } from '../../entities';
 import { median, monthsBetween } from '../../services/stats';
 import { createResident } from '../factories';
 import { useTestEnv } from '../helpers';
@@ -100,6 +100,19 @@ describe('statistics (GET /api/stats): the counting rules of the README, each on
     const res = await stats('', s.admin.token);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ from: '2026-12-01', to: '2026-12-03', personTimes: 5, homeVisits: 2, caseWork: 1 });
+  });
+
+  it('satisfaction: asked once a day per resident with WeChat, the average of the scores given', async () => {
+    const { ctx } = env();
+    const asked = await ctx.db.manager.find(SatisfactionRating, { where: { residentId: s.wang.id }, order: { id: 'ASC' } });
+    // 王秀英 (the only one with WeChat): the 11-05 case record (asked 11-25), not the two recorded beside it the same
+    // day, then the booking attended on 12-02; the home visit of 12-03 08:30 came within 20 hours of it.
+    expect(asked.map((r) => r.date)).toEqual(['2026-11-05', '2026-12-02']);
+    expect((await stats(RANGE)).body).toMatchObject({ satisfactionAsked: 2, satisfactionRatings: 0, satisfactionAverage: null });
+    await ctx.services.satisfaction.rate(asked[0], 4);
+    await ctx.db.manager.insert(SatisfactionRating, { stationId: s.stationA.id, recordId: 999_999, residentId: s.li.id, date: '2026-11-30', outboxId: null, askedAt: new Date(), rating: 1, ratedAt: new Date() });
+    expect((await stats(RANGE)).body).toMatchObject({ satisfactionAsked: 3, satisfactionRatings: 2, satisfactionAverage: 2.5 });
+    await ctx.db.manager.delete(SatisfactionRating, { recordId: 999_999 });
   });
 
   it('an activity attendance changed later moves its person-times; a booking turned no-show takes its record away', async () => {
