@@ -6,6 +6,7 @@ import { seedCheckinPlans } from './checkin-demo';
 import { seedActivities } from './activity-demo';
 import { seedFamilies } from './family-demo';
 import { seedVisits } from './visit-demo';
+import { seedStats } from './stats-demo';
 
 export type { DemoContext, DemoSeeder };
 
@@ -41,7 +42,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings, seedActivities];
+export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings, seedActivities, seedStats];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left
