@@ -56,9 +56,9 @@ describe('SatisfactionService: who is asked, and when a digit is a score', () =>
     const slot = await createSlot(s.ctx, { serviceId: (await createBookableService(s.ctx, { stationId: s.station.id })).id });
     s.clock.set(at('2026-12-03T10:10:00'));
     await s.ctx.db.manager.insert(WaitlistEntry, {
-      stationId: s.station.id, slotId: slot.id, residentId: s.wang.id, status: 'offered', activeKey: `x-${k}`, addedBy: 'resident',
+      stationId: s.station.id, slotId: slot.id, residentId: s.wang.id, status: 'offered', activeKey: `x-${k}`, addedBy: null,
       offeredAt: s.clock.now(), offerExpiresAt: at('2026-12-03T10:40:00'), bookingId: null, createdAt: s.clock.now(),
-    } as never);
+    });
     expect(await s.ctx.services.satisfaction.pending(s.station.id, s.wang.wechatContactId!, s.wang.id)).toBeNull();
     s.clock.set(at('2026-12-03T10:45:00'));
     expect(await s.ctx.services.satisfaction.pending(s.station.id, s.wang.wechatContactId!, s.wang.id)).not.toBeNull();
