@@ -154,5 +154,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   residents.registerEraseHook((em, r) => familyReminders.eraseFor(em, r));
   residents.registerExportSection('needs', (em, r) => needs.exportFor(em, r));
   residents.registerEraseHook((em, r) => needs.eraseFor(em, r));
+  residents.registerExportSection('serviceRecords', (em, r) => serviceRecords.exportFor(em, r));
+  residents.registerExportSection('satisfaction', (em, r) => satisfaction.exportFor(em, r));
   return services;
 }

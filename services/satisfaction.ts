@@ -1,4 +1,5 @@
 import { In, IsNull, MoreThan } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Conversation, OutboxMessage, PRIORITY, Resident, SatisfactionRating, WaitlistEntry } from '../entities';
 import type { ServiceRecord } from '../entities';
 import type { Infra } from './infra';
@@ -7,7 +8,7 @@ import { addressResident } from './address';
 import { CONVERSATION_TTL_MS } from './conversations';
 import { isUniqueViolation } from './errors';
 import { satisfactionKey } from './messaging/keys';
-import { localDate } from './time';
+import { localDate, toIso } from './time';
 
 const HOUR = 3600_000;
 /** A rating answers a question seen within this long (elders answer late, but a bare digit days later means something else). */
@@ -114,6 +115,12 @@ export class SatisfactionService {
     const offer = await m.findOne(WaitlistEntry, { where: { residentId, status: 'offered', offerExpiresAt: MoreThan(now) }, order: { id: 'DESC' } });
     if (offer?.offeredAt && offer.offeredAt >= seen.at) return null;
     return seen.o;
+  }
+
+  /** A resident's questions and scores, for the export of everything held on them (PIPL). */
+  async exportFor(em: EntityManager, resident: Resident): Promise<unknown> {
+    const rows = await em.find(SatisfactionRating, { where: { residentId: resident.id, stationId: resident.stationId }, order: { id: 'ASC' } });
+    return rows.map((r) => ({ recordId: r.recordId, date: r.date, askedAt: toIso(r.askedAt), rating: r.rating, ratedAt: toIso(r.ratedAt) }));
   }
 
   /** Records the rating on the pending question (once: a second answer finds none); false when none was pending. */

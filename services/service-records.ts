@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { In, MoreThanOrEqual } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Resident, ServiceRecord, SERVICE_RECORD_TYPES, Worker } from '../entities';
 import type { ServiceRecordSource, ServiceRecordType } from '../entities';
 import { insertServiceRecord } from './record-store';
@@ -109,6 +110,15 @@ export class ServiceRecordService {
     }
     const [items, total] = await qb.orderBy('r.date', 'DESC').addOrderBy('r.id', 'DESC').take(filter.limit).skip(filter.offset).getManyAndCount();
     return { items, total };
+  }
+
+  /** The services a resident received (their records), for the export of everything held on them (PIPL). */
+  async exportFor(em: EntityManager, resident: Resident): Promise<unknown> {
+    const rows = await em.createQueryBuilder(ServiceRecord, 'r')
+      .where('r.stationId = :stationId', { stationId: resident.stationId })
+      .andWhere('r.id IN (SELECT x.recordId FROM service_record_residents x WHERE x.residentId = :residentId)', { residentId: resident.id })
+      .orderBy('r.date', 'ASC').addOrderBy('r.id', 'ASC').getMany();
+    return rows.map((r) => ({ id: r.id, type: r.type, date: r.date, summary: r.summary, durationMinutes: r.durationMinutes, source: r.source }));
   }
 
   /** The station's home visits on or after `since`, for the visit schedule. */

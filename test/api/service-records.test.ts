@@ -44,6 +44,10 @@ describe('service records (/api/service-records)', () => {
     expect(await s.ctx.db.manager.count(SatisfactionRating, { where: { recordId: res.body.id } })).toBe(1);
     expect(await s.ctx.db.manager.count(OutboxMessage, { where: { kind: 'satisfaction', refId: res.body.id } })).toBe(1);
     // The worker defaults to the caller; the question may be left out.
+    const exported = await api().get(`/api/residents/${s.wang.id}/export`).set(auth(s.worker.token));
+    expect(exported.status).toBe(200);
+    expect(JSON.stringify(exported.body)).toContain('链接图书捐赠');
+    expect(JSON.stringify(exported.body)).toContain('"satisfaction"');
     const plain = await s.post({ type: 'group', residentIds: [s.wang.id], date: '2026-12-03', summary: '小组', askSatisfaction: false });
     expect(plain.body).toMatchObject({ workerId: s.worker.id, durationMinutes: null, resourcesYuan: null, resourcesGiver: null });
     expect(await s.ctx.db.manager.count(SatisfactionRating, { where: { recordId: plain.body.id } })).toBe(0);
