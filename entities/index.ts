@@ -5,7 +5,7 @@ import { JobRun } from './job';
 import { Alert, AlertEntry, AuditEntry, BindingCode, Handoff, HandoffMessage } from './care';
 import { Policy, PolicyAmount, PolicyQuestionWeek, UnansweredQuestion } from './policy';
 import { CheckinDay, CheckinPlan } from './checkins';
-import { ServiceRecord } from './service-records';
+import { SatisfactionRating, ServiceRecord, ServiceRecordResident } from './service-records';
 import { FamilyReminder, FamilyReminderSchedule } from './families';
 import { Need } from './needs';
 import { BookableService, Booking, BookingSettings, BookingSlot, IdempotencyKey, WaitlistEntry } from './bookings';
@@ -30,7 +30,7 @@ export * from './activities';
 export const ENTITIES = [
   Station, Community, Worker, Resident, FamilyContact, OutboxMessage, MessageLog, Conversation, JobRun, BindingCode, Alert, Handoff, AuditEntry,
   Policy, UnansweredQuestion, PolicyAmount, PolicyQuestionWeek,
-  CheckinPlan, CheckinDay, ServiceRecord,
+  CheckinPlan, CheckinDay, ServiceRecord, ServiceRecordResident, SatisfactionRating,
   AlertEntry, HandoffMessage,
   FamilyReminderSchedule, FamilyReminder, Need,
   BookableService, BookingSlot, Booking, WaitlistEntry, BookingSettings, IdempotencyKey,

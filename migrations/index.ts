@@ -11,6 +11,7 @@ import { Needs1765400000002 } from './1765400000002-Needs';
 import { Safety1765100000000 } from './1765100000000-Safety';
 import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 import { Activities1765300000000 } from './1765300000000-Activities';
+import { Stats1765600000000 } from './1765600000000-Stats';
 
 /** Every migration, oldest first; each feature appends its own. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Visits1765400000001,
   Needs1765400000002,
   Miniprogram1765500000000,
+  Stats1765600000000,
 ];

@@ -14,6 +14,8 @@ import { activityCancelledKey, activityReminderKey } from './messaging/keys';
 import type { OutboxService, OutgoingMessage } from './outbox';
 import { assertCases, canWorkCases, ownStationId, residentActedFor, selfResidentId } from './permissions';
 import { addDays, atLocal, localDate } from './time';
+import { insertServiceRecord, syncRecordResidents } from './record-store';
+import type { SatisfactionService } from './satisfaction';
 
 const DAY_MS = 86400_000;
 /** Activities further ahead than this are refused (a typo in the year). */
@@ -58,7 +60,7 @@ export type SignupRow = ActivitySignup & { residentName: string };
 export class ActivityService {
   constructor(
     private readonly ctx: Infra,
-    private readonly deps: { outbox: OutboxService; audience: AudienceService },
+    private readonly deps: { outbox: OutboxService; audience: AudienceService; satisfaction: SatisfactionService },
   ) {}
 
   private get db() {
@@ -260,7 +262,7 @@ export class ActivityService {
     const found = all.length ? await this.db.manager.count(Resident, { where: { id: In(all), stationId: a.stationId } }) : 0;
     if (found !== new Set(all).size) throw notFound('居民');
     const workerId = actor.kind === 'worker' ? actor.id : null;
-    return this.db.transaction(async (em) => {
+    const result = await this.db.transaction(async (em) => {
       if (input.attended.length) {
         await em.update(ActivitySignup, { activityId: id, residentId: In(input.attended) }, { status: 'attended' });
         const have = new Set((await em.find(ActivitySignup, { where: { activityId: id, residentId: In(input.attended) }, select: { residentId: true } })).map((s) => s.residentId));
@@ -278,12 +280,15 @@ export class ActivityService {
       const fields = { residentIds: attendedIds, summary, date: activityDate(a), type: a.kind };
       const updated = await em.update(ServiceRecord, { activityId: id }, fields);
       if (!updated.affected) {
-        await em.insert(ServiceRecord, { stationId: a.stationId, activityId: id, resourcesYuan: null, alertId: null, createdBy: workerId, ...fields });
+        await insertServiceRecord(em, { stationId: a.stationId, activityId: id, source: 'activity', createdBy: workerId, ...fields });
       }
       const record = await em.findOneByOrFail(ServiceRecord, { activityId: id });
+      await syncRecordResidents(em, record);
       await em.update(Activity, { id }, { serviceRecordId: record.id });
       return { activity: await em.findOneByOrFail(Activity, { id }), record, attended: attendedIds.length, noShow };
     });
+    await this.deps.satisfaction.askAfter(result.record);
+    return result;
   }
 
   /**

@@ -10,6 +10,8 @@ import { placeholders } from './db';
 import { alertEntryKey, alertKey, DedupeKey, distressKey } from './messaging/keys';
 import type { Actor } from './auth';
 import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
+import { insertServiceRecord } from './record-store';
+import type { SatisfactionService } from './satisfaction';
 
 /** What an erased resident's alert says instead of its summary, by type (statistics keep the alert). */
 const ERASED_SUMMARY: Record<string, string> = {
@@ -67,7 +69,7 @@ const DISTRESS_REOPEN_MAX = 5;
 export class AlertService {
   constructor(
     private readonly ctx: Infra,
-    private readonly deps: { notify: NotifyService; chat: ChatService },
+    private readonly deps: { notify: NotifyService; chat: ChatService; satisfaction: SatisfactionService },
   ) {}
 
   /** Raises an alert and tells the workers (and family) at once; idempotent by dedupe key. */
@@ -216,10 +218,11 @@ export class AlertService {
     });
     if (!done.affected) throw conflict('alert_resolved', '该告警已处理完毕');
     if (outcome === 'visited' && alert.residentId !== null) {
-      await this.ctx.db.manager.insert(ServiceRecord, {
+      const record = await insertServiceRecord(this.ctx.db.manager, {
         stationId, type: 'home_visit', date: localDate(now), summary: (note?.trim() || '告警后入户走访').slice(0, 2000),
-        resourcesYuan: null, residentIds: [alert.residentId], alertId: id, createdBy: workerId,
+        residentIds: [alert.residentId], source: 'alert', alertId: id, createdBy: workerId,
       });
+      await this.deps.satisfaction.askAfter(record);
     }
     return this.get(actor, id);
   }

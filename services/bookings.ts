@@ -16,6 +16,8 @@ import {
 } from './booking-input';
 import { bookingReminderKey, bookingSlotCancelledKey, waitlistOfferExpiredKey, waitlistOfferKey } from './messaging/keys';
 import { offerExpiredText, offerText, reminderText, slotCancelledText } from './booking-texts';
+import { deleteServiceRecords, insertServiceRecord } from './record-store';
+import type { SatisfactionService } from './satisfaction';
 
 
 const DEFAULT_SETTINGS: Omit<BookingSettings, 'stationId'> = {
@@ -87,7 +89,7 @@ async function write(em: EntityManager, sql: string, params: unknown[]): Promise
 export class BookingService {
   constructor(
     private readonly infra: Infra,
-    private readonly peers: { notify: NotifyService },
+    private readonly peers: { notify: NotifyService; satisfaction: SatisfactionService },
   ) {}
 
   private get db(): Database {
@@ -517,26 +519,28 @@ export class BookingService {
     const now = this.now();
     if (b.status === 'cancelled') throw conflict('booking_cancelled', '这个预约已经取消了');
     if (b.startsAt > now) throw conflict('attendance_too_early', '服务开始后才能登记到场情况');
-    await this.db.transaction(async (em) => {
+    const record = await this.db.transaction(async (em): Promise<ServiceRecord | null> => {
       const n = await write(em, "UPDATE bookings SET status = ?, attendanceAt = ?, attendanceBy = ? WHERE id = ? AND status <> 'cancelled'", [
         status, dbInstant(now), actor.id, id,
       ]);
       if (!n) throw conflict('booking_cancelled', '这个预约已经取消了');
       if (status === 'no_show') {
-        await em.delete(ServiceRecord, { bookingId: id });
-        return;
+        await deleteServiceRecords(em, { bookingId: id });
+        return null;
       }
       const service = await em.findOneOrFail(BookableService, { where: { id: b.serviceId } });
       try {
-        await em.insert(ServiceRecord, {
+        return await insertServiceRecord(em, {
           stationId: b.stationId, type: service.recordType, date: localDate(b.startsAt),
-          summary: `预约服务：${service.name}（${formatForChat(b.startsAt)}）`, resourcesYuan: null, residentIds: [b.residentId],
-          alertId: null, bookingId: id, createdBy: actor.id,
+          summary: `预约服务：${service.name}（${formatForChat(b.startsAt)}）`, residentIds: [b.residentId],
+          durationMinutes: service.durationMinutes, source: 'booking', bookingId: id, createdBy: actor.id,
         });
       } catch (err) {
         if (!isUniqueViolation(err)) throw err; // marked attended twice: one record
+        return null;
       }
     });
+    if (record) await this.peers.satisfaction.askAfter(record);
     return (await this.views([await this.db.manager.findOneOrFail(Booking, { where: { id } })]))[0];
   }
 

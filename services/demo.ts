@@ -6,6 +6,7 @@ import { seedCheckinPlans } from './checkin-demo';
 import { seedActivities } from './activity-demo';
 import { seedFamilies } from './family-demo';
 import { seedVisits } from './visit-demo';
+import { seedStats } from './stats-demo';
 
 /** The demo county and stations come from the article (`shared/seed`). */
 const DEMO_COUNTY = '临泽县';
@@ -38,7 +39,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings, seedActivities];
+const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings, seedActivities, seedStats];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

@@ -34,6 +34,8 @@ import { WechatApiClient } from './wechat-api';
 import { AudienceService } from './audience';
 import { ActivityService } from './activities';
 import { BroadcastService } from './broadcasts';
+import { StatsService } from './stats';
+import { SatisfactionService } from './satisfaction';
 
 /** The domain services, built once per context; each feature adds its own here. */
 export interface Services {
@@ -70,6 +72,8 @@ export interface Services {
   audience: AudienceService;
   activities: ActivityService;
   broadcasts: BroadcastService;
+  stats: StatsService;
+  satisfaction: SatisfactionService;
 }
 
 /** What the wiring needs besides the infrastructure: the jobs and the context they run with. */
@@ -89,21 +93,22 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const binding = new BindingService(infra);
   const outbox = new OutboxService(infra);
   const notify = new NotifyService(infra, { outbox });
+  const satisfaction = new SatisfactionService(infra, { notify });
   const chat = new ChatService(infra);
-  const alerts = new AlertService(infra, { notify, chat });
+  const alerts = new AlertService(infra, { notify, chat, satisfaction });
   const accounts = new AccountStatusService(infra);
   const residents = new ResidentService(infra, { audit, binding });
   const privacy = new PrivacyService(infra, { audit, residents });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
   const familyReminders = new FamilyReminderService(infra, { alerts, chat, notify, outbox });
-  const serviceRecords = new ServiceRecordService(infra);
+  const serviceRecords = new ServiceRecordService(infra, { satisfaction });
   const visits = new VisitService(infra, { notify, outbox, records: serviceRecords });
   const needs = new NeedService(infra);
   const subscriptions = new SubscriptionService(infra);
   const wechat = new WechatApiClient(infra);
   const audience = new AudienceService(infra);
-  const activities = new ActivityService(infra, { outbox, audience });
+  const activities = new ActivityService(infra, { outbox, audience, satisfaction });
   const broadcasts = new BroadcastService(infra, { outbox, audience, notify, activities });
   const services: Services = {
     auth,
@@ -129,7 +134,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     serviceRecords,
     visits,
     needs,
-    bookings: new BookingService(infra, { notify }),
+    bookings: new BookingService(infra, { notify, satisfaction }),
     idempotency: new IdempotencyService(infra),
     subscriptions,
     wechat,
@@ -139,6 +144,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     audience,
     activities,
     broadcasts,
+    stats: new StatsService(infra),
+    satisfaction,
   };
   // Features that hold personal data of residents take part in the export and the erase.
   privacy.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
@@ -154,5 +161,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   privacy.registerEraseHook((em, r) => familyReminders.eraseFor(em, r));
   privacy.registerExportSection('needs', (em, r) => needs.exportFor(em, r));
   privacy.registerEraseHook((em, r) => needs.eraseFor(em, r));
+  privacy.registerExportSection('serviceRecords', (em, r) => serviceRecords.exportFor(em, r));
+  privacy.registerExportSection('satisfaction', (em, r) => satisfaction.exportFor(em, r));
   return services;
 }

@@ -227,3 +227,23 @@ export function residentActedFor(actor: Actor, residentId?: number): { residentI
   if (residentId === undefined) throw badRequest('resident_required', '请指定居民（residentId）');
   return { residentId, byWorker: true };
 }
+
+// ---------------------------------------------------------------- statistics
+
+/**
+ * The stations whose statistics the caller reads: a county admin the whole county
+ * (`countyStations`, loaded by the caller) or one of its stations (another county's, or none: 404);
+ * a worker or station admin their own station only (another one: 403, said in words).
+ */
+export function statsStations(actor: Actor, countyStations: number[] | null, stationId?: number): number[] {
+  if (actor.kind !== 'worker') throw forbidden('统计数据仅限社工和县管理员查看');
+  if (actor.role === 'county_admin') {
+    const ids = countyStations ?? [];
+    if (stationId === undefined) return ids;
+    if (!ids.includes(stationId)) throw notFound('站点');
+    return [stationId];
+  }
+  const own = ownStationId(actor);
+  if (stationId !== undefined && stationId !== own) throw forbidden('只能查看本站的统计；全县统计由县管理员查看', 'other_station');
+  return [own];
+}

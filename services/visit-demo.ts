@@ -1,5 +1,6 @@
 import { IsNull } from 'typeorm';
-import { Need, Resident, ServiceRecord, Worker } from '../entities';
+import { Need, Resident, Worker } from '../entities';
+import { insertServiceRecord } from './record-store';
 import type { NeedStatus, NeedType, NeedUrgency } from '../entities';
 import type { DemoSeeder } from './demo-seeder';
 import { addDays, localDate } from './time';
@@ -31,9 +32,9 @@ export const seedVisits: DemoSeeder = async (ctx, stations) => {
       .filter((r) => r.tags.length > 0);
     for (const [i, r] of key.entries()) {
       if (worker && i < key.length / 2) await m.update(Resident, { id: r.id }, { caseWorkerId: worker.id });
-      await m.insert(ServiceRecord, {
+      await insertServiceRecord(m, {
         stationId: station.id, type: 'home_visit', date: addDays(today, -LAST_VISIT_DAYS_AGO[i % LAST_VISIT_DAYS_AGO.length]),
-        summary: '入户走访：身体和居住情况良好', resourcesYuan: null, residentIds: [r.id], alertId: null, createdBy: worker?.id ?? null,
+        summary: '入户走访：身体和居住情况良好', residentIds: [r.id], createdBy: worker?.id ?? null, durationMinutes: 30,
       });
       visits++;
       const need = NEEDS[i];

@@ -165,7 +165,7 @@ export class VisitService {
     }
     const resident = matches[0];
     const today = localDate(this.ctx.clock.now());
-    const record = await this.deps.records.create(actor, { type: 'home_visit', residentIds: [resident.id], date: today, summary: summary || '入户走访' });
+    const record = await this.deps.records.create(actor, { type: 'home_visit', residentIds: [resident.id], date: today, summary: summary || '入户走访' }, 'chat');
     const station = await m.findOneByOrFail(Station, { id: stationId });
     return { kind: 'recorded', resident, record, nextDue: addDays(today, VisitService.intervalsOf(station)[resident.riskTier]) };
   }

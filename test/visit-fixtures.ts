@@ -1,4 +1,4 @@
-import { ServiceRecord } from '../entities';
+import { insertServiceRecord } from '../services/record-store';
 import type { AppContext } from '../services/context';
 import { createCommunity, createResident, createStation, createWorker } from './factories';
 
@@ -21,7 +21,7 @@ export async function visitScene(ctx: AppContext, k: number) {
   const zhang = await createResident(ctx, { ...base, name: '张桂兰', tags: ['disabled'], riskTier: 'general' });
   const plain = await createResident(ctx, { ...base, name: '赵普通', tags: [] });
   for (const [r, date] of [[wang, '2026-11-26'], [li, '2026-11-20'], [zhang, '2026-09-01']] as const) {
-    await ctx.db.manager.insert(ServiceRecord, { stationId: station.id, type: 'home_visit', date, summary: '走访', resourcesYuan: null, residentIds: [r.id], alertId: null, createdBy: a.id });
+    await insertServiceRecord(ctx.db.manager, { stationId: station.id, type: 'home_visit', date, summary: '走访', residentIds: [r.id], createdBy: a.id });
   }
   return { station, community, a, b, admin, wang, li, zhang, plain };
 }

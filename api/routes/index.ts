@@ -15,6 +15,7 @@ import { bookingRoutes } from './bookings';
 import { activityRoutes } from './activities';
 import { broadcastRoutes } from './broadcasts';
 import { reminderRoutes } from './reminders';
+import { statsRoutes } from './stats';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
@@ -33,6 +34,7 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...activityRoutes,
     ...broadcastRoutes,
     ...reminderRoutes,
+    ...statsRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SERVICE_RECORD_TYPES } from '../../entities';
+import { SERVICE_RECORD_SOURCES, SERVICE_RECORD_TYPES } from '../../entities';
 import { dateSchema } from '../../services/schemas';
 import { serviceRecordInputSchema } from '../../services/service-records';
 import { intervalsInputSchema } from '../../services/visits';
@@ -41,17 +41,19 @@ export const visitRoutes = [
     handler: async ({ ctx, actor, params, body }) => presentCaseWorker(await ctx.services.visits.setCaseWorker(actor, params.id, body.workerId)),
   }),
   route({
-    method: 'post', path: '/api/service-records', summary: '记录一次服务（个案 case、小组 group、社区活动 community、入户走访 home_visit）', tag: 'visits',
+    method: 'post', path: '/api/service-records', summary: '记录一次服务（个案 case、小组 group、社区活动 community、入户走访 home_visit）：居民、服务社工、日期、时长、摘要、链接资源（元）及捐赠方', tag: 'visits',
     matrix: { expect: { anonymous: 401, resident: 403, worker: { own: 'ok', other: 400 }, station_admin: { own: 'ok', other: 400 }, county_admin: 403 }, body: (w) => ({ type: 'home_visit', residentIds: [w.residentId], date: '2026-01-05', summary: '入户走访' }) },
     access: 'worker', body: serviceRecordInputSchema, status: 201,
     handler: async ({ ctx, actor, body }) => presentServiceRecord(await ctx.services.serviceRecords.create(actor, body)),
   }),
   route({
-    method: 'get', path: '/api/service-records', summary: '本站服务记录，新的在前', tag: 'visits', access: 'worker',
+    method: 'get', path: '/api/service-records', summary: '本站服务记录，新的在前；可按日期、类型、来源（manual/chat/alert/booking/activity）、服务社工、居民筛选', tag: 'visits', access: 'worker',
     matrix: { expect: STATION_CASE_LIST },
     query: pageQuery.extend({
       from: dateSchema.optional(), to: dateSchema.optional(), type: z.enum(SERVICE_RECORD_TYPES).optional(),
       residentId: z.coerce.number().int().positive().optional(),
+      workerId: z.coerce.number().int().positive().optional(),
+      source: z.enum(SERVICE_RECORD_SOURCES).optional(),
     }),
     handler: async ({ ctx, actor, query }) => {
       const { items, total } = await ctx.services.serviceRecords.list(actor, query);

@@ -13,6 +13,7 @@ import { needsBindingHandler } from './needs-binding';
 import { noticeReplyHandler } from './notice-reply';
 import { nonTextHandler } from './non-text';
 import { optOutHandler } from './opt-out';
+import { satisfactionHandler } from './satisfaction';
 import { policyDetailHandler, policyQuestionHandler } from './policy';
 import { workerAlertsHandler, workerResolveHandler } from './worker-alerts';
 import { workerHandoffReplyHandler } from './worker-handoffs';
@@ -24,6 +25,8 @@ import { workerHandoffReplyHandler } from './worker-handoffs';
  *   `needsBindingHandler` (they may then assume a bound resident), before `menuChoiceHandler`;
  *   a dialogue that continues over several messages matches on `input.state` first.
  * - policy answers (free questions): right before `fallbackHandler`.
+ * - the satisfaction score (`1`–`5` after a service): before the numbered dialogues, the check-in `4`
+ *   and the hand-off `5`; it matches only while a question seen later than any live dialogue waits.
  */
 export const HANDLERS: IntentHandler[] = [
   nonTextHandler,
@@ -36,6 +39,7 @@ export const HANDLERS: IntentHandler[] = [
   workerVisitHandler,
   familyReminderAckHandler,
   familyContactedHandler,
+  satisfactionHandler,
   bookingReplyHandler,
   checkinHandler,
   handoffHandler,

@@ -242,3 +242,10 @@ export function familySilentAlertKey(residentId: number, firstWeek: string): Ded
 export function visitListKey(stationId: number, date: string): DedupeKey {
   return `visits:${stationId}:${date}`;
 }
+
+// ---------------------------------------------------------------- statistics
+
+/** The one satisfaction question about a service record to one of its residents. */
+export function satisfactionKey(recordId: number, residentId: number): DedupeKey {
+  return `satisfaction:${recordId}:${residentId}`;
+}
