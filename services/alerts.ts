@@ -1,8 +1,9 @@
-import { EntityManager, In, Not } from 'typeorm';
-import { Alert, AlertEntry, AlertOutcome, AlertStatus, Community, PRIORITY, Resident, ServiceRecord } from '../entities';
+import { EntityManager, In, IsNull, Not } from 'typeorm';
+import { Alert, AlertEntry, AlertOutcome, AlertStatus, CheckinDay, Community, PRIORITY, Resident, ServiceRecord } from '../entities';
 import type { Infra } from './infra';
 import type { NotifyService } from './notify';
 import type { ChatService } from './chat';
+import type { OutboxService } from './outbox';
 
 import { conflict, isUniqueViolation } from './errors';
 import { localDate, toIso } from './time';
@@ -62,12 +63,21 @@ export interface DistressCall {
 
 /** Closed alerts in one window after which calls stop opening new ones (a flood after closing). */
 const DISTRESS_REOPEN_MAX = 5;
+/** Notices that would be stale once a worker has seen an alert: "nobody has confirmed it yet". */
+const UNSEEN_NOTICE_KINDS = ['alert_escalation'];
+/**
+ * Notices that would be stale once an alert is closed: the alarms, escalations and "the elder
+ * replied" still waiting. The family's all-clear is good news and still goes.
+ */
+const OPEN_NOTICE_KINDS = [...UNSEEN_NOTICE_KINDS, 'alert_checkin_missed', 'alert_family_silent', 'checkin_replied'];
+/** Outcomes that mean the elder was found well: that day shows as confirmed on the board. */
+const WELL_OUTCOMES: AlertOutcome[] = ['safe', 'visited'];
 
 /** Alerts: raised by help calls, silent elders and accounts that went down; closed by a worker with an outcome. */
 export class AlertService {
   constructor(
     private readonly ctx: Infra,
-    private readonly deps: { notify: NotifyService; chat: ChatService },
+    private readonly deps: { notify: NotifyService; chat: ChatService; outbox: OutboxService },
   ) {}
 
   /** Raises an alert and tells the workers (and family) at once; idempotent by dedupe key. */
@@ -195,6 +205,7 @@ export class AlertService {
     if (alert.status === 'resolved') throw conflict('alert_resolved', '该告警已处理完毕');
     if (alert.status === 'open') {
       await this.ctx.db.manager.update(Alert, { id, status: 'open' }, { status: 'acknowledged', acknowledgedAt: this.ctx.clock.now(), acknowledgedBy: workerId });
+      await this.deps.outbox.cancel('alert', [id], UNSEEN_NOTICE_KINDS);
     }
     return this.get(actor, id);
   }
@@ -202,7 +213,9 @@ export class AlertService {
   /**
    * A worker closes it with an outcome; only a worker does (a reply from the elder does not). The
    * close is a conditional update, so two workers closing at once get one success and one 409; a
-   * `visited` outcome on a resident's alert records the home visit as a service record.
+   * `visited` outcome on a resident's alert records the home visit as a service record. Notices
+   * about it still waiting are cancelled, and `safe` or `visited` shows the elder confirmed on the
+   * board of the day the alert was about.
    */
   async resolve(actor: Actor, id: number, outcome: AlertOutcome, note: string | null): Promise<Alert> {
     const alert = await this.get(actor, id);
@@ -215,6 +228,12 @@ export class AlertService {
       acknowledgedAt: alert.acknowledgedAt ?? now, acknowledgedBy: alert.acknowledgedBy ?? workerId,
     });
     if (!done.affected) throw conflict('alert_resolved', '该告警已处理完毕');
+    await this.deps.outbox.cancel('alert', [id], OPEN_NOTICE_KINDS);
+    if (WELL_OUTCOMES.includes(outcome) && alert.residentId !== null) {
+      await this.ctx.db.manager.update(CheckinDay, { alertId: id, residentId: alert.residentId, confirmedAt: IsNull() }, {
+        status: 'confirmed', confirmedAt: now, confirmedSource: 'worker', confirmedBy: workerId, note: (note?.trim() || '社工处理告警时确认平安').slice(0, 500),
+      });
+    }
     if (outcome === 'visited' && alert.residentId !== null) {
       await this.ctx.db.manager.insert(ServiceRecord, {
         stationId, type: 'home_visit', date: localDate(now), summary: (note?.trim() || '告警后入户走访').slice(0, 2000),

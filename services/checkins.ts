@@ -331,8 +331,11 @@ export class CheckinService {
       const messages: OutgoingMessage[] = familyRows(resident.stationId, family, (f) => familyAllClearText(resident, f.relation, minute, input.source), {
         ...extra, dedupeKey: checkinAllClearKey(resident.id, date),
       });
-      const text = workerReplyText(community, resident, minute, input.source, alert.id, byFamily?.name);
-      messages.push(...(await this.deps.notify.workerRows(resident.stationId, text, { ...extra, kind: 'checkin_replied', dedupeKey: checkinRepliedKey(resident.id, date) })));
+      // The workers hear of it while the alert is theirs to close; a closed one needs nothing more.
+      if (alert.status !== 'resolved') {
+        const text = workerReplyText(community, resident, minute, input.source, alert.id, byFamily?.name);
+        messages.push(...(await this.deps.notify.workerRows(resident.stationId, text, { ...extra, kind: 'checkin_replied', dedupeKey: checkinRepliedKey(resident.id, date) })));
+      }
       await this.deps.outbox.enqueue(messages);
     } else if (confirmedNow && before?.status === 'unreachable' && before.told) {
       const text = workerReachedText(community, resident, minute);

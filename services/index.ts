@@ -86,7 +86,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const outbox = new OutboxService(infra);
   const notify = new NotifyService(infra, { outbox });
   const chat = new ChatService(infra);
-  const alerts = new AlertService(infra, { notify, chat });
+  const alerts = new AlertService(infra, { notify, chat, outbox });
   const accounts = new AccountStatusService(infra);
   const residents = new ResidentService(infra, { audit, binding });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
