@@ -73,6 +73,17 @@ const OPEN_NOTICE_KINDS = [...UNSEEN_NOTICE_KINDS, 'alert_checkin_missed', 'aler
 /** Outcomes that mean the elder was found well: that day shows as confirmed on the board. */
 const WELL_OUTCOMES: AlertOutcome[] = ['safe', 'visited'];
 
+/**
+ * The outcome a worker's own words name (`已处理 6 电话确认平安`): 医院/住院 → hospital,
+ * 上门/走访 → visited, 平安/没事 → safe, anything else (or nothing) → other.
+ */
+export function outcomeFromWords(words: string): AlertOutcome {
+  if (/医院|住院|送医|120/.test(words)) return 'hospital';
+  if (/上门|走访|入户|去了家里|到家里/.test(words)) return 'visited';
+  if (/平安|没事|无事|安全|挺好|很好|没问题|无异常/.test(words)) return 'safe';
+  return 'other';
+}
+
 /** Alerts: raised by help calls, silent elders and accounts that went down; closed by a worker with an outcome. */
 export class AlertService {
   constructor(

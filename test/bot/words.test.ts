@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { Like } from 'typeorm';
 import { Alert, CheckinDay, UnansweredQuestion } from '../../entities';
 import { looksLikeQuestion } from '../../services/policy-questions';
 import { alertTypeLabel } from '../../services/alert-labels';
@@ -143,5 +144,26 @@ describe('bot words: remarks, menu words, 报平安 for family and workers, 告�
     expect((await ctx.db.manager.findOneByOrFail(Alert, { id: alert.id })).status).toBe('open');
     // Someone who is not a worker gets no alert instructions.
     expect((await bot.say(stationId, 'not-a-worker', '已处理'))[0]).not.toContain('编号');
+  });
+
+  it('closes alert N with the note a worker writes after 已处理, the outcome read from its words', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-05T11:30:00'));
+    const s = await elderScene(ctx, { stationId });
+    const raise = async () => (await ctx.services.alerts.raise({ stationId, residentId: s.resident.id, type: 'help_call', summary: '王秀英：不舒服' })).alert.id;
+    const cases: [string, string, string][] = [
+      ['电话确认平安', 'safe', '电话确认平安'], ['：上门看了，没事', 'visited', '上门看了，没事'], ['已送县医院住院', 'hospital', '已送县医院住院'], ['邻居在照看', 'other', '邻居在照看'],
+    ];
+    for (const [words, outcome, note] of cases) {
+      const id = await raise();
+      const [reply] = await bot.say(stationId, s.worker.wechatContactId!, `已处理 ${id} ${words}`);
+      expect(reply).toContain(`告警 ${id} 已结案`);
+      expect(await ctx.db.manager.findOneByOrFail(Alert, { id })).toMatchObject({ status: 'resolved', outcome, note });
+    }
+    // Without words it still closes, as before.
+    const plain = await raise();
+    expect((await bot.say(stationId, s.worker.wechatContactId!, `已处理${plain}`))[0]).toContain('已结案');
+    expect(await ctx.db.manager.findOneByOrFail(Alert, { id: plain })).toMatchObject({ status: 'resolved', outcome: 'other' });
+    expect(await ctx.db.manager.countBy(UnansweredQuestion, { stationId, text: Like('%已处理%') })).toBe(0);
   });
 });
