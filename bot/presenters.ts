@@ -150,6 +150,12 @@ export const checkinByWorker =
 
 export const familyThanks = '谢谢您！已记录您联系上了家人，社工站会继续关注。';
 
+/** `已联系` with more words: they are kept and passed on. */
+export const familyThanksWords = '谢谢您！已记录您联系上了家人，您说的情况也转告社工了。';
+
+/** A family contact's words while the elder's alert is open. */
+export const familyWordsPassedOn = '谢谢您告诉我们，已经转告社工。有新情况随时发给我；联系上老人后请回复“已联系”。';
+
 export const tooManyMessages = '消息太多，请稍等，我一条一条回复您。';
 
 /** Longest summary shown for one alert in the `告警` list (an unreachable alert shows its whole list of names). */

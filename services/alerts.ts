@@ -1,5 +1,5 @@
 import { EntityManager, In, IsNull, Not } from 'typeorm';
-import { Alert, AlertEntry, AlertOutcome, AlertStatus, CheckinDay, Community, PRIORITY, Resident, ServiceRecord } from '../entities';
+import { Alert, AlertEntry, AlertOutcome, AlertStatus, CheckinDay, Community, FamilyContact, PRIORITY, Resident, ServiceRecord } from '../entities';
 import type { Infra } from './infra';
 import type { NotifyService } from './notify';
 import type { ChatService } from './chat';
@@ -7,6 +7,7 @@ import type { OutboxService } from './outbox';
 
 import { conflict, isUniqueViolation } from './errors';
 import { localDate, toIso } from './time';
+import { familyAuthor, workerFamilyWordsText } from './checkin-texts';
 import { placeholders } from './db';
 import { alertEntryKey, alertKey, DedupeKey, distressKey } from './messaging/keys';
 import type { Actor } from './auth';
@@ -69,7 +70,7 @@ const UNSEEN_NOTICE_KINDS = ['alert_escalation'];
  * Notices that would be stale once an alert is closed: the alarms, escalations and "the elder
  * replied" still waiting. The family's all-clear is good news and still goes.
  */
-const OPEN_NOTICE_KINDS = [...UNSEEN_NOTICE_KINDS, 'alert_checkin_missed', 'alert_family_silent', 'checkin_replied'];
+const OPEN_NOTICE_KINDS = [...UNSEEN_NOTICE_KINDS, 'alert_checkin_missed', 'alert_family_silent', 'alert_family_words', 'checkin_replied'];
 /** Outcomes that mean the elder was found well: that day shows as confirmed on the board. */
 const WELL_OUTCOMES: AlertOutcome[] = ['safe', 'visited'];
 
@@ -162,6 +163,29 @@ export class AlertService {
     return repo.save(repo.create({
       alertId: alert.id, stationId: alert.stationId, kind, author: author?.slice(0, 60) ?? null, text: text.slice(0, 500), at: this.ctx.clock.now(),
     }));
+  }
+
+  /** The alerts of these residents still waiting for a worker (open or acknowledged), oldest first. */
+  unresolvedOf(residentIds: number[]): Promise<Alert[]> {
+    if (!residentIds.length) return Promise.resolve([]);
+    return this.ctx.db.manager.find(Alert, { where: { residentId: In(residentIds), status: In(['open', 'acknowledged']) }, order: { id: 'ASC' }, take: 20 });
+  }
+
+  /**
+   * A family contact's own words about an elder whose alert is still open ("她在邻居家打牌呢"):
+   * kept on each such alert and sent to the workers at once. Returns the alerts (none: nothing done).
+   */
+  async fromFamily(f: FamilyContact, words: string): Promise<Alert[]> {
+    const open = await this.unresolvedOf([f.residentId]);
+    if (!open.length) return open;
+    const resident = await this.ctx.db.manager.findOneOrFail(Resident, { where: { id: f.residentId }, select: { id: true, name: true } });
+    for (const a of open) {
+      const entry = await this.addEntry(a, 'family', familyAuthor(f), words);
+      await this.deps.notify.workers(a.stationId, workerFamilyWordsText(resident, f, words, a.id), {
+        kind: 'alert_family_words', priority: PRIORITY.alert, urgent: true, dedupeKey: alertEntryKey(a.id, entry.id), refType: 'alert', refId: a.id,
+      });
+    }
+    return open;
   }
 
   /** Everything said on an alert after it was raised, oldest first (the alert was read through `get`). */

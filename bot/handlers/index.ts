@@ -2,7 +2,7 @@ import type { IntentHandler } from '../types';
 import { activitiesHandler } from './activities';
 import { bindingHandler } from './binding';
 import { bookingHandler, bookingReplyHandler } from './bookings';
-import { checkinHandler, familyContactedHandler } from './checkin';
+import { checkinHandler, familyContactedHandler, familyTodayHandler, familyWordsHandler } from './checkin';
 import { fallbackHandler } from './fallback';
 import { familyOptOutHandler, familyReminderAckHandler } from './families';
 import { workerVisitHandler } from './visits';
@@ -37,6 +37,7 @@ export const HANDLERS: IntentHandler[] = [
   workerVisitHandler,
   familyReminderAckHandler,
   familyContactedHandler,
+  familyTodayHandler,
   bookingReplyHandler,
   checkinHandler,
   handoffHandler,
@@ -48,6 +49,7 @@ export const HANDLERS: IntentHandler[] = [
   activitiesHandler,
   bookingHandler,
   menuChoiceHandler,
+  familyWordsHandler,
   noticeReplyHandler,
   policyDetailHandler,
   policyQuestionHandler,
