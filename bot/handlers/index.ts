@@ -13,6 +13,7 @@ import { needsBindingHandler } from './needs-binding';
 import { noticeReplyHandler } from './notice-reply';
 import { nonTextHandler } from './non-text';
 import { optOutHandler } from './opt-out';
+import { stationInfoHandler } from './station-info';
 import { policyDetailHandler, policyQuestionHandler } from './policy';
 import { workerAlertsHandler, workerResolveHandler } from './worker-alerts';
 import { workerHandoffReplyHandler } from './worker-handoffs';
@@ -49,6 +50,7 @@ export const HANDLERS: IntentHandler[] = [
   activitiesHandler,
   bookingHandler,
   menuChoiceHandler,
+  stationInfoHandler,
   familyWordsHandler,
   noticeReplyHandler,
   policyDetailHandler,
