@@ -40,7 +40,7 @@ describe('the chat simulator page', () => {
     const calls = loadPage();
     for (let i = 0; i < 5; i++) await flush();
     const who = document.getElementById('who') as HTMLSelectElement;
-    const labels = [...who.options].map((o) => o.textContent);
+    const labels = Array.from(who.options, (o) => o.textContent);
     expect(labels).toEqual(['（手动填写）', '新联系人（未绑定）', '王秀英（居民）', '王小明（王秀英的儿子）', '赵敏（社工）']);
     who.value = 'demo-wangxiaoming';
     who.dispatchEvent(new Event('change'));
