@@ -8,7 +8,7 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** Runs `npm run cli` / `npm run job` as a person would, on a fresh data folder of its own. */
 function run(script: 'cli/index.ts' | 'jobs/cli.ts', args: string[], dataDir: string) {
-  const env = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
   const res = spawnSync(TSX, [path.join(ROOT, script), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
   return { status: res.status, out: res.stdout, err: res.stderr };
