@@ -6,10 +6,10 @@ import type { ChatService } from './chat';
 import type { OutboxService } from './outbox';
 
 import { conflict, isUniqueViolation } from './errors';
-import { localDate, toIso } from './time';
-import { familyAuthor, workerFamilyWordsText } from './checkin-texts';
+import { localDate, localMinutes, toIso } from './time';
+import { familyAllClearText, familyAuthor, workerFamilyWordsText } from './checkin-texts';
 import { placeholders } from './db';
-import { alertEntryKey, alertKey, DedupeKey, distressKey } from './messaging/keys';
+import { alertEntryKey, alertKey, checkinAllClearKey, DedupeKey, distressKey } from './messaging/keys';
 import type { Actor } from './auth';
 import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
 
@@ -264,11 +264,7 @@ export class AlertService {
     });
     if (!done.affected) throw conflict('alert_resolved', '该告警已处理完毕');
     await this.deps.outbox.cancel('alert', [id], OPEN_NOTICE_KINDS);
-    if (WELL_OUTCOMES.includes(outcome) && alert.residentId !== null) {
-      await this.ctx.db.manager.update(CheckinDay, { alertId: id, residentId: alert.residentId, confirmedAt: IsNull() }, {
-        status: 'confirmed', confirmedAt: now, confirmedSource: 'worker', confirmedBy: workerId, note: (note?.trim() || '社工处理告警时确认平安').slice(0, 500),
-      });
-    }
+    if (WELL_OUTCOMES.includes(outcome) && alert.residentId !== null) await this.confirmDayOf(alert, alert.residentId, workerId, note, now);
     if (outcome === 'visited' && alert.residentId !== null) {
       await this.ctx.db.manager.insert(ServiceRecord, {
         stationId, type: 'home_visit', date: localDate(now), summary: (note?.trim() || '告警后入户走访').slice(0, 2000),
@@ -276,6 +272,24 @@ export class AlertService {
       });
     }
     return this.get(actor, id);
+  }
+
+  /**
+   * A missed check-in's alert closed as safe or visited: that day shows the elder confirmed (by the
+   * worker), and the family, who had the alarm, hears she is well.
+   */
+  private async confirmDayOf(alert: Alert, residentId: number, workerId: number, note: string | null, now: Date): Promise<void> {
+    const m = this.ctx.db.manager;
+    const day = await m.findOne(CheckinDay, { where: { alertId: alert.id, residentId } });
+    if (!day || day.confirmedAt) return;
+    const done = await m.update(CheckinDay, { id: day.id, confirmedAt: IsNull() }, {
+      status: 'confirmed', confirmedAt: now, confirmedSource: 'worker', confirmedBy: workerId, note: (note?.trim() || '社工处理告警时确认平安').slice(0, 500),
+    });
+    if (!done.affected) return;
+    const r = await m.findOneOrFail(Resident, { where: { id: residentId } });
+    await this.deps.notify.family(r, (f) => familyAllClearText(r, f.relation, localMinutes(now), 'worker'), {
+      kind: 'checkin_all_clear', priority: PRIORITY.alert, urgent: true, dedupeKey: checkinAllClearKey(residentId, day.date), refType: 'alert', refId: alert.id,
+    });
   }
 
   /** A page of the caller's station's alerts, newest first, with resident and community names. */

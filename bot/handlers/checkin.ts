@@ -52,13 +52,16 @@ export const familyTodayHandler: IntentHandler = {
   },
 };
 
+// Thanks and okays carry nothing for the workers (the fallback answers them).
+const JUST_OK = /^(谢谢|多谢|感谢|好的|好|嗯|哦|噢|收到|知道了|明白|ok|okay|行|可以|辛苦了|麻烦了|麻烦你们了|你们辛苦了)+(了|啊|呀|哈|啦)?$/;
+
 /**
  * Anything else a bound family contact writes while their elder has an alert open ("她在邻居家
  * 打牌呢"): kept on the alert and sent to the workers at once, and they are told so.
  */
 export const familyWordsHandler: IntentHandler = {
   name: 'family_words',
-  match: async (m) => m.kind === 'text' && m.who.family.length > 0 && !m.who.resident && !m.who.worker && m.compact.length > 0
+  match: async (m) => m.kind === 'text' && m.who.family.length > 0 && !m.who.resident && !m.who.worker && m.compact.length > 0 && !JUST_OK.test(m.compact)
     && (await m.ctx.services.alerts.unresolvedOf(m.who.family.map((f) => f.residentId))).length > 0,
   handle: async (m) => {
     const words = m.raw.replace(/\s+/g, ' ').trim().slice(0, 500);

@@ -67,6 +67,10 @@ describe('check-ins through the bot', () => {
     expect((await ctx.services.alerts.entries(alert)).map((e) => e.text)).toContain('她在邻居家打牌呢，晚点我再打给她');
     const told = (await sentTo(ctx, s.worker.wechatContactId!)).map((m) => m.text).find((t) => t.includes('她在邻居家打牌呢'));
     expect(told).toContain(`告警 ${alert.id}`);
+    // A thank-you is answered, not passed on as news.
+    const before = (await sentTo(ctx, s.worker.wechatContactId!)).length;
+    expect((await bot().say(s.station.id, s.son!.wechatContactId!, '好的谢谢'))[0]).not.toContain('转告');
+    expect(await sentTo(ctx, s.worker.wechatContactId!)).toHaveLength(before);
   });
 
   it("a son asking whether his mother checked in today hears today's status", async () => {

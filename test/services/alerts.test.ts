@@ -55,6 +55,9 @@ describe('closing and acknowledging alerts keeps what people read current', () =
     // The next day the worker looks back at that day.
     clock.set(atLocal(date, '23:30'));
     expect(await row()).toMatchObject({ status: 'confirmed' });
+    // The son, who had the alarm, hears that she is well.
+    const toSon = await ctx.db.manager.find(OutboxMessage, { where: { toContactId: s.son!.wechatContactId!, kind: 'checkin_all_clear' } });
+    expect(toSon.map((m) => m.text)).toEqual(['【平安消息】您的母亲王秀英15:00社工已确认，已报平安，请放心。']);
   });
 
   it('closing as hospital or other leaves the day as it was', async () => {
@@ -64,6 +67,7 @@ describe('closing and acknowledging alerts keeps what people read current', () =
     await ctx.services.alerts.resolve(actorOf(s.worker), s.alert.id, 'hospital', '已送县医院');
     const item = (await ctx.services.checkins.board(actorOf(s.worker), { date: '2026-12-11', limit: 500, offset: 0 })).items.find((i) => i.residentId === s.resident.id);
     expect(item?.status).toBe('escalated');
+    expect(await ctx.db.manager.count(OutboxMessage, { where: { refType: 'alert', refId: s.alert.id, kind: 'checkin_all_clear' } })).toBe(0);
     // She writes later that day: the workers are not told an alert already closed "仍待处理".
     clock.set(atLocal('2026-12-11', '16:00'));
     await ctx.services.checkins.messageFromResident({ residentId: s.resident.id, at: clock.now(), kind: 'text', text: '我回家了' });
