@@ -2,7 +2,7 @@ import * as P from '../presenters';
 import type { IntentHandler } from '../types';
 
 // Who the question is about: the station itself (so "低保在哪申请" stays a policy question).
-const US = '(社工站|社工|你们|你们的|咱们|站里|办公室|小助手)?';
+const US = '(社工站|社工|你们|你们的|你|咱们|站里|办公室|小助手)?';
 const PARTICLE = '(啊|呀|呢|哇|嘞|哈)?';
 /** 社工站几点上班, 你们几点开门, 几点下班, 周末上班吗, 工作时间. */
 const HOURS = new RegExp(`^${US}(今天|明天|周末|星期[一二三四五六天日]|周[一二三四五六日]|礼拜[一二三四五六天])?`

@@ -186,7 +186,7 @@ describe('ordinary words: the station\'s facts, bookings, activities and binding
     await bot?.stop();
   });
 
-  it.each(['社工站几点上班', '你们几点开门', '几点下班', '周末上班吗'])('"%s" is answered with the hours from the station record', async (text) => {
+  it.each(['社工站几点上班', '你们几点开门', '几点下班', '周末上班吗', '你明天上班吗'])('"%s" is answered with the hours from the station record', async (text) => {
     const [reply] = await bot.say(stationId, 'asker-hours', text);
     expect(reply).toContain('周一至周五 8:30-17:30');
     expect(reply).toContain(PHONE);
@@ -201,6 +201,11 @@ describe('ordinary words: the station\'s facts, bookings, activities and binding
     const [reply] = await bot.say(stationId, 'asker-phone', text);
     expect(reply).toContain(PHONE);
     expect(reply.length).toBeLessThanOrEqual(150);
+  });
+
+  it('a policy question naming a place or a phone stays a policy question', async () => {
+    const [reply] = await bot.say(stationId, 'asker-policy', '低保在哪申请');
+    expect(reply).toMatch(/^【城乡最低生活保障】/);
   });
 
   it('a station with nothing on record says so and offers a person', async () => {
