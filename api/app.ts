@@ -12,7 +12,7 @@ import { apiRoutes } from './routes/index';
 import { webRoutes } from './web';
 
 /** Request bodies above this are refused with 413 (imports of large files use multipart, see residents). */
-export const BODY_LIMIT = '1mb';
+const BODY_LIMIT = '1mb';
 
 /** Builds the Koa app on a context, without listening. */
 export function createApp(ctx: AppContext): Koa {

@@ -8,11 +8,11 @@ import type { WorkerRole } from '../entities';
 import type { MatrixSpec } from './matrix';
 
 /** Who may call a route, declared once on the route (`signed_in`: a resident or a worker, e.g. booking for self or on behalf). */
-export type Access = 'public' | 'signed_in' | 'resident' | 'worker' | readonly WorkerRole[];
+type Access = 'public' | 'signed_in' | 'resident' | 'worker' | readonly WorkerRole[];
 
 type Infer<S> = S extends ZodType ? z.output<S> : undefined;
 
-export interface RouteInput<B, Q, P> {
+interface RouteInput<B, Q, P> {
   ctx: AppContext;
   koa: Koa.Context;
   actor: Actor;
@@ -66,7 +66,7 @@ function parse(schema: ZodType | undefined, value: unknown, where: string): unkn
 }
 
 /** Checks the declared access against the caller. */
-export function authorize(access: Access, actor: Actor): void {
+function authorize(access: Access, actor: Actor): void {
   if (access === 'public') return;
   if (actor.kind === 'anonymous') throw unauthorized();
   if (access === 'signed_in') return;

@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import { AppError, badRequest } from '../services/errors';
 
 /** Largest file accepted by an upload route (the JSON body limit stays at 1 MB for every other route). */
-export const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 
 export interface UploadedFile {
   buffer: Buffer;

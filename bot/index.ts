@@ -5,9 +5,6 @@ import { StationAccount } from './account';
 import { MOCK_PUPPET } from './puppet';
 import type { SenderOptions } from './sender';
 
-export { HANDLERS, insertAfter, insertBefore } from './handlers';
-export type { Inbound, IntentHandler } from './types';
-
 export interface BotOptions {
   /** The stations this process serves; default BOT_STATIONS, else every station. */
   stations?: number[];

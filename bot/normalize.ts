@@ -1,7 +1,7 @@
 import * as OpenCC from 'opencc-js';
 
 /** Inputs longer than this are cut before anything else looks at them (a 100 KB paste). */
-export const MAX_INPUT_CHARS = 2000;
+const MAX_INPUT_CHARS = 2000;
 
 const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 

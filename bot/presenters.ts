@@ -11,7 +11,7 @@ import { formatForChat, localDate } from '../services/time';
  */
 
 /** The station's short name as residents say it: 沙河镇社工站. */
-export function stationLabel(station: Pick<Station, 'name'>): string {
+function stationLabel(station: Pick<Station, 'name'>): string {
   return station.name;
 }
 
@@ -20,7 +20,7 @@ export function salutation(r: Pick<Resident, 'name' | 'gender' | 'birthDate' | '
   return addressResident({ ...r, planHolder }, localDate(now));
 }
 
-export const MENU_LINE = '1 政策咨询  2 预约服务  3 近期活动  4 报平安  5 找社工';
+const MENU_LINE = '1 政策咨询  2 预约服务  3 近期活动  4 报平安  5 找社工';
 
 export function menu(station: Pick<Station, 'name'>): string {
   return `您好，我是${stationLabel(station)}小助手。回复数字或直接打字提问：\n${MENU_LINE}`;
@@ -30,7 +30,7 @@ export function notUnderstood(): string {
   return `不好意思，没太明白您的意思。可以换个说法，或者回复数字：\n${MENU_LINE}\n想找真人社工，回复“5”。`;
 }
 
-export const BIND_HOW = '请向社工索取绑定码，然后发送“绑定 123456”（换成您拿到的6位数字）。';
+const BIND_HOW = '请向社工索取绑定码，然后发送“绑定 123456”（换成您拿到的6位数字）。';
 
 export function needsBinding(what: string): string {
   return `${what}需要先绑定身份。${BIND_HOW}`;
@@ -183,9 +183,9 @@ export const familyWordsPassedOn = '谢谢您告诉我们，已经转告社工�
 export const tooManyMessages = '消息太多，请稍等，我一条一条回复您。';
 
 /** Longest summary shown for one alert in the `告警` list (an unreachable alert shows its whole list of names). */
-export const ALERT_SUMMARY_CHARS = 120;
+const ALERT_SUMMARY_CHARS = 120;
 /** The `告警` list shows this many alerts; the console has them all. */
-export const ALERT_LIST_MAX = 20;
+const ALERT_LIST_MAX = 20;
 /** A reply longer than this is split (at line ends) into several messages. */
 const MESSAGE_CHARS = 1500;
 
@@ -261,7 +261,7 @@ function policyName(title: string): string {
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** The first answer to a policy question fits a phone screen. */
-export const ANSWER_CHARS = 150;
+const ANSWER_CHARS = 150;
 
 /**
  * The short first answer, fitting a phone screen: to an amount question the local amount first (or, without

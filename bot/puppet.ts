@@ -8,7 +8,7 @@ export const MOCK_PUPPET = 'wechaty-puppet-mock';
  * The mock puppet, with remarks that stick: the stock mock forgets `contact.alias(x)`, which would
  * leave the simulator unable to find a contact by its remark as a real account does.
  */
-export class StationPuppetMock extends PuppetMock {
+class StationPuppetMock extends PuppetMock {
   override async contactAlias(contactId: string): Promise<string>;
   override async contactAlias(contactId: string, alias: string | null): Promise<void>;
   override async contactAlias(contactId: string, alias?: string | null): Promise<string | void> {

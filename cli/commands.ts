@@ -1,11 +1,11 @@
 import type { ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
-import { Station, Worker } from '../entities';
+import { Station } from '../entities';
 import type { AppContext } from '../services/context';
 import { seedDemoData } from '../services/demo';
 import { UNASSIGNED_COUNTY } from '../services/stations';
-import { conflict, validationFailed } from '../services/errors';
+import { validationFailed } from '../services/errors';
 
 export interface CliCommand {
   name: string;
@@ -30,11 +30,7 @@ export const COMMANDS: CliCommand[] = [
       const first = await ctx.db.manager.findOne(Station, { where: {}, order: { id: 'ASC' } });
       // Without --county on an empty deployment, the admin takes the county of the first station they set up.
       const county = str(v.county) ?? first?.county ?? UNASSIGNED_COUNTY;
-      if (await ctx.db.manager.count(Worker, { where: { username } })) throw conflict('username_taken', `用户名 ${username} 已存在`);
-      const w = await ctx.db.manager.save(Worker, ctx.db.manager.create(Worker, {
-        stationId: null, county, username, name: str(v.name) ?? '县管理员', role: 'county_admin',
-        passwordHash: await ctx.services.auth.hashPassword(password), active: true, tokenVersion: 0,
-      }));
+      const w = await ctx.services.workers.insertAccount({ stationId: null, county, username, name: str(v.name) ?? '县管理员', role: 'county_admin', password });
       return `已创建县管理员 ${w.username}（${county || '所属县待定：以其设立的第一个站点为准'}），id ${w.id}`;
     },
   },

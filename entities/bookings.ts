@@ -22,8 +22,7 @@ export class BookableService {
   @CreatedAt() createdAt!: Date;
 }
 
-export const SLOT_STATUSES = ['open', 'cancelled'] as const;
-export type SlotStatus = (typeof SLOT_STATUSES)[number];
+export type SlotStatus = 'open' | 'cancelled';
 
 /**
  * A time a service can be booked, with its seats. `booked` counts active bookings and `held` the
@@ -81,8 +80,7 @@ export class Booking {
   @DateTimeColumn() createdAt!: Date;
 }
 
-export const WAITLIST_STATUSES = ['waiting', 'offered', 'accepted', 'expired', 'cancelled'] as const;
-export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
+export type WaitlistStatus = 'waiting' | 'offered' | 'accepted' | 'expired' | 'cancelled';
 
 /** A resident waiting for a seat on a full slot; first come, first offered. */
 @Entity('booking_waitlist')

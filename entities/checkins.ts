@@ -3,8 +3,7 @@ import { BoolColumn, CreatedAt, DateTimeColumn, IntColumn, JsonColumn, StringCol
 
 export const CHECKIN_STATUSES = ['pending', 'reminded', 'confirmed', 'missed', 'escalated', 'paused', 'unreachable'] as const;
 export type CheckinStatus = (typeof CHECKIN_STATUSES)[number];
-export const SIGN_OF_LIFE_SOURCES = ['text', 'voice', 'media', 'miniapp', 'worker', 'family'] as const;
-export type SignOfLifeSource = (typeof SIGN_OF_LIFE_SOURCES)[number];
+export type SignOfLifeSource = 'text' | 'voice' | 'media' | 'miniapp' | 'worker' | 'family';
 /** Why a day could not reach the elder: no WeChat bound, the station account down, or sends that did not get through. */
 export type UnreachableReason = 'no_wechat' | 'account_down' | 'not_delivered';
 

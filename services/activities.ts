@@ -9,7 +9,7 @@ import { activityCancelledText, activityDate, activityReminderText } from './act
 import { audienceSchema, AudienceService, inAudience } from './audience';
 import { addressResident } from './address';
 import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
-import { aliasFor } from './messaging/audience';
+import { residentAddress } from './messaging/audience';
 import { activityCancelledKey, activityReminderKey } from './messaging/keys';
 import type { OutboxService, OutgoingMessage } from './outbox';
 import { assertCases, canWorkCases, ownStationId, residentActedFor, selfResidentId } from './permissions';
@@ -17,9 +17,9 @@ import { addDays, atLocal, localDate } from './time';
 
 const DAY_MS = 86400_000;
 /** Activities further ahead than this are refused (a typo in the year). */
-export const ACTIVITY_HORIZON_DAYS = 366;
+const ACTIVITY_HORIZON_DAYS = 366;
 /** The numbered list the bot shows holds at most this many. */
-export const CHAT_LIST_MAX = 9;
+const CHAT_LIST_MAX = 9;
 
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), '需要 ISO 8601 时间，例如 2026-12-05T09:00:00+08:00').transform((s) => new Date(s));
 const text = (max: number) => z.string().trim().min(1, '不能为空').max(max, `最多 ${max} 个字`);
@@ -235,7 +235,7 @@ export class ActivityService {
     if (!res.affected) throw conflict('activity_closed', '该活动已取消或已结束');
     const people = await this.signedUpWithContacts([id]);
     await this.deps.outbox.enqueue(people.map((p) => ({
-      stationId: a.stationId, toContactId: p.contactId, toAlias: aliasFor('resident', p.residentId), kind: 'activity_cancelled',
+      stationId: a.stationId, ...p.address, kind: 'activity_cancelled',
       text: activityCancelledText(addressResident(p, localDate(now)), a), priority: PRIORITY.reminder, dedupeKey: activityCancelledKey(id, p.signupId),
       refType: 'activity', refId: id,
     })));
@@ -302,7 +302,7 @@ export class ActivityService {
     const messages: OutgoingMessage[] = people.map((p) => {
       const a = byId.get(p.activityId)!;
       return {
-        stationId: a.stationId, toContactId: p.contactId, toAlias: aliasFor('resident', p.residentId), kind: 'activity_reminder',
+        stationId: a.stationId, ...p.address, kind: 'activity_reminder',
         text: activityReminderText(addressResident(p, localDate(at)), a), priority: PRIORITY.reminder,
         dedupeKey: activityReminderKey(a.id, p.signupId), refType: 'activity', refId: a.id,
       };
@@ -310,20 +310,23 @@ export class ActivityService {
     return { activities: activities.length, queued: await this.deps.outbox.enqueue(messages) };
   }
 
-  /** Signed-up, active residents of activities with a bound WeChat (one query). */
+  /** Signed-up, active residents of activities whom the bot or their mini-program reaches (one query). */
   private async signedUpWithContacts(activityIds: number[]) {
     if (!activityIds.length) return [];
     const rows = await this.db.rows<Record<string, unknown>>(
-      `SELECT s.id AS signupId, s.activityId, r.id AS residentId, r.name, r.gender, r.birthDate, r.tags, r.wechatContactId
+      `SELECT s.id AS signupId, s.activityId, r.id AS residentId, r.name, r.gender, r.birthDate, r.tags, r.wechatContactId, r.openid
        FROM activity_signups s JOIN residents r ON r.id = s.residentId
        WHERE s.activityId IN (${activityIds.map(() => '?').join(', ')}) AND s.status = 'signed_up'
-         AND r.status = 'active' AND r.erasedAt IS NULL AND r.wechatContactId IS NOT NULL`,
+         AND r.status = 'active' AND r.erasedAt IS NULL AND (r.wechatContactId IS NOT NULL OR r.openid IS NOT NULL)`,
       activityIds,
     );
     return rows.map((r) => ({
       signupId: Number(r.signupId), activityId: Number(r.activityId), residentId: Number(r.residentId), name: String(r.name),
       gender: (r.gender as 'male' | 'female' | null) ?? null, birthDate: (r.birthDate as string | null) ?? null,
-      tags: typeof r.tags === 'string' ? (JSON.parse(r.tags) as Resident['tags']) : [], contactId: String(r.wechatContactId),
+      tags: typeof r.tags === 'string' ? (JSON.parse(r.tags) as Resident['tags']) : [],
+      address: residentAddress(
+        { id: Number(r.residentId), wechatContactId: (r.wechatContactId as string | null) ?? null, openid: (r.openid as string | null) ?? null }, 'activity_reminder',
+      )!,
     }));
   }
 
@@ -335,6 +338,6 @@ export class ActivityService {
 }
 
 /** Open to whole communities or the station (not to named residents or tags only): listed publicly. */
-export function isOpen(a: Pick<Activity, 'audience'>): boolean {
+function isOpen(a: Pick<Activity, 'audience'>): boolean {
   return Boolean(a.audience.all || (a.audience.communityIds?.length && !a.audience.tags?.length && !a.audience.residentIds?.length));
 }

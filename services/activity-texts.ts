@@ -7,7 +7,7 @@ import { formatForChat, localDate } from './time';
  */
 
 /** `12月4日（周四）上午9:00，沙河村委会`. */
-export function whenWhere(a: Pick<Activity, 'startsAt' | 'location'>): string {
+function whenWhere(a: Pick<Activity, 'startsAt' | 'location'>): string {
   return `${formatForChat(a.startsAt)}，${a.location}`;
 }
 

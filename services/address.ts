@@ -4,7 +4,7 @@ import { ageOn } from './idnumber';
 const COMPOUND_SURNAMES = ['欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '令狐', '夏侯', '端木', '独孤', '南宫', '西门'];
 const ELDER_TAGS: ReadonlySet<string> = new Set<ResidentTag>(['empty_nest_elder', 'living_alone', 'left_behind_elder']);
 /** From this age a resident is addressed as 奶奶 / 爷爷. */
-export const ELDER_AGE = 60;
+const ELDER_AGE = 60;
 
 /** Who is being addressed: what the reminders and the bot's replies both know of them. */
 export interface AddressRef {

@@ -6,7 +6,7 @@ import { notFound } from './errors';
 import { assertCases, assertStationAdmin, ownStationId } from './permissions';
 
 /** What can be recorded about a resident's personal data (PIPL: who looked, who changed). */
-export type AuditAction =
+type AuditAction =
   | 'read' | 'list' | 'export' | 'create' | 'update' | 'delete' | 'erase' | 'import'
   | 'family_create' | 'family_delete' | 'family_read' | 'binding_code' | 'contact_read';
 

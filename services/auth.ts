@@ -25,7 +25,7 @@ export type TokenClaims = { typ: 'worker'; workerId: number; ver: number } | { t
 
 const TOKEN_TTL = '12h';
 /** Failed logins are counted over this window (real time). */
-export const LOGIN_WINDOW_SECONDS = 15 * 60;
+const LOGIN_WINDOW_SECONDS = 15 * 60;
 /** One address may fail this many times more than one username, across usernames (password spraying). */
 const IP_FAILURE_FACTOR = 10;
 /** One username may fail this many times more from all addresses together (guessing from many addresses). */

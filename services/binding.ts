@@ -7,7 +7,7 @@ import { tooMany } from './errors';
 import { DataCrypto } from './crypto';
 
 /** Codes live three days: long enough for a family member far away to get round to it. */
-export const BINDING_CODE_TTL_MS = 72 * 3600_000;
+const BINDING_CODE_TTL_MS = 72 * 3600_000;
 const MAX_FAILURES = 5;
 /** Wrong tries from one address across contacts (fresh openids cost nothing to make). */
 const MAX_ADDRESS_FAILURES = 20;

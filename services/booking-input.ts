@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { RESIDENT_TAGS, SERVICE_RECORD_TYPES } from '../entities';
-import { atLocal, isWallTime, localDate } from './time';
+import { dateSchema } from './schemas';
+import { isWallTime } from './time';
 
 /** The most seats one slot may have (a canteen sitting, a lecture hall): more is a typing error. */
-export const MAX_CAPACITY = 1000;
+const MAX_CAPACITY = 1000;
 /** The longest a slot may last. */
 export const MAX_SLOT_MINUTES = 12 * 60;
 /** How far ahead slots may be opened. */
@@ -17,7 +18,7 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3}
  * Parses an ISO 8601 instant that carries its time zone (`2026-12-03T09:00:00+08:00` or `…Z`);
  * null for anything else, including dates that do not exist (2 月 30 日) and offsets beyond ±14:00.
  */
-export function parseIsoInstant(s: string): Date | null {
+function parseIsoInstant(s: string): Date | null {
   const m = INSTANT.exec(s);
   if (!m) return null;
   const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
@@ -30,7 +31,7 @@ export function parseIsoInstant(s: string): Date | null {
 }
 
 /** An instant in the API's format, parsed to a Date. */
-export const instantSchema = z.string().transform((s, c) => {
+const instantSchema = z.string().transform((s, c) => {
   const d = parseIsoInstant(s);
   if (!d) {
     c.addIssue({ code: 'custom', message: '时间格式应为带时区的 ISO 8601，例如 2026-12-03T09:00:00+08:00' });
@@ -38,9 +39,6 @@ export const instantSchema = z.string().transform((s, c) => {
   }
   return d;
 });
-
-/** A local calendar date `YYYY-MM-DD` that exists. */
-export const dateSchema = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && localDate(atLocal(s)) === s, '日期格式应为 YYYY-MM-DD，例如 2026-12-03');
 
 const capacitySchema = z.number('座位数应为数字').int('座位数应为整数').min(1, '座位数至少为 1').max(MAX_CAPACITY, `座位数最多 ${MAX_CAPACITY}`);
 

@@ -15,7 +15,7 @@ export function bookingLine(s: ServiceRef, startsAt: Date): string {
   return `${s.name} ${formatForChat(startsAt)}${where(s)}`;
 }
 
-export const HOW_TO_CANCEL = '不能来请回复“取消预约”。';
+const HOW_TO_CANCEL = '不能来请回复“取消预约”。';
 
 export function bookedText(s: ServiceRef, startsAt: Date): string {
   return `预约成功！${bookingLine(s, startsAt)}。\n${HOW_TO_CANCEL}`;

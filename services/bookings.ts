@@ -18,15 +18,15 @@ import { bookingReminderKey, bookingSlotCancelledKey, waitlistOfferExpiredKey, w
 import { offerExpiredText, offerText, reminderText, slotCancelledText } from './booking-texts';
 
 
-export const DEFAULT_SETTINGS: Omit<BookingSettings, 'stationId'> = {
+const DEFAULT_SETTINGS: Omit<BookingSettings, 'stationId'> = {
   maxActivePerResident: 3, closeMinutesBefore: 60, cancelCutoffMinutes: 120, offerHoldMinutes: 30,
 };
 /** No-shows over this many days count towards "repeatedly did not come". */
-export const NO_SHOW_WINDOW_DAYS = 90;
+const NO_SHOW_WINDOW_DAYS = 90;
 /** This many no-shows in the window flag a resident to the workers. */
 export const REPEATED_NO_SHOWS = 2;
 /** Reminder windows before the start (API.md): within 24 hours, and again within 2 hours. */
-export const REMINDER_WINDOWS = [
+const REMINDER_WINDOWS = [
   { key: '24h', ms: 24 * 3600_000 },
   { key: '2h', ms: 2 * 3600_000 },
 ] as const;
@@ -309,7 +309,7 @@ export class BookingService {
       const r = residents.get(b.residentId);
       if (!r) continue;
       await this.peers.notify.resident(r, slotCancelledText(addressResident(r, localDate(now)), service, slot.startsAt, reason), {
-        kind: 'booking_slot_cancelled', dedupeKey: bookingSlotCancelledKey(b.id), refType: 'booking', refId: b.id,
+        kind: 'booking_slot_cancelled', purpose: 'booking_reminder', dedupeKey: bookingSlotCancelledKey(b.id), refType: 'booking', refId: b.id,
       });
     }
     return { slot: await this.db.manager.findOneOrFail(BookingSlot, { where: { id: slotId } }), cancelledBookings: cancelled.length };
@@ -506,7 +506,7 @@ export class BookingService {
     const service = await this.db.manager.findOneOrFail(BookableService, { where: { id: slot.serviceId } });
     if (!r) return;
     await this.peers.notify.resident(r, offerText(addressResident(r, localDate(this.now())), service, slot.startsAt, entry.offerExpiresAt!), {
-      kind: 'booking_offer', dedupeKey: waitlistOfferKey(entry.id), refType: 'waitlist', refId: entry.id,
+      kind: 'booking_offer', purpose: 'booking_reminder', dedupeKey: waitlistOfferKey(entry.id), refType: 'waitlist', refId: entry.id,
     });
   }
 
@@ -637,7 +637,7 @@ export class BookingService {
         this.db.manager.findOne(Resident, { where: { id: e.residentId } }),
       ]);
       const service = await this.db.manager.findOneOrFail(BookableService, { where: { id: slot.serviceId } });
-      if (r) await this.peers.notify.resident(r, offerExpiredText(service, slot.startsAt), { kind: 'booking_offer_expired', dedupeKey: waitlistOfferExpiredKey(e.id), refType: 'waitlist', refId: e.id });
+      if (r) await this.peers.notify.resident(r, offerExpiredText(service, slot.startsAt), { kind: 'booking_offer_expired', purpose: 'booking_reminder', dedupeKey: waitlistOfferExpiredKey(e.id), refType: 'waitlist', refId: e.id });
       if (next) {
         offered++;
         await this.tellOffer(next);
@@ -657,14 +657,14 @@ export class BookingService {
     const horizon = new Date(at.getTime() + REMINDER_WINDOWS[0].ms);
     const rows = await this.db.rows<Record<string, unknown>>(
       `SELECT b.id AS id, b.startsAt AS startsAt, b.createdAt AS createdAt, b.stationId AS stationId, r.id AS residentId,
-              r.name AS name, r.gender AS gender, r.birthDate AS birthDate, r.tags AS tags, r.wechatContactId AS contact,
+              r.name AS name, r.gender AS gender, r.birthDate AS birthDate, r.tags AS tags, r.wechatContactId AS contact, r.openid AS openid,
               v.name AS serviceName, v.location AS location
          FROM bookings b
          JOIN residents r ON r.id = b.residentId
          JOIN booking_slots s ON s.id = b.slotId
          JOIN bookable_services v ON v.id = b.serviceId
         WHERE b.status = 'booked' AND s.status = 'open' AND b.startsAt > ? AND b.startsAt <= ?
-          AND r.status = 'active' AND r.erasedAt IS NULL AND r.wechatContactId IS NOT NULL`,
+          AND r.status = 'active' AND r.erasedAt IS NULL AND (r.wechatContactId IS NOT NULL OR r.openid IS NOT NULL)`,
       [dbInstant(at), dbInstant(horizon)],
     );
     const today = localDate(at);
@@ -682,9 +682,9 @@ export class BookingService {
       }, today);
       const service = { name: String(row.serviceName), location: (row.location as string | null) ?? null };
       const ok = await this.peers.notify.resident(
-        { id: Number(row.residentId), stationId: Number(row.stationId), wechatContactId: String(row.contact) },
+        { id: Number(row.residentId), stationId: Number(row.stationId), wechatContactId: (row.contact as string | null) ?? null, openid: (row.openid as string | null) ?? null },
         reminderText(name, service, startsAt, w === REMINDER_WINDOWS[1]),
-        { kind: 'booking_reminder', priority: PRIORITY.reminder, dedupeKey: bookingReminderKey(Number(row.id), w.key), refType: 'booking', refId: Number(row.id) },
+        { kind: 'booking_reminder', purpose: 'booking_reminder', priority: PRIORITY.reminder, dedupeKey: bookingReminderKey(Number(row.id), w.key), refType: 'booking', refId: Number(row.id) },
       );
       if (ok) queued++;
     }

@@ -4,7 +4,7 @@
  */
 
 /** A part of a notice holds at most this many characters (a phone screen or two). */
-export const PART_CHARS = 1000;
+const PART_CHARS = 1000;
 /** A notice is at most this many parts; longer ones are refused with the reason. */
 export const MAX_PARTS = 3;
 /** Room for `{name}` and the `（1/3）` mark in each part. */

@@ -21,13 +21,13 @@ import { formatForChat, localDate } from './time';
 
 const DAY_MS = 86400_000;
 /** A notice may be set this far ahead at most (a typo in the year is refused). */
-export const SEND_AT_HORIZON_DAYS = 90;
+const SEND_AT_HORIZON_DAYS = 90;
 /** A send time this far in the past is still "now" (a slow form); further back is refused. */
 const PAST_TOLERANCE_MS = 5 * 60_000;
 /** A retried request without an Idempotency-Key is the same broadcast within this window. */
 const IMPLICIT_IDEMPOTENCY_MS = 10 * 60_000;
 /** A reply within this long after a notice reaches the workers; `我去` signs up within it. */
-export const NOTICE_REPLY_MS = 48 * 3600_000;
+const NOTICE_REPLY_MS = 48 * 3600_000;
 /** Recipients inserted per statement. */
 const BATCH = 2000;
 

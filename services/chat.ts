@@ -5,9 +5,9 @@ import type { Infra } from './infra';
 import { toIso } from './time';
 
 /** Longest text kept in the message log (a 100 KB paste would not fit a MySQL `text` column). */
-export const LOGGED_TEXT_MAX = 2000;
+const LOGGED_TEXT_MAX = 2000;
 /** Messages of a resident's contact in their export (PIPL): the most recent ones. */
-export const EXPORT_MESSAGES_MAX = 500;
+const EXPORT_MESSAGES_MAX = 500;
 /** What stays of a queued or sent message's text once the resident it was to or about is erased. */
 export const ERASED_TEXT = '（内容已随居民信息删除）';
 

@@ -84,7 +84,7 @@ const TAG_WORDS: Partial<Record<ResidentTag, string>> = {
 };
 
 /** The care words of an elder's tags: `独居、低保`. */
-export function tagWords(tags: ResidentTag[]): string {
+function tagWords(tags: ResidentTag[]): string {
   return tags.map((t) => TAG_WORDS[t]).filter(Boolean).join('、');
 }
 

@@ -14,6 +14,7 @@ import type { OutboxService } from './outbox';
 import { conflict, notFound, validationFailed } from './errors';
 import { assertCases, boundResidentId, ownStationId } from './permissions';
 import { isValidPhone, maskPhone, normalisePhone } from './phone';
+import { dateSchema } from './schemas';
 import { freeText, plainText } from './text';
 import { addDays, atLocal, isWallTime, localDate, localMinutes, localWeekday, toIso } from './time';
 import { CheckinSweep, SweepSummary } from './checkin-sweep';
@@ -46,13 +47,6 @@ const ALL_WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
 const FIRST_ALLOWED_MINUTE = 8 * 60;
 const LAST_ALLOWED_MINUTE = 21 * 60;
 
-/** A local calendar date `YYYY-MM-DD` that exists. */
-export function isLocalDate(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && localDate(atLocal(s)) === s;
-}
-
-export const localDateSchema = z.string().refine(isLocalDate, '日期格式应为 YYYY-MM-DD，例如 2026-12-03');
-
 /** A check-in plan as `PUT /api/residents/:id/checkin-plan` takes it. */
 export const planInputSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -63,7 +57,7 @@ export const planInputSchema = z.strictObject({
     .min(1, '至少选择一天').max(7)
     .refine((w) => new Set(w).size === w.length, '星期不能重复')
     .optional(),
-  pausedUntil: localDateSchema.nullable().optional(),
+  pausedUntil: dateSchema.nullable().optional(),
   pauseReason: freeText(100).nullable().optional(),
   escalation: z.strictObject({
     familyContactIds: z.array(z.number().int().positive()).max(20).default([])

@@ -58,7 +58,7 @@ const envSchema = z.object({
     .optional(),
 });
 
-export type Role = 'api' | 'bot' | 'jobs';
+type Role = 'api' | 'bot' | 'jobs';
 
 /** The validated configuration every part of the product reads. */
 export interface Config {

@@ -3,7 +3,7 @@ import type { Infra } from './infra';
 import { isUniqueViolation } from './errors';
 
 /** A conversation expires after ten minutes of silence (BOT.md). */
-export const CONVERSATION_TTL_MS = 10 * 60_000;
+const CONVERSATION_TTL_MS = 10 * 60_000;
 
 /**
  * Multi-step chat state per station account and contact, kept in the database so a booking in

@@ -1,4 +1,4 @@
-import { Community, FamilyContact, Resident, ResidentTag, RiskTier, ResidentStatus, Worker } from '../entities';
+import { Community, FamilyContact, Resident, ResidentTag, RiskTier, ResidentStatus } from '../entities';
 import type { DemoSeeder } from './demo-seeder';
 import { idCheckChar } from './idnumber';
 import { DataCrypto } from './crypto';
@@ -91,13 +91,11 @@ export const seedPeople: DemoSeeder = async (ctx, stations) => {
   for (const station of stations) {
     const slug = SLUGS[station.township] ?? `station${station.id}`;
     const password = `${slug}-demo-2026`;
-    const passwordHash = await ctx.services.auth.hashPassword(password);
     const staff = STAFF[slug] ?? { admin: '站长', worker: '社工' };
     const workerContact = `demo-worker-${slug}`;
-    await m.insert(Worker, [
-      { stationId: station.id, county: station.county, username: `${slug}-admin`, name: staff.admin, role: 'station_admin', phone: null, passwordHash, active: true, tokenVersion: 0, wechatContactId: null },
-      { stationId: station.id, county: station.county, username: `${slug}-worker`, name: staff.worker, role: 'worker', phone: null, passwordHash, active: true, tokenVersion: 0, wechatContactId: workerContact },
-    ]);
+    const account = { stationId: station.id, county: station.county, password };
+    await ctx.services.workers.insertAccount({ ...account, username: `${slug}-admin`, name: staff.admin, role: 'station_admin' });
+    await ctx.services.workers.insertAccount({ ...account, username: `${slug}-worker`, name: staff.worker, role: 'worker', wechatContactId: workerContact });
     lines.push(`${station.name}：站长 ${slug}-admin / ${password}，社工 ${slug}-worker / ${password}（微信 ${workerContact}）`);
     bound.push(`${workerContact}（社工${staff.worker}）`);
     const communities = await m.find(Community, { where: { stationId: station.id }, order: { id: 'ASC' } });

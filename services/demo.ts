@@ -1,4 +1,4 @@
-import { Community, Station, Worker } from '../entities';
+import { Community, Station } from '../entities';
 import type { DemoContext, DemoSeeder } from './demo-seeder';
 import { seedBookings } from './booking-demo';
 import { seedPeople } from './demo-people';
@@ -7,17 +7,15 @@ import { seedActivities } from './activity-demo';
 import { seedFamilies } from './family-demo';
 import { seedVisits } from './visit-demo';
 
-export type { DemoContext, DemoSeeder };
-
 /** The demo county and stations come from the article (`shared/seed`). */
-export const DEMO_COUNTY = '临泽县';
-export const DEMO_STATIONS = [
+const DEMO_COUNTY = '临泽县';
+const DEMO_STATIONS = [
   { name: '沙河镇社工站', township: '沙河镇', phone: '0936-5521001', address: '临泽县沙河镇政府院内', openHours: '周一至周五 8:30-17:30',
     communities: ['沙河村', '化音村', '兰家堡村', '新丰村'] },
   { name: '鸭暖镇社工站', township: '鸭暖镇', phone: '0936-5533002', address: '临泽县鸭暖镇便民服务中心二楼', openHours: '周一至周五 8:30-17:30',
     communities: ['小屯村', '五里墩村', '昭武村'] },
 ];
-export const DEMO_ADMIN = { username: 'county', password: 'county-demo-2026', name: '县民政局管理员' };
+const DEMO_ADMIN = { username: 'county', password: 'county-demo-2026', name: '县民政局管理员' };
 
 const seedOrganisation: DemoSeeder = async (ctx, stations) => {
   const m = ctx.db.manager;
@@ -28,9 +26,8 @@ const seedOrganisation: DemoSeeder = async (ctx, stations) => {
     stations.push(station);
     for (const c of s.communities) await m.insert(Community, { stationId: station.id, name: c });
   }
-  await m.insert(Worker, {
-    stationId: null, county: DEMO_COUNTY, username: DEMO_ADMIN.username, name: DEMO_ADMIN.name, role: 'county_admin',
-    passwordHash: await ctx.services.auth.hashPassword(DEMO_ADMIN.password), active: true, tokenVersion: 0,
+  await ctx.services.workers.insertAccount({
+    stationId: null, county: DEMO_COUNTY, username: DEMO_ADMIN.username, name: DEMO_ADMIN.name, role: 'county_admin', password: DEMO_ADMIN.password,
   });
   return [`演示数据：${DEMO_COUNTY} ${stations.map((s) => s.name).join('、')}`, `县管理员登录：${DEMO_ADMIN.username} / ${DEMO_ADMIN.password}`];
 };
@@ -41,7 +38,7 @@ const seedPolicies: DemoSeeder = async (ctx) => {
 };
 
 /** Every demo seeder, in order; each feature appends its own. */
-export const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings, seedActivities];
+const DEMO_SEEDERS: DemoSeeder[] = [seedOrganisation, seedPolicies, seedPeople, seedCheckinPlans, seedFamilies, seedVisits, seedBookings, seedActivities];
 
 /**
  * Seeds the demo station into an empty database (no stations yet); a database with data is left

@@ -8,7 +8,7 @@
 export type Distress = 'crisis' | 'emergency' | 'lonely';
 
 /** Words of an emergency: an elder who writes any of these is treated as one. */
-export const HELP_WORDS = [
+const HELP_WORDS = [
   '救命', '救救', '摔倒', '摔了', '跌倒', '不舒服', '难受', '胸口疼', '胸口痛', '心口疼', '心口痛', '喘不上气', '喘不过气',
   '上不来气', '快来人', '来人啊', '起不来', '头晕', '晕倒', '出血', '流血', '着火', '失火', '急救', '救护车', 'sos', '疼死',
 ];
@@ -40,7 +40,7 @@ const LONELY = new RegExp([
 ].join('|'));
 
 /** True when a compact text says an emergency is happening now. */
-export function isHelpCall(compact: string): boolean {
+function isHelpCall(compact: string): boolean {
   if (!compact) return false;
   const body = compact.replace(EMOTIONAL_PAIN, '');
   if (!HELP_WORDS.some((w) => body.includes(w))) return false;
@@ -54,14 +54,14 @@ export function isFire(compact: string): boolean {
 }
 
 /** True when a compact text speaks of suicide or self-harm. */
-export function isCrisis(compact: string): boolean {
+function isCrisis(compact: string): boolean {
   if (!compact) return false;
   const body = compact.replace(CRISIS_NOT, '');
   return CRISIS.test(body);
 }
 
 /** True when a compact text speaks of fear, loneliness or a heavy heart. */
-export function isLonely(compact: string): boolean {
+function isLonely(compact: string): boolean {
   if (!compact || /不(害怕|孤单|孤独|寂寞|难过|伤心)|没(有)?(害怕|难过|伤心)/.test(compact)) return false;
   return LONELY.test(compact);
 }

@@ -21,10 +21,9 @@ export const seedFamilies: DemoSeeder = async (ctx, stations) => {
     if (!colleague) continue;
     const slug = colleague.username.replace(/-worker$/, '');
     const contact = `demo-officer-${slug}`;
-    const officer = await m.save(Worker, m.create(Worker, {
-      stationId: station.id, county: station.county, username: `${slug}-officer`, name: '儿童主任', role: 'worker', phone: null,
-      passwordHash: colleague.passwordHash, active: true, tokenVersion: 0, wechatContactId: contact,
-    }));
+    const officer = await ctx.services.workers.insertAccount({
+      stationId: station.id, county: station.county, username: `${slug}-officer`, name: '儿童主任', role: 'worker', password: `${slug}-demo-2026`, wechatContactId: contact,
+    });
     await m.update(Community, { stationId: station.id }, { childrenOfficerId: officer.id });
     officers.push(`${contact}（${station.name}儿童主任，账号 ${slug}-officer）`);
     const children = (await m.find(Resident, { where: { stationId: station.id } })).filter((r) => r.tags.includes('left_behind_child'));

@@ -3,7 +3,7 @@ import { Between, EntityManager, In, IsNull, LessThanOrEqual, MoreThanOrEqual, N
 import {
   Alert, Community, FamilyContact, FamilyReminder, FamilyReminderSchedule, GUARDIAN_REMINDER_TYPES, OutboxMessage, PRIORITY, Resident, Worker,
 } from '../entities';
-import type { FamilyReminderKind, GuardianReminderType } from '../entities';
+import type { FamilyReminderKind } from '../entities';
 import type { Actor } from './auth';
 import type { Infra } from './infra';
 import type { AlertService } from './alerts';
@@ -20,11 +20,11 @@ import { addDays, atLocal, inQuietHours, isWallTime, localDate, localMinutes, lo
 import { callHomeText, familySilentText, GUARDIAN_TEMPLATES, guardianText } from './family-texts';
 
 /** A weekly reminder goes out at most this long after its time (a job that was down catches up, not days later). */
-export const CATCH_UP_MINUTES = 120;
+const CATCH_UP_MINUTES = 120;
 /** A weekly reminder may be answered until the next one: after that its week counts as unanswered. */
-export const ACK_WINDOW_DAYS = 7;
+const ACK_WINDOW_DAYS = 7;
 /** This many unanswered weeks in a row flag the child for the children's officer and the workers. */
-export const SILENT_WEEKS = 3;
+const SILENT_WEEKS = 3;
 const DAY_MS = 86400_000;
 const FIRST_MINUTE = 8 * 60;
 const LAST_MINUTE = 21 * 60;
@@ -514,4 +514,3 @@ function weekOf(d: Date): string {
   return addDays(date, -((localWeekday(d) + 6) % 7));
 }
 
-export type { GuardianReminderType };

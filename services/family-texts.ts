@@ -9,11 +9,11 @@ import { formatForChat } from './time';
  */
 
 /** The answer a reminder asks for. */
-export const ACK_HINT = '聊过了回复1。';
-export const GUARDIAN_ACK_HINT = '收到请回复1。';
+const ACK_HINT = '聊过了回复1。';
+const GUARDIAN_ACK_HINT = '收到请回复1。';
 
 /** A child's given name, as a parent says it (王小明 → 小明; a one-character given name keeps the surname). */
-export function childName(name: string): string {
+function childName(name: string): string {
   const given = name.slice(surname(name).length);
   return given.length >= 2 ? given : name;
 }
@@ -22,7 +22,7 @@ export function childName(name: string): string {
  * How a family contact is greeted, from their name and relation to the child: 张先生 (father),
  * 张女士 (mother), 张奶奶 / 张爷爷 (grandparents), the name otherwise.
  */
-export function addressFamily(f: { name: string; relation: string }): string {
+function addressFamily(f: { name: string; relation: string }): string {
   const s = surname(f.name);
   const r = f.relation;
   if (/奶奶|祖母|外婆|姥姥/.test(r)) return `${s}奶奶`;
@@ -44,10 +44,6 @@ export const GUARDIAN_TEMPLATES: Record<GuardianReminderType, string> = {
   health_check: '{称呼}您好，{孩子}的健康体检安排在{时间}{地点}，请记得带孩子去。{备注}',
   vaccination: '{称呼}您好，{孩子}该打疫苗了：{时间}{地点}，请带上预防接种证。{备注}',
   other: '{称呼}您好，{孩子}：{备注}（{时间}{地点}）',
-};
-
-export const GUARDIAN_TYPE_LABELS: Record<GuardianReminderType, string> = {
-  school_meeting: '家长会', health_check: '健康体检', vaccination: '疫苗接种', other: '其他',
 };
 
 /** A guardian reminder from a template (the station's words, or the standard ones). */
@@ -95,5 +91,3 @@ export function familySilentText(
   const head = officer ? '儿童主任您好，' : '';
   return `${head}【留守儿童关注】${community ?? ''}${child.name}的${who}已连续${weeks}周没有回复“和孩子联系”的提醒，请了解孩子和家里的情况。处理后回复“已处理 {id}”。`;
 }
-
-export { formatForChat };

@@ -12,17 +12,17 @@ import type { Actor } from './auth';
 import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
 
 /** An open hand-off nobody has taken is reminded to the workers once after this long. */
-export const HANDOFF_REMIND_AFTER_MS = 2 * 3600_000;
+const HANDOFF_REMIND_AFTER_MS = 2 * 3600_000;
 /** A hand-off nobody took, or one where nothing was said for this long, is closed with a note. */
-export const HANDOFF_EXPIRE_MS = 24 * 3600_000;
+const HANDOFF_EXPIRE_MS = 24 * 3600_000;
 const TRANSCRIPT_LENGTH = 10;
 const TRANSCRIPT_TEXT_MAX = 300;
 const MESSAGE_TEXT_MAX = 2000;
 /** Hand-offs of one resident in their export (PIPL). */
 const EXPORT_HANDOFFS_MAX = 1000;
 /** What a hand-off closed by the clock says on it. */
-export const EXPIRED_NOTE = '无人接手，已自动结束';
-export const IDLE_NOTE = '长时间没有新消息，已自动结束';
+const EXPIRED_NOTE = '无人接手，已自动结束';
+const IDLE_NOTE = '长时间没有新消息，已自动结束';
 
 export type HandoffStatus = Handoff['status'];
 

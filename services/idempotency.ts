@@ -5,7 +5,7 @@ import type { Infra } from './infra';
 import { AppError, conflict, isUniqueViolation } from './errors';
 
 /** How long an answer is kept for replay. */
-export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
 export interface StoredAnswer {
   status: number;

@@ -1,3 +1,5 @@
+import { isCalendarDate } from './schemas';
+
 /**
  * Chinese resident ID numbers (公民身份号码, GB 11643-1999): 17 digits and a check character
  * computed with ISO 7064 MOD 11-2. The digits 7–14 are the birth date.
@@ -50,14 +52,6 @@ export function idNumberMessage(problem: IdNumberProblem): string {
     birth_date: '身份证号中的出生日期无效',
     check_digit: '身份证号校验位不正确，请核对',
   }[problem];
-}
-
-/** True for a real calendar date `YYYY-MM-DD`. */
-export function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const [y, m, d] = s.split('-').map(Number);
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
 }
 
 /** Whole years between a birth date and a local date (both `YYYY-MM-DD`). */

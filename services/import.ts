@@ -6,8 +6,6 @@ import { AppError, badRequest } from './errors';
 import { residentCreateSchema, ResidentPatch, residentPatchSchema } from './residents';
 import { normalisePhone } from './phone';
 import { ImportFormat, readTable, sniffFormat } from './spreadsheet';
-
-export { sniffFormat };
 export type { ImportFormat };
 
 /** At most this many data rows per file; bigger files are split by the user. */
@@ -45,7 +43,7 @@ const HEADERS: Record<Field, string[]> = {
 };
 
 /** Tags by their Chinese names (what a station's spreadsheet says) and by code. */
-export const TAG_LABELS: Record<ResidentTag, string[]> = {
+const TAG_LABELS: Record<ResidentTag, string[]> = {
   empty_nest_elder: ['空巢老人', '空巢'],
   living_alone: ['独居老人', '独居'],
   left_behind_child: ['留守儿童'],

@@ -3,6 +3,7 @@ import { AlertService } from './alerts';
 import { AuthService } from './auth';
 import { BindingService } from './binding';
 import { NotifyService } from './notify';
+import { AlertSummaryService } from './alert-summary';
 import { ConversationService } from './conversations';
 import { JobDefinition, JobService } from './jobs';
 import { OutboxService } from './outbox';
@@ -63,6 +64,7 @@ export interface Services {
   subscriptions: SubscriptionService;
   wechat: WechatApiClient;
   subscriptionChannel: SubscriptionChannel;
+  alertSummary: AlertSummaryService;
   audience: AudienceService;
   activities: ActivityService;
   broadcasts: BroadcastService;
@@ -128,6 +130,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     subscriptions,
     wechat,
     subscriptionChannel: new SubscriptionChannel(infra, { outbox, subscriptions, wechat }),
+    alertSummary: new AlertSummaryService(infra, { notify, outbox }),
     contacts: new ContactService(infra, { audit }),
     audience,
     activities,

@@ -53,7 +53,7 @@ export interface NeedFilter {
 export type NeedWithNames = Need & { residentName: string | null; communityName: string | null; followUpWorkerName: string | null };
 
 /** Rows of one spreadsheet export at most. */
-export const NEEDS_EXPORT_MAX = 10_000;
+const NEEDS_EXPORT_MAX = 10_000;
 
 /**
  * The needs list (帮扶需求清单): needs found on visits, by type and urgency, followed up by a

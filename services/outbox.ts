@@ -26,7 +26,7 @@ export interface OutgoingMessage {
 
 const MAX_ATTEMPTS = 5;
 /** Broadcasts may spend this share of a day's cap; the rest is kept for safety messages and reminders. */
-export const BROADCAST_SHARE = 0.8;
+const BROADCAST_SHARE = 0.8;
 /** The mean gap between sends is the configured gap plus half its jitter (30%). */
 const MEAN_GAP_FACTOR = 1.15;
 

@@ -32,7 +32,7 @@ export function assertCases(actor: Actor, stationId: number, what = '记录'): v
 }
 
 /** Organisation and statistics of a station: its workers, and the county admin of its county. */
-export function canReadStation(actor: Actor, station: StationRef): boolean {
+function canReadStation(actor: Actor, station: StationRef): boolean {
   if (actor.kind !== 'worker') return false;
   if (actor.role === 'county_admin') return actor.county === station.county;
   return actor.stationId === station.id;
@@ -72,7 +72,7 @@ export function assertCountyAdmin(actor: Actor): asserts actor is WorkerActor {
 type WorkerRef = { id: number; stationId: number | null; county: string; role: string };
 
 /** Reading a worker's account: themselves, colleagues of their station, the county admin of their county. */
-export function canReadWorker(actor: Actor, target: WorkerRef): boolean {
+function canReadWorker(actor: Actor, target: WorkerRef): boolean {
   if (actor.kind !== 'worker') return false;
   if (actor.id === target.id) return true;
   if (actor.role === 'county_admin') return actor.county === target.county;
@@ -83,7 +83,7 @@ export function canReadWorker(actor: Actor, target: WorkerRef): boolean {
  * Managing a worker's account (role, deactivation, password reset, binding code): the station
  * admin of their station (never a county admin's account), or the county admin of their county.
  */
-export function canManageWorker(actor: Actor, target: WorkerRef): boolean {
+function canManageWorker(actor: Actor, target: WorkerRef): boolean {
   if (actor.kind !== 'worker') return false;
   if (actor.role === 'county_admin') return actor.county === target.county;
   return actor.role === 'station_admin' && target.role !== 'county_admin' && target.stationId !== null && actor.stationId === target.stationId;

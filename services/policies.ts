@@ -11,11 +11,11 @@ import { compactText, looksLikeQuestion } from './policy-questions';
 import type { PolicyAmountService } from './policy-amounts';
 import type { PolicyStatsService, WeekCounts } from './policy-stats';
 import type { PolicySearchEngine } from './policy-search';
+import { dateSchema } from './schemas';
 import { readTable } from './spreadsheet';
 import { fitsTextColumn, freeText, plainText, TEXT_COLUMN_BYTES } from './text';
 import { localDate } from './time';
 
-const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
 const textList = (max: number) =>
   z.array(plainText(max)).max(100).refine((l) => fitsTextColumn(l), `内容太长（合计最多约 ${Math.floor(TEXT_COLUMN_BYTES / 3)} 个汉字）`);
 
@@ -31,8 +31,8 @@ const policyShape = {
   situations: textList(200),
   amount: z.string().trim().max(200, '金额说明最多200个字').nullish(),
   source: z.string().trim().max(300).nullish(),
-  effectiveFrom: DATE.nullish(),
-  effectiveTo: DATE.nullish(),
+  effectiveFrom: dateSchema.nullish(),
+  effectiveTo: dateSchema.nullish(),
   stationId: z.number().int().positive().nullish(),
 };
 
@@ -452,7 +452,7 @@ function sheetField(header: string): string | undefined {
 }
 
 /** The shipped knowledge base. */
-export function defaultKnowledgeFile(): string {
+function defaultKnowledgeFile(): string {
   return path.resolve(__dirname, '..', 'knowledge', 'policies.json');
 }
 

@@ -9,7 +9,7 @@ import { addDays, localDate, localWeekday } from './time';
 export type QuestionOutcome = 'answered' | 'unanswered' | 'resolved';
 
 /** The Monday (local date) of the week holding `at`. */
-export function weekOf(at: Date): string {
+function weekOf(at: Date): string {
   return addDays(localDate(at), -((localWeekday(at) + 6) % 7));
 }
 

@@ -12,23 +12,22 @@ import type { BindingService } from './binding';
 import { ERASED_TEXT } from './chat';
 import { DataCrypto } from './crypto';
 import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
-import { idNumberFacts, idNumberMessage, idNumberProblem, isCalendarDate, normaliseIdNumber } from './idnumber';
+import { idNumberFacts, idNumberMessage, idNumberProblem, normaliseIdNumber } from './idnumber';
 import { aliasFor } from './notify';
 import { assertCases, assertStationAdmin, ownStationId, WorkerActor } from './permissions';
 import { isValidPhone, normalisePhone } from './phone';
+import { dateSchema, phoneSchema } from './schemas';
 import { plainText } from './text';
 import { localDate } from './time';
 
 const trimmed = (max: number) => plainText(max);
-const phoneSchema = z.string().trim().max(30).refine(isValidPhone, '电话号码格式不正确（手机号11位，座机带区号）');
 const idNumberSchema = z.string().trim().superRefine((v, c) => {
   const problem = idNumberProblem(v);
   if (problem) c.addIssue({ code: 'custom', message: idNumberMessage(problem) });
 });
-const dateSchema = z.string().refine(isCalendarDate, '日期格式应为 YYYY-MM-DD');
 
 /** Fields of a resident as the API and the import accept them (unknown keys are refused). */
-export const residentFields = {
+const residentFields = {
   name: trimmed(50),
   phone: phoneSchema.nullable(),
   communityId: z.number().int().positive(),

@@ -4,7 +4,7 @@ import { Resident, ServiceRecord, SERVICE_RECORD_TYPES } from '../entities';
 import type { ServiceRecordType } from '../entities';
 import type { Actor } from './auth';
 import type { Infra } from './infra';
-import { localDateSchema } from './checkins';
+import { dateSchema } from './schemas';
 import { validationFailed } from './errors';
 import { ownStationId } from './permissions';
 import { localDate } from './time';
@@ -14,7 +14,7 @@ export const serviceRecordInputSchema = z.strictObject({
   type: z.enum(SERVICE_RECORD_TYPES),
   residentIds: z.array(z.number().int().positive()).min(1, '至少一位居民').max(500, '一次最多 500 位居民')
     .refine((ids) => new Set(ids).size === ids.length, '居民不能重复'),
-  date: localDateSchema,
+  date: dateSchema,
   summary: z.string().trim().min(1, '不能为空').max(2000, '最多 2000 个字'),
   resourcesYuan: z.number().min(0, '金额不能为负').max(1e9, '金额过大').nullable().optional(),
 });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const TEXT_COLUMN_BYTES = 65_535;
 
 /** The UTF-8 size of a string, as MySQL counts it. */
-export function utf8Bytes(s: string): number {
+function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
@@ -21,7 +21,7 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/u;
 const INVISIBLE_IN_FREE_TEXT = /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/u;
 
 /** NFC, runs of white space (the ideographic space too) as one space, trimmed. */
-export function normaliseLine(s: string): string {
+function normaliseLine(s: string): string {
   return s.normalize('NFC').replace(/[\s\u3000]+/gu, ' ').trim();
 }
 

@@ -16,7 +16,7 @@ import { addDays, localDate } from './time';
 export const RISK_TIER_LABELS: Record<RiskTier, string> = { high: '高风险', priority: '重点', general: '一般' };
 const INTERVAL_WORDS: Record<number, string> = { 7: '每周', 14: '每两周', 30: '每月', 90: '每季度' };
 /** The morning list names this many residents; the console has them all. */
-export const MORNING_LIST_MAX = 20;
+const MORNING_LIST_MAX = 20;
 
 const days = (what: string) => z.number().int('需为整数天').min(1, `${what}至少 1 天`).max(366, `${what}最多 366 天`);
 
@@ -26,7 +26,7 @@ export const intervalsInputSchema = z.strictObject({
 }).refine((x) => x.high <= x.priority && x.priority <= x.general, '风险越高走访应越勤：高风险 ≤ 重点 ≤ 一般');
 export type Intervals = z.output<typeof intervalsInputSchema>;
 
-export type VisitStatus = 'overdue' | 'due' | 'upcoming';
+type VisitStatus = 'overdue' | 'due' | 'upcoming';
 
 /** One key resident on the visit schedule. */
 export interface VisitDue {
@@ -195,7 +195,7 @@ export class VisitService {
 }
 
 /** One resident of a visit list: `王秀英（沙河村，高风险·每周）逾期2天，上次11月24日`. */
-export function visitLine(v: VisitDue): string {
+function visitLine(v: VisitDue): string {
   const tier = `${RISK_TIER_LABELS[v.resident.riskTier]}·${INTERVAL_WORDS[v.intervalDays] ?? `每${v.intervalDays}天`}`;
   const where = [v.communityName, tier].filter(Boolean).join('，');
   const when = v.status === 'overdue' ? `逾期${v.daysOverdue}天` : v.status === 'due' ? '今天到期' : `${shortDate(v.dueDate)}到期`;

@@ -17,6 +17,18 @@ export interface WorkerInput {
   phone?: string | null;
 }
 
+/** A new account as written by `WorkerService.insertAccount`, whoever asks for it. */
+export interface NewAccount {
+  stationId: number | null;
+  county: string;
+  username: string;
+  name: string;
+  role: WorkerRole;
+  password: string;
+  phone?: string | null;
+  wechatContactId?: string | null;
+}
+
 export interface WorkerPatch {
   name?: string;
   role?: WorkerRole;
@@ -53,10 +65,20 @@ export class WorkerService {
       stationId = station.id;
       county = station.county;
     }
+    return this.insertAccount({ ...input, stationId, county });
+  }
+
+  /**
+   * The one place an account is written (the API, `admin:create`, the first start and the demo):
+   * the username lower-cased, the phone normalised, the password hashed; a taken username is a 409.
+   * Callers decide who may create it.
+   */
+  async insertAccount(input: NewAccount): Promise<Worker> {
+    const m = this.ctx.db.manager;
     try {
       return await m.save(Worker, m.create(Worker, {
-        stationId, county, username: input.username.toLowerCase(), name: input.name, role: input.role,
-        phone: input.phone ? normalisePhone(input.phone) : null, active: true, tokenVersion: 0,
+        stationId: input.stationId, county: input.county, username: input.username.toLowerCase(), name: input.name, role: input.role,
+        phone: input.phone ? normalisePhone(input.phone) : null, wechatContactId: input.wechatContactId ?? null, active: true, tokenVersion: 0,
         passwordHash: await this.deps.auth.hashPassword(input.password),
       }));
     } catch (err) {

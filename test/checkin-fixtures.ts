@@ -52,8 +52,11 @@ export async function deliverAll(ctx: AppContext, status: 'sent' | 'failed' = 's
 }
 
 /** Runs the check-in job at the current application time. */
-export function runCheckins(ctx: AppContext) {
-  return ctx.services.jobs.runNow('checkins');
+/** The minute's check-in work: the sweep, then the morning summary of alerts (its own job). */
+export async function runCheckins(ctx: AppContext) {
+  const summary = await ctx.services.jobs.runNow('checkins');
+  await ctx.services.jobs.runNow('alert-summary');
+  return summary;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { SendPlan } from '../../services/outbox';
 import { toIso } from '../../services/time';
 
 /** How long the sends take under the budget, for the worker before sending. */
-export function presentPlan(p: SendPlan) {
+function presentPlan(p: SendPlan) {
   return {
     messages: p.messages, ahead: p.ahead, gapMs: p.gapMs, hourlyCap: p.hourlyCap, dailyCap: p.dailyCap,
     sendableToday: p.sendableToday, days: p.days, finishesAt: toIso(p.finishesAt),

@@ -24,7 +24,7 @@ export function presentPlan(p: CheckinPlan, today: string) {
 }
 
 /** One day of an elder's check-ins. */
-export function presentDay(d: CheckinDay) {
+function presentDay(d: CheckinDay) {
   return {
     date: d.date, status: d.status, remindAt: wallTime(d.remindMinute), deadline: wallTime(d.deadlineMinute),
     remindedAt: toIso(d.firstReminderAt), secondReminderAt: toIso(d.secondReminderAt), confirmedAt: toIso(d.confirmedAt),

@@ -3,8 +3,6 @@ import { ageOn } from '../../services/idnumber';
 import { maskPhone } from '../../services/phone';
 import { toIso } from '../../services/time';
 
-export { maskPhone };
-
 /** A station as the console shows it (its phone is the station's public number, not masked). */
 export function presentStation(s: Station) {
   return { id: s.id, name: s.name, township: s.township, county: s.county, address: s.address, phone: s.phone, openHours: s.openHours };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALERT_OUTCOMES, ALERT_STATUSES, CHECKIN_STATUSES } from '../../entities';
-import { localDateSchema, planInputSchema } from '../../services/checkins';
+import { planInputSchema } from '../../services/checkins';
+import { dateSchema } from '../../services/schemas';
 import { freeText } from '../../services/text';
 import { localDate } from '../../services/time';
 import { presentAlert, presentAlertEntry, presentBoardItem, presentConfirmation, presentHistory, presentPlan } from '../presenters/checkins';
@@ -30,7 +31,7 @@ export const checkinRoutes = [
     matrix: { expect: STATION_CASE_LIST },
     query: pageQuery.extend({
       limit: z.coerce.number().int().min(1).max(500).default(500),
-      date: localDateSchema.optional(),
+      date: dateSchema.optional(),
       status: z.enum(CHECKIN_STATUSES).optional(),
       communityId: z.coerce.number().int().positive().optional(),
     }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FAMILY_REMINDER_KINDS } from '../../entities';
-import { localDateSchema } from '../../services/checkins';
+import { dateSchema } from '../../services/schemas';
 import { guardianInputSchema, scheduleInputSchema } from '../../services/family-reminders';
 import { presentCommunityOfficer, presentFamilyReminder, presentSchedule } from '../presenters/families';
 import { idParams, pageQuery, route } from '../route';
@@ -38,8 +38,8 @@ export const familyRoutes = [
     matrix: { expect: STATION_CASE_LIST },
     query: pageQuery.extend({
       residentId: z.coerce.number().int().positive().optional(),
-      from: localDateSchema.optional(),
-      to: localDateSchema.optional(),
+      from: dateSchema.optional(),
+      to: dateSchema.optional(),
       kind: z.enum(FAMILY_REMINDER_KINDS).optional(),
     }),
     handler: async ({ ctx, actor, query }) => {

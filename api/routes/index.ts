@@ -14,6 +14,7 @@ import { needRoutes } from './needs';
 import { bookingRoutes } from './bookings';
 import { activityRoutes } from './activities';
 import { broadcastRoutes } from './broadcasts';
+import { reminderRoutes } from './reminders';
 
 /** Every `/api` route of this instance; each feature adds its module here. */
 export function apiRoutes(ctx: AppContext): AnyRoute[] {
@@ -31,6 +32,7 @@ export function apiRoutes(ctx: AppContext): AnyRoute[] {
     ...bookingRoutes,
     ...activityRoutes,
     ...broadcastRoutes,
+    ...reminderRoutes,
     ...(ctx.config.devEndpoints ? devRoutes : []),
   ];
 }

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { WORKER_ROLES } from '../../entities';
-import { isValidPhone } from '../../services/phone';
+import { phoneSchema as phone } from '../../services/schemas';
 import { plainText } from '../../services/text';
 import { presentCode, presentCommunity, presentStation, presentWorker } from '../presenters/people';
 import { idParams, pageQuery, route } from '../route';
 import { OWN, OWN_LIST } from '../matrix';
 
 const text = (max: number) => plainText(max);
-const phone = z.string().trim().max(30).refine(isValidPhone, '电话号码格式不正确（手机号11位，座机带区号）');
 const password = z.string().min(8, '密码至少 8 位').max(128, '密码最多 128 位');
 
 /** Stations, communities and worker accounts (county admin; station admin for their own station). */

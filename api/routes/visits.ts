@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_RECORD_TYPES } from '../../entities';
-import { localDateSchema } from '../../services/checkins';
+import { dateSchema } from '../../services/schemas';
 import { serviceRecordInputSchema } from '../../services/service-records';
 import { intervalsInputSchema } from '../../services/visits';
 import { presentCaseWorker, presentServiceRecord, presentVisitDue } from '../presenters/visits';
@@ -16,7 +16,7 @@ export const visitRoutes = [
     query: z.object({
       workerId: z.coerce.number().int().positive().optional(),
       withinDays: z.coerce.number().int().min(0).max(90).default(0),
-      date: localDateSchema.optional(),
+      date: dateSchema.optional(),
     }),
     handler: async ({ ctx, actor, query }) => {
       const { date, intervals, items } = await ctx.services.visits.due(actor, query);
@@ -50,7 +50,7 @@ export const visitRoutes = [
     method: 'get', path: '/api/service-records', summary: '本站服务记录，新的在前', tag: 'visits', access: 'worker',
     matrix: { expect: STATION_CASE_LIST },
     query: pageQuery.extend({
-      from: localDateSchema.optional(), to: localDateSchema.optional(), type: z.enum(SERVICE_RECORD_TYPES).optional(),
+      from: dateSchema.optional(), to: dateSchema.optional(), type: z.enum(SERVICE_RECORD_TYPES).optional(),
       residentId: z.coerce.number().int().positive().optional(),
     }),
     handler: async ({ ctx, actor, query }) => {

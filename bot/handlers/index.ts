@@ -25,7 +25,6 @@ import { workerHandoffReplyHandler } from './worker-handoffs';
  *   `needsBindingHandler` (they may then assume a bound resident), before `menuChoiceHandler`;
  *   a dialogue that continues over several messages matches on `input.state` first.
  * - policy answers (free questions): right before `fallbackHandler`.
- * Use `insertBefore`/`insertAfter` to place a handler by name.
  */
 export const HANDLERS: IntentHandler[] = [
   nonTextHandler,
@@ -57,17 +56,3 @@ export const HANDLERS: IntentHandler[] = [
   policyQuestionHandler,
   fallbackHandler,
 ];
-
-/** Inserts `handler` before the one named `name` (feature modules plug in here). */
-export function insertBefore(name: string, handler: IntentHandler, list: IntentHandler[] = HANDLERS): void {
-  const i = list.findIndex((h) => h.name === name);
-  if (i < 0) throw new Error(`no handler named ${name}`);
-  if (!list.includes(handler)) list.splice(i, 0, handler);
-}
-
-/** Inserts `handler` after the one named `name`. */
-export function insertAfter(name: string, handler: IntentHandler, list: IntentHandler[] = HANDLERS): void {
-  const i = list.findIndex((h) => h.name === name);
-  if (i < 0) throw new Error(`no handler named ${name}`);
-  if (!list.includes(handler)) list.splice(i + 1, 0, handler);
-}

@@ -1,4 +1,4 @@
-import type { BindingTarget, EscalationOrder } from '../../entities';
+import type { BindingTarget, EscalationOrder, SubscriptionPurpose } from '../../entities';
 import type { OutgoingMessage } from '../outbox';
 import { DedupeKey, forFamily, forWorker } from './keys';
 
@@ -15,6 +15,31 @@ export type MessageBase = Omit<OutgoingMessage, 'stationId' | 'toContactId' | 't
   /** The key of the cause (from `keys.ts`); each recipient's copy gets its own suffix. */
   dedupeKey: DedupeKey | null;
 };
+
+/** A resident as a recipient: the bot's contact, a mini-program user, both or neither. */
+export interface ResidentRecipient {
+  id: number;
+  wechatContactId: string | null;
+  openid: string | null;
+}
+
+/** The addressing fields of an outbox row. */
+export type Address = Pick<OutgoingMessage, 'toContactId' | 'toAlias' | 'channel' | 'toOpenid' | 'purpose'>;
+
+/**
+ * Where a message to a resident goes: the bot when their WeChat is bound (carrying the openid and
+ * the subscription purpose, so a row the bot gives up on falls over to the mini-program), else a
+ * subscription message to their mini-program when the message has a purpose; null when neither
+ * reaches them. Every reminder to a resident is addressed here, so each reaches them once.
+ */
+export function residentAddress(r: ResidentRecipient, purpose: SubscriptionPurpose | null): Address | null {
+  const mini = r.openid && purpose ? { toOpenid: r.openid, purpose } : { toOpenid: null, purpose: null };
+  // The remark names the resident on every row, so an undelivered one can be shown with their name.
+  const toAlias = aliasFor('resident', r.id);
+  if (r.wechatContactId) return { toContactId: r.wechatContactId, toAlias, channel: 'bot', ...mini };
+  if (mini.toOpenid) return { toContactId: `mp:${mini.toOpenid}`, toAlias, channel: 'miniapp', ...mini };
+  return null;
+}
 
 /** A worker with a bound WeChat. */
 export interface WorkerRecipient {

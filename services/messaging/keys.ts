@@ -96,10 +96,10 @@ export function alertLevelKey(alertId: number, level: number): DedupeKey {
 }
 
 /** Half an hour: repeated calls for help from one contact within it make one alert. */
-export const HELP_CALL_WINDOW_MS = 30 * 60_000;
+const HELP_CALL_WINDOW_MS = 30 * 60_000;
 
 /** A call for help from a contact (one alert per contact per half hour). */
-export function helpCallKey(stationId: number, contactId: string, at: Date): DedupeKey {
+function helpCallKey(stationId: number, contactId: string, at: Date): DedupeKey {
   return `help:${stationId}:${contactId}:${Math.floor(at.getTime() / HELP_CALL_WINDOW_MS)}`;
 }
 

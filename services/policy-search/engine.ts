@@ -25,7 +25,7 @@ import { HomophoneCorrector } from './pinyin';
 import { cut, cutForSearch, isDictWord, teachWords } from './segmenter';
 import type { PolicyDoc, PolicySearchOptions, SearchHit, SearchResult } from './types';
 
-export type { PolicyDoc, SearchHit, SearchResult, PolicySearchOptions } from './types';
+export type { PolicyDoc, SearchResult, PolicySearchOptions } from './types';
 
 /**
  * BM25F fields: title, keywords, questions, summary, content, category, situations (the life situations a

@@ -86,7 +86,7 @@ export function replaceAll(table: PhraseTable<string>, text: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-export interface Situation {
+interface Situation {
   concepts: string[];
   weight: number;
 }

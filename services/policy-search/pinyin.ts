@@ -12,7 +12,7 @@ function fuzzy(py: string): string {
 
 const readingCache = new Map<string, string[]>();
 /** Fuzzy readings of one Han character, the most common first (at most 3). */
-export function readings(ch: string): string[] {
+function readings(ch: string): string[] {
   let r = readingCache.get(ch);
   if (!r) {
     const all = isHanChar(ch) ? pinyin(ch, { toneType: 'none', multiple: true, type: 'array' }) : [];

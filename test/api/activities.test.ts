@@ -146,6 +146,25 @@ describe('activities and sign-ups', () => {
     expect(rows[0].text).toContain('明天12月5日（周六）上午9:00');
   });
 
+  it('reminds a mini-program-only resident by subscription message, and one on both on the bot with the fall-over', async () => {
+    const { app, ctx, clock } = env();
+    const { s, village, worker, resident } = await setup();
+    const http = request(app.callback());
+    const miniOnly = await createResident(ctx, { stationId: s.id, communityId: village.id, name: '刘桂兰', openid: `openid-mini-${seq}` });
+    const neither = await createResident(ctx, { stationId: s.id, communityId: village.id, name: '赵大山' });
+    const act = (await http.post('/api/activities').set(bearer(worker.token)).send(body())).body;
+    for (const r of [resident, miniOnly, neither]) {
+      expect((await http.post(`/api/activities/${act.id}/signups`).set(bearer(worker.token)).send({ residentId: r.id })).status).toBe(201);
+    }
+    clock.set(atLocal('2026-12-04', '09:00'));
+    expect((await ctx.services.jobs.runNow('activity-reminders')).queued).toBe(2);
+    const rows = await ctx.db.manager.find(OutboxMessage, { where: { refType: 'activity', refId: act.id, kind: 'activity_reminder' }, order: { id: 'ASC' } });
+    expect(rows.map((r) => [r.channel, r.toContactId, r.toOpenid, r.purpose])).toEqual([
+      ['bot', resident.wechatContactId, resident.openid, 'activity_reminder'],
+      ['miniapp', `mp:${miniOnly.openid}`, miniOnly.openid, 'activity_reminder'],
+    ]);
+  });
+
   it('records attendance after the start as one service record of the activity', async () => {
     const { app, ctx, clock } = env();
     const { s, worker, resident, village, foreign } = await setup();

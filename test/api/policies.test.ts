@@ -272,6 +272,10 @@ describe('policies API', () => {
     const admin = await createWorker(ctx, { role: 'county_admin' });
     const res = await http().post('/api/policies').set('Authorization', `Bearer ${admin.token}`).send(sample({ effectiveFrom: '2025-01-01', effectiveTo: '2024-01-01' }));
     expect(res.status).toBe(400);
+    // A date that does not exist is refused like any other bad date (one date validator for every door).
+    const impossible = await http().post('/api/policies').set('Authorization', `Bearer ${admin.token}`).send(sample({ effectiveFrom: '2026-02-31' }));
+    expect(impossible.status).toBe(400);
+    expect(JSON.stringify(impossible.body)).toContain('YYYY-MM-DD');
     expect((await http().get('/api/policies/abc')).status).toBe(400);
     expect((await http().get('/api/policies/999999')).status).toBe(404);
   });

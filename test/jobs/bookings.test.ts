@@ -57,6 +57,22 @@ describe('booking-reminders', () => {
     expect(await reminders(ctx, b.booking.id)).toHaveLength(2);
   });
 
+  it('reminds a mini-program-only resident by subscription message; one on both gets the bot with the fall-over', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-01T10:00:00'));
+    const s = await scene(ctx);
+    const both = await createResident(ctx, { stationId: s.station.id, wechatContactId: `both-${s.station.id}`, openid: `both-o-${s.station.id}` });
+    const miniOnly = await createResident(ctx, { stationId: s.station.id, openid: `mini-o-${s.station.id}` });
+    const w = actorOf(s.worker);
+    const [b1, b2] = [await ctx.services.bookings.book(w, { slotId: s.slot.id, residentId: both.id, channel: 'console' }), await ctx.services.bookings.book(w, { slotId: s.slot.id, residentId: miniOnly.id, channel: 'console' })];
+    clock.set(at('2026-12-04T09:05:00'));
+    await ctx.services.jobs.runNow('booking-reminders');
+    const [r1] = await reminders(ctx, b1.booking.id);
+    const [r2] = await reminders(ctx, b2.booking.id);
+    expect(r1).toMatchObject({ channel: 'bot', toContactId: both.wechatContactId, toOpenid: both.openid, purpose: 'booking_reminder' });
+    expect(r2).toMatchObject({ channel: 'miniapp', toContactId: `mp:${miniOnly.openid}`, toOpenid: miniOnly.openid, purpose: 'booking_reminder' });
+  });
+
   it('leaves out cancelled bookings, residents no longer active, and a reminder the booking reply just made', async () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-01T10:00:00'));
