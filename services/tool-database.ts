@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /** The product's own data folder when it runs from its project folder (`npm start`): `<project>/data`. */
-export const PROJECT_DATA_DIR = path.resolve(__dirname, '..', 'data');
+const PROJECT_DATA_DIR = path.resolve(__dirname, '..', 'data');
 const EMBEDDED_FILE = 'station.db';
 
 /** The SQLite file of a `sqlite:` database URL, null for MySQL/MariaDB or an in-memory database. */

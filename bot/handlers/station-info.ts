@@ -13,7 +13,7 @@ const WHERE = new RegExp(`^(${US}(在哪|在哪里|在哪儿|在什么地方|在
 const PHONE = new RegExp(`^${US}(的)?(联系)?(电话|电话号码|号码|座机)(是)?(多少|几号|是多少|是啥|是什么|给一个|给我)?${PARTICLE}$`);
 
 /** Which fact of the station's record a message asks for, if any. */
-export function stationFactAsked(compact: string): P.StationFact | null {
+function stationFactAsked(compact: string): P.StationFact | null {
   if (HOURS.test(compact)) return 'hours';
   if (WHERE.test(compact)) return 'address';
   if (PHONE.test(compact)) return 'phone';
