@@ -51,6 +51,9 @@ describe('check-ins through the bot', () => {
     const { ctx, clock } = env();
     clock.set(at('2026-12-05T07:00:00'));
     const s = await elderScene(ctx);
+    // Everyone messaged is a real contact of the account, so no send fails (three failures would mark the account down).
+    const { mocker } = await bot().account(s.station.id);
+    for (const id of [s.resident.wechatContactId!, s.son!.wechatContactId!, s.worker.wechatContactId!, s.admin.wechatContactId!]) mocker!.createContact({ id, name: id });
     await runDay(ctx, clock, '2026-12-05');
     const alert = await ctx.db.manager.findOneByOrFail(Alert, { residentId: s.resident.id });
     clock.set(at('2026-12-05T11:40:00'));
