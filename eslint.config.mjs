@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/**/*.js', '.tmp*/', 'miniprogram/dist/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/**/*.js', '.tmp*/', 'miniprogram/dist/', 'web/dist/'] },
   js.configs.recommended,
   { files: ['*.js', '*.cjs'], languageOptions: { globals: { module: 'readonly', process: 'readonly', require: 'readonly' } } },
   ...tseslint.configs.recommended,
@@ -22,6 +22,11 @@ export default tseslint.config(
   // The mini-program runs on the phone: it talks to the api over HTTP and imports nothing of the server.
   {
     files: ['miniprogram/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['node:*', 'koa', 'typeorm', 'wechaty', '**/services/*', '**/api/*', '**/entities/*', '**/bot/*', '**/jobs/*'] }] },
+  },
+  // The worker console runs in the browser: it talks to the api over HTTP (API.md) and imports nothing of the server.
+  {
+    files: ['web/src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['node:*', 'koa', 'typeorm', 'wechaty', '**/services/*', '**/api/*', '**/entities/*', '**/bot/*', '**/jobs/*'] }] },
   },
 );

@@ -11,6 +11,7 @@ import { AuditService } from './audit';
 import { ImportService } from './import';
 import { MiniappService } from './miniapp';
 import { ResidentService } from './residents';
+import { PrivacyService } from './privacy';
 import { StationService } from './stations';
 import { WorkerService } from './workers';
 import { PolicyService } from './policies';
@@ -47,6 +48,7 @@ export interface Services {
   stations: StationService;
   workers: WorkerService;
   residents: ResidentService;
+  privacy: PrivacyService;
   imports: ImportService;
   miniapp: MiniappService;
   policies: PolicyService;
@@ -91,6 +93,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const alerts = new AlertService(infra, { notify, chat, outbox });
   const accounts = new AccountStatusService(infra);
   const residents = new ResidentService(infra, { audit, binding });
+  const privacy = new PrivacyService(infra, { audit, residents });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
   const familyReminders = new FamilyReminderService(infra, { alerts, chat, notify, outbox });
@@ -114,6 +117,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     stations: new StationService(infra),
     workers: new WorkerService(infra, { auth, binding }),
     residents,
+    privacy,
     imports: new ImportService(infra, { residents }),
     miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
     policies: new PolicyService(infra, { amounts: new PolicyAmountService(infra), stats: new PolicyStatsService(infra) }),
@@ -137,18 +141,18 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     broadcasts,
   };
   // Features that hold personal data of residents take part in the export and the erase.
-  residents.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
-  residents.registerEraseHook((em, r) => checkins.eraseFor(em, r));
-  residents.registerExportSection('alerts', (em, r) => alerts.exportFor(em, r));
-  residents.registerExportSection('handoffs', (em, r) => handoffs.exportFor(em, r));
-  residents.registerExportSection('messages', (em, r) => chat.exportFor(em, r));
-  residents.registerExportSection('bookings', (em, r) => services.bookings.exportFor(em, r));
-  residents.registerEraseHook((em, r) => alerts.eraseFor(em, r));
-  residents.registerEraseHook((em, r) => handoffs.eraseFor(em, r));
-  residents.registerEraseHook((em, r) => chat.eraseFor(em, r));
-  residents.registerExportSection('familyReminders', (em, r) => familyReminders.exportFor(em, r));
-  residents.registerEraseHook((em, r) => familyReminders.eraseFor(em, r));
-  residents.registerExportSection('needs', (em, r) => needs.exportFor(em, r));
-  residents.registerEraseHook((em, r) => needs.eraseFor(em, r));
+  privacy.registerExportSection('checkins', (em, r) => checkins.exportFor(em, r));
+  privacy.registerEraseHook((em, r) => checkins.eraseFor(em, r));
+  privacy.registerExportSection('alerts', (em, r) => alerts.exportFor(em, r));
+  privacy.registerExportSection('handoffs', (em, r) => handoffs.exportFor(em, r));
+  privacy.registerExportSection('messages', (em, r) => chat.exportFor(em, r));
+  privacy.registerExportSection('bookings', (em, r) => services.bookings.exportFor(em, r));
+  privacy.registerEraseHook((em, r) => alerts.eraseFor(em, r));
+  privacy.registerEraseHook((em, r) => handoffs.eraseFor(em, r));
+  privacy.registerEraseHook((em, r) => chat.eraseFor(em, r));
+  privacy.registerExportSection('familyReminders', (em, r) => familyReminders.exportFor(em, r));
+  privacy.registerEraseHook((em, r) => familyReminders.eraseFor(em, r));
+  privacy.registerExportSection('needs', (em, r) => needs.exportFor(em, r));
+  privacy.registerEraseHook((em, r) => needs.eraseFor(em, r));
   return services;
 }

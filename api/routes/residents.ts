@@ -122,7 +122,7 @@ export const residentRoutes = [
     matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
     params: idParams,
     handler: async ({ ctx, actor, params }) => {
-      const data = await ctx.services.residents.export(actor, params.id);
+      const data = await ctx.services.privacy.export(actor, params.id);
       return {
         exportedAt: toIso(ctx.clock.now()),
         resident: presentResident(data.resident, ctx.services.residents.today()),
@@ -136,7 +136,7 @@ export const residentRoutes = [
     method: 'post', path: '/api/residents/:id/erase', summary: '删除居民个人信息（站长；统计匿名保留）', tag: 'residents', access: 'worker',
     matrix: { expect: { ...STATION_CASES, worker: { own: 403, other: 404 } }, params: (w) => ({ id: w.residentId }) },
     params: idParams,
-    handler: async ({ ctx, actor, params }) => presentResident(await ctx.services.residents.erase(actor, params.id), ctx.services.residents.today()),
+    handler: async ({ ctx, actor, params }) => presentResident(await ctx.services.privacy.erase(actor, params.id), ctx.services.residents.today()),
   }),
   route({
     method: 'get', path: '/api/audit', summary: '个人信息访问审计日志（站长）', tag: 'residents', access: 'worker',
