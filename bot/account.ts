@@ -5,7 +5,7 @@ import type { WechatyInterface } from 'wechaty/impls';
 import type { mock } from 'wechaty-puppet-mock';
 import qrcodeTerminal from 'qrcode-terminal';
 import type { OutboxMessage, Station } from '../entities';
-import type { AppContext } from '../services/context';
+import type { AppContext, SimulatedKind } from '../services/context';
 import { choosePuppet, PuppetChoice } from './puppet';
 import { Router } from './router';
 import { OutboxSender, SenderOptions } from './sender';
@@ -180,10 +180,11 @@ export class StationAccount {
   }
 
   /**
-   * Simulator: contact `from` (created if unknown) says `text` to this account; resolves with the
-   * bot's replies to that message, when its handling is done.
+   * Simulator: contact `from` (created if unknown) says `text` to this account, or sends a voice
+   * note or a picture (`kind`); resolves with the bot's replies to that message, when its handling
+   * is done.
    */
-  async chat(from: string, text: string, name?: string): Promise<string[]> {
+  async chat(from: string, text: string, name?: string, kind: SimulatedKind = 'text'): Promise<string[]> {
     const mocker = this.mocker;
     if (!mocker || !this.selfId) throw new Error('the simulator needs the mock puppet');
     if (!mocker.cacheContactPayload.has(from)) mocker.createContact({ id: from, name: name || from });
@@ -193,7 +194,8 @@ export class StationAccount {
     }
     const id = `sim-${randomUUID()}`;
     const replies = this.router.track(id);
-    mocker.MessageMock.create({ id, talkerId: from, listenerId: this.selfId, timestamp: Date.now(), type: types.Message.Text, text });
+    const type = kind === 'voice' ? types.Message.Audio : kind === 'image' ? types.Message.Image : types.Message.Text;
+    mocker.MessageMock.create({ id, talkerId: from, listenerId: this.selfId, timestamp: Date.now(), type, text: kind === 'text' ? text : '' });
     this.bot.puppet.emit('message', { messageId: id });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), CHAT_TIMEOUT_MS)));

@@ -37,6 +37,9 @@ async function call<T>(base: string, method: string, path: string, body?: unknow
   return json;
 }
 
+/** Lines that send a voice note or a picture instead of words. */
+const MEDIA: Partial<Record<string, 'voice' | 'image'>> = { '/语音': 'voice', '/voice': 'voice', '/图片': 'image', '/image': 'image' };
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   let after = 0;
@@ -82,12 +85,15 @@ async function main(): Promise<void> {
     }
   };
   const timer = setInterval(() => void poll(), 1000);
-  console.log(`以 ${args.name ?? args.from}（${args.from}）的身份和 ${stationName} 聊天。输入消息回车发送，Ctrl+C 退出。`);
+  console.log(`以 ${args.name ?? args.from}（${args.from}）的身份和 ${stationName} 聊天。输入消息回车发送；/语音 发一条语音，/图片 发一张图片；Ctrl+C 退出。`);
   rl.prompt();
   rl.on('line', async (line) => {
     if (!line.trim()) return rl.prompt();
+    const kind = MEDIA[line.trim().toLowerCase()] ?? 'text';
     try {
-      const res = await call<{ replies: string[] }>(args.base, 'POST', '/api/dev/chat', { from: args.from, name: args.name, text: line, stationId: args.station });
+      const res = await call<{ replies: string[] }>(args.base, 'POST', '/api/dev/chat', {
+        from: args.from, name: args.name, text: kind === 'text' ? line : '', kind, stationId: args.station,
+      });
       pending.push(...res.replies);
       await poll();
     } catch (err) {

@@ -71,10 +71,10 @@ export async function startBot(ctx: AppContext, options: BotOptions = {}): Promi
 
   const mock = ctx.config.puppet === MOCK_PUPPET;
   const bridge: ChatBridge = {
-    chat: async ({ stationId, from, text, name }) => {
+    chat: async ({ stationId, from, text, name, kind }) => {
       const account = await ensure(stationId);
       if (!account) throw notFound('站点');
-      return account.chat(from, text, name);
+      return account.chat(from, text, name, kind);
     },
   };
   if (mock) ctx.chatBridge = bridge;

@@ -37,6 +37,8 @@ export function needsBinding(what: string): string {
 }
 
 export const bindAskCode = `好的，请发送社工给您的6位绑定码，例如“绑定 123456”。`;
+/** `怎么绑定`: what binding is for and how. */
+export const bindHow = `绑定后就能预约服务、报名活动、报平安。${BIND_HOW}也可以直接把6位数字发给我。`;
 export const bindRefused = '绑定码不对或已失效，请核对后再发，或向社工重新索取。';
 export const bindThrottled = '错误次数太多，请15分钟后再试。';
 
@@ -118,6 +120,28 @@ export function lonelyReply(station: Pick<Station, 'phone'>, whatNext: string): 
 export const lonelyDuringHandoff = '我们在呢，您说的话社工都能看到，会在这里回复您。想和专业的人聊聊，也可以拨打心理援助热线 12356。';
 
 /** The hand-off's one explanation: a worker will answer here; the station's phone for urgent matters. */
+/** What a resident may ask of the station's record. */
+export type StationFact = 'hours' | 'address' | 'phone';
+
+/**
+ * The station's hours, address or phone from its record, the one asked for first and the others
+ * after it; what is not on record is not made up: a person is offered instead.
+ */
+export function stationFact(station: Pick<Station, 'name' | 'address' | 'phone' | 'openHours'>, asked: StationFact): string {
+  const facts: Record<StationFact, string | null> = {
+    hours: station.openHours ? `工作时间：${station.openHours}` : null,
+    address: station.address ? `地址：${station.address}` : null,
+    phone: station.phone ? `电话：${station.phone}` : null,
+  };
+  const order: StationFact[] = [asked, ...(['hours', 'address', 'phone'] as StationFact[]).filter((f) => f !== asked)];
+  const known = order.map((f) => facts[f]).filter((x): x is string => x !== null);
+  if (!facts[asked]) {
+    const missing = { hours: '工作时间', address: '地址', phone: '电话' }[asked];
+    return `${stationLabel(station)}的${missing}我这里还没有登记。${known.length ? `${known.join('；')}。` : ''}回复“5”找社工问问。`;
+  }
+  return `${stationLabel(station)}${known.join('；')}。`;
+}
+
 export function handoffReply(station: Pick<Station, 'phone' | 'openHours'>, already: boolean): string {
   return handoffOpenedText(station, already);
 }
@@ -149,6 +173,12 @@ export const checkinByWorker =
   '报平安是老人本人发的。您见到或电话联系上老人后，请在工作台“今日报平安”里点“已见到/已电话确认”（接口：POST /api/checkins/{居民编号}/confirm）。查看未处理的告警请回复“告警”。';
 
 export const familyThanks = '谢谢您！已记录您联系上了家人，社工站会继续关注。';
+
+/** `已联系` with more words: they are kept and passed on. */
+export const familyThanksWords = '谢谢您！已记录您联系上了家人，您说的情况也转告社工了。';
+
+/** A family contact's words while the elder's alert is open. */
+export const familyWordsPassedOn = '谢谢您告诉我们，已经转告社工。有新情况随时发给我；联系上老人后请回复“已联系”。';
 
 export const tooManyMessages = '消息太多，请稍等，我一条一条回复您。';
 

@@ -4,12 +4,14 @@ import { JOBS } from './index';
 import { ConfigError, loadConfig } from '../services/config';
 import { AppContext, createContext } from '../services/context';
 import { AdjustableClock, isSaneInstant, SANE_YEARS } from '../services/clock';
+import { toolDatabase } from '../services/tool-database';
 
 /** `npm run job -- <name> [--at <ISO time>]`: runs one job once and prints its summary as JSON. */
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ options: { at: { type: 'string' } }, allowPositionals: true });
   const name = positionals[0];
   if (!name || !JOBS.some((j) => j.name === name)) {
+    if (name) console.error(`没有这个任务 / unknown job: ${name}\n`);
     console.error(`用法 / usage: npm run job -- <name> [--at 2026-12-03T09:00:00+08:00]\n任务 / jobs: ${JOBS.map((j) => j.name).join(', ')}`);
     process.exit(2);
   }
@@ -22,6 +24,13 @@ async function main(): Promise<void> {
   try {
     // With --at the whole run (queued messages included) sees that instant as now.
     const clock = values.at ? new AdjustableClock(at) : undefined;
+    // Which database, said before anything is written (secrets included) to a wrong place.
+    const db = toolDatabase(loadConfig(process.env, { writeSecrets: false }).databaseUrl);
+    console.error(db.says);
+    if (db.refusal) {
+      console.error(db.refusal);
+      process.exit(2);
+    }
     ctx = await createContext(loadConfig(), { jobs: JOBS, connectAttempts: 3, clock });
     const summary = await ctx.services.jobs.runNow(name, at);
     console.log(JSON.stringify({ job: name, at: at.toISOString(), summary }));

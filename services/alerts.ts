@@ -1,13 +1,15 @@
-import { EntityManager, In, Not } from 'typeorm';
-import { Alert, AlertEntry, AlertOutcome, AlertStatus, Community, PRIORITY, Resident, ServiceRecord } from '../entities';
+import { EntityManager, In, IsNull, Not } from 'typeorm';
+import { Alert, AlertEntry, AlertOutcome, AlertStatus, CheckinDay, Community, FamilyContact, PRIORITY, Resident, ServiceRecord } from '../entities';
 import type { Infra } from './infra';
 import type { NotifyService } from './notify';
 import type { ChatService } from './chat';
+import type { OutboxService } from './outbox';
 
 import { conflict, isUniqueViolation } from './errors';
-import { localDate, toIso } from './time';
+import { localDate, localMinutes, toIso } from './time';
+import { familyAllClearText, familyAuthor, workerFamilyWordsText } from './checkin-texts';
 import { placeholders } from './db';
-import { alertEntryKey, alertKey, DedupeKey, distressKey } from './messaging/keys';
+import { alertEntryKey, alertKey, checkinAllClearKey, DedupeKey, distressKey } from './messaging/keys';
 import type { Actor } from './auth';
 import { actingWorker, assertCaseRecord, caseStationId } from './permissions';
 import { insertServiceRecord } from './record-store';
@@ -64,12 +66,32 @@ export interface DistressCall {
 
 /** Closed alerts in one window after which calls stop opening new ones (a flood after closing). */
 const DISTRESS_REOPEN_MAX = 5;
+/** Notices that would be stale once a worker has seen an alert: "nobody has confirmed it yet". */
+const UNSEEN_NOTICE_KINDS = ['alert_escalation'];
+/**
+ * Notices that would be stale once an alert is closed: the alarms, escalations and "the elder
+ * replied" still waiting. The family's all-clear is good news and still goes.
+ */
+const OPEN_NOTICE_KINDS = [...UNSEEN_NOTICE_KINDS, 'alert_checkin_missed', 'alert_family_silent', 'alert_family_words', 'checkin_replied'];
+/** Outcomes that mean the elder was found well: that day shows as confirmed on the board. */
+const WELL_OUTCOMES: AlertOutcome[] = ['safe', 'visited'];
+
+/**
+ * The outcome a worker's own words name (`已处理 6 电话确认平安`): 医院/住院 → hospital,
+ * 上门/走访 → visited, 平安/没事 → safe, anything else (or nothing) → other.
+ */
+export function outcomeFromWords(words: string): AlertOutcome {
+  if (/医院|住院|送医|120/.test(words)) return 'hospital';
+  if (/上门|走访|入户|去了家里|到家里/.test(words)) return 'visited';
+  if (/平安|没事|无事|安全|挺好|很好|没问题|无异常/.test(words)) return 'safe';
+  return 'other';
+}
 
 /** Alerts: raised by help calls, silent elders and accounts that went down; closed by a worker with an outcome. */
 export class AlertService {
   constructor(
     private readonly ctx: Infra,
-    private readonly deps: { notify: NotifyService; chat: ChatService; satisfaction: SatisfactionService },
+    private readonly deps: { notify: NotifyService; chat: ChatService; satisfaction: SatisfactionService; outbox: OutboxService },
   ) {}
 
   /** Raises an alert and tells the workers (and family) at once; idempotent by dedupe key. */
@@ -145,6 +167,29 @@ export class AlertService {
     }));
   }
 
+  /** The alerts of these residents still waiting for a worker (open or acknowledged), oldest first. */
+  unresolvedOf(residentIds: number[]): Promise<Alert[]> {
+    if (!residentIds.length) return Promise.resolve([]);
+    return this.ctx.db.manager.find(Alert, { where: { residentId: In(residentIds), status: In(['open', 'acknowledged']) }, order: { id: 'ASC' }, take: 20 });
+  }
+
+  /**
+   * A family contact's own words about an elder whose alert is still open ("她在邻居家打牌呢"):
+   * kept on each such alert and sent to the workers at once. Returns the alerts (none: nothing done).
+   */
+  async fromFamily(f: FamilyContact, words: string): Promise<Alert[]> {
+    const open = await this.unresolvedOf([f.residentId]);
+    if (!open.length) return open;
+    const resident = await this.ctx.db.manager.findOneOrFail(Resident, { where: { id: f.residentId }, select: { id: true, name: true } });
+    for (const a of open) {
+      const entry = await this.addEntry(a, 'family', familyAuthor(f), words);
+      await this.deps.notify.workers(a.stationId, workerFamilyWordsText(resident, f, words, a.id), {
+        kind: 'alert_family_words', priority: PRIORITY.alert, urgent: true, dedupeKey: alertEntryKey(a.id, entry.id), refType: 'alert', refId: a.id,
+      });
+    }
+    return open;
+  }
+
   /** Everything said on an alert after it was raised, oldest first (the alert was read through `get`). */
   entries(alert: Pick<Alert, 'id' | 'stationId'>): Promise<AlertEntry[]> {
     return this.ctx.db.manager.find(AlertEntry, { where: { stationId: alert.stationId, alertId: alert.id }, order: { id: 'ASC' }, take: 500 });
@@ -197,6 +242,7 @@ export class AlertService {
     if (alert.status === 'resolved') throw conflict('alert_resolved', '该告警已处理完毕');
     if (alert.status === 'open') {
       await this.ctx.db.manager.update(Alert, { id, status: 'open' }, { status: 'acknowledged', acknowledgedAt: this.ctx.clock.now(), acknowledgedBy: workerId });
+      await this.deps.outbox.cancel('alert', [id], UNSEEN_NOTICE_KINDS);
     }
     return this.get(actor, id);
   }
@@ -204,7 +250,9 @@ export class AlertService {
   /**
    * A worker closes it with an outcome; only a worker does (a reply from the elder does not). The
    * close is a conditional update, so two workers closing at once get one success and one 409; a
-   * `visited` outcome on a resident's alert records the home visit as a service record.
+   * `visited` outcome on a resident's alert records the home visit as a service record. Notices
+   * about it still waiting are cancelled, and `safe` or `visited` shows the elder confirmed on the
+   * board of the day the alert was about.
    */
   async resolve(actor: Actor, id: number, outcome: AlertOutcome, note: string | null): Promise<Alert> {
     const alert = await this.get(actor, id);
@@ -217,6 +265,8 @@ export class AlertService {
       acknowledgedAt: alert.acknowledgedAt ?? now, acknowledgedBy: alert.acknowledgedBy ?? workerId,
     });
     if (!done.affected) throw conflict('alert_resolved', '该告警已处理完毕');
+    await this.deps.outbox.cancel('alert', [id], OPEN_NOTICE_KINDS);
+    if (WELL_OUTCOMES.includes(outcome) && alert.residentId !== null) await this.confirmDayOf(alert, alert.residentId, workerId, note, now);
     if (outcome === 'visited' && alert.residentId !== null) {
       const record = await insertServiceRecord(this.ctx.db.manager, {
         stationId, type: 'home_visit', date: localDate(now), summary: (note?.trim() || '告警后入户走访').slice(0, 2000),
@@ -225,6 +275,24 @@ export class AlertService {
       await this.deps.satisfaction.askAfter(record);
     }
     return this.get(actor, id);
+  }
+
+  /**
+   * A missed check-in's alert closed as safe or visited: that day shows the elder confirmed (by the
+   * worker), and the family, who had the alarm, hears she is well.
+   */
+  private async confirmDayOf(alert: Alert, residentId: number, workerId: number, note: string | null, now: Date): Promise<void> {
+    const m = this.ctx.db.manager;
+    const day = await m.findOne(CheckinDay, { where: { alertId: alert.id, residentId } });
+    if (!day || day.confirmedAt) return;
+    const done = await m.update(CheckinDay, { id: day.id, confirmedAt: IsNull() }, {
+      status: 'confirmed', confirmedAt: now, confirmedSource: 'worker', confirmedBy: workerId, note: (note?.trim() || '社工处理告警时确认平安').slice(0, 500),
+    });
+    if (!done.affected) return;
+    const r = await m.findOneOrFail(Resident, { where: { id: residentId } });
+    await this.deps.notify.family(r, (f) => familyAllClearText(r, f.relation, localMinutes(now), 'worker'), {
+      kind: 'checkin_all_clear', priority: PRIORITY.alert, urgent: true, dedupeKey: checkinAllClearKey(residentId, day.date), refType: 'alert', refId: alert.id,
+    });
   }
 
   /** A page of the caller's station's alerts, newest first, with resident and community names. */

@@ -115,6 +115,26 @@ export class ChatService {
     return { resident, family, worker };
   }
 
+  /**
+   * The station's bound WeChat contacts, for the simulator to pick from: residents, family
+   * contacts (with whose relative they are) and workers, at most `limit` of each.
+   */
+  async boundContacts(stationId: number, limit = 30): Promise<{ id: string; name: string; role: 'resident' | 'family' | 'worker'; label: string }[]> {
+    const m = this.ctx.db.manager;
+    const bound = { stationId, wechatContactId: Not(IsNull()) };
+    const [residents, family, workers] = await Promise.all([
+      m.find(Resident, { where: { ...bound, erasedAt: IsNull() }, order: { id: 'ASC' }, take: limit }),
+      m.find(FamilyContact, { where: bound, order: { id: 'ASC' }, take: limit }),
+      m.find(Worker, { where: { ...bound, active: true, role: In(['worker', 'station_admin']) }, order: { id: 'ASC' }, take: limit }),
+    ]);
+    const elders = await this.residentsOf(family);
+    return [
+      ...residents.map((r) => ({ id: r.wechatContactId!, name: r.name, role: 'resident' as const, label: `${r.name}（居民）` })),
+      ...family.map((f) => ({ id: f.wechatContactId!, name: f.name, role: 'family' as const, label: `${f.name}（${elders.get(f.residentId)?.name ?? ''}的${f.relation}）` })),
+      ...workers.map((w) => ({ id: w.wechatContactId!, name: w.name, role: 'worker' as const, label: `${w.name}（${w.role === 'station_admin' ? '站长' : '社工'}）` })),
+    ];
+  }
+
   /** A station, or null. */
   station(id: number): Promise<Station | null> {
     return this.ctx.db.manager.findOne(Station, { where: { id } });

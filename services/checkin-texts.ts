@@ -2,6 +2,7 @@ import type { ResidentTag, SignOfLifeSource, UnreachableReason } from '../entiti
 import { alertTypeLabel } from './alert-labels';
 import { maskPhone } from './phone';
 import { addressResident } from './address';
+import { spokenMinute, spokenTime } from './time';
 
 /**
  * The words of the check-in messages: warm and short for elders, factual for family and workers.
@@ -138,15 +139,74 @@ export function familyAllClearText(e: ElderRef, relation: string, atMinute: numb
   return `【平安消息】${elderForFamily(relation, e)}${wallTime(atMinute)}${how ? `${how}，` : ''}已报平安，请放心。`;
 }
 
-/** The workers hear of a sign of life on an open alert; the alert stays theirs to close. */
-export function workerReplyText(community: string | null, e: ElderRef, atMinute: number, source: SignOfLifeSource, alertId: number, familyName?: string): string {
-  const what = source === 'family' && familyName ? `家属 ${familyName} 已联系上老人` : SOURCE_WORDS[source];
+/** A family contact's own words, quoted for the workers: `：“手机没电了，人没事”`. */
+function quoted(words?: string | null): string {
+  return words ? `：“${words.slice(0, 200)}”` : '';
+}
+
+/** The workers hear of a sign of life on an open alert (with the family's own words); the alert stays theirs to close. */
+export function workerReplyText(
+  community: string | null, e: ElderRef, atMinute: number, source: SignOfLifeSource, alertId: number, familyName?: string, words?: string | null,
+): string {
+  const what = source === 'family' && familyName ? `家属 ${familyName} 已联系上老人${quoted(words)}` : SOURCE_WORDS[source];
   return `【已有回音】${community ? `${community} ` : ''}${e.name} ${wallTime(atMinute)}${what}。告警 ${alertId} 仍待处理，核实后回复"已处理 ${alertId}"。`;
 }
 
-/** A family contact said 已联系 with no alert open. */
-export function workerFamilyContactedText(community: string | null, e: ElderRef, family: { name: string; relation: string }, atMinute: number): string {
-  return `【家属已联系】${community ? `${community} ` : ''}${e.name} 的家属 ${family.name}（${family.relation}）${wallTime(atMinute)}已联系上老人，今日记为平安。`;
+/** A family contact said 已联系 (and maybe more) with no alert open. */
+export function workerFamilyContactedText(
+  community: string | null, e: ElderRef, family: { name: string; relation: string }, atMinute: number, words?: string | null,
+): string {
+  return `【家属已联系】${community ? `${community} ` : ''}${e.name} 的家属 ${family.name}（${family.relation}）${wallTime(atMinute)}已联系上老人${quoted(words)}，今日记为平安。`;
+}
+
+/** How a family contact is named on an alert: `家属王小明（儿子）`. */
+export function familyAuthor(f: { name: string; relation: string }): string {
+  return `家属${f.name}（${f.relation}）`;
+}
+
+/** A family contact's words about an elder whose alert is still open, to the workers at once. */
+export function workerFamilyWordsText(e: { name: string }, f: { name: string; relation: string }, words: string, alertId: number): string {
+  return `【家属回复】${e.name} 的家属 ${f.name}（${f.relation}）说${quoted(words)}。告警 ${alertId} 仍待处理，核实后回复"已处理 ${alertId}"。`;
+}
+
+/** Today's check-in of an elder, as a family contact asking about it is told. */
+export interface TodayCheckin {
+  /** The board's statuses, and `no_plan` / `not_today` (the plan does not run on this weekday). */
+  status: 'pending' | 'reminded' | 'confirmed' | 'missed' | 'escalated' | 'paused' | 'unreachable' | 'no_plan' | 'not_today';
+  reason: string | null;
+  remindMinute: number | null;
+  deadlineMinute: number | null;
+  confirmedAt: Date | null;
+  source: SignOfLifeSource | null;
+}
+
+const CONFIRMED_BY: Partial<Record<SignOfLifeSource, string>> = { worker: '社工已确认平安', family: '家属已联系上，记为平安' };
+
+/** `我妈今天报平安了没`: today's check-in of the elder a family contact follows, in one short line. */
+export function familyTodayText(e: ElderRef, relation: string, t: TodayCheckin, stationPhone: string | null): string {
+  const who = elderForFamily(relation, e);
+  const them = pronoun(e);
+  switch (t.status) {
+    case 'confirmed': {
+      const by = t.source ? CONFIRMED_BY[t.source] : undefined;
+      const when = t.confirmedAt ? spokenTime(t.confirmedAt) : '';
+      return by ? `${who}今天${when}${by} ✅` : `${who}今天${when}已经报平安了 ✅`;
+    }
+    case 'pending':
+    case 'reminded':
+      return `${who}今天还没有报平安。每天${spokenMinute(t.remindMinute!)}提醒${them}，到${spokenMinute(t.deadlineMinute!)}还没回音，我们会告诉您和社工。`;
+    case 'missed':
+    case 'escalated':
+      return `${who}今天到${spokenMinute(t.deadlineMinute!)}还没有报平安，社工站正在跟进。您联系上${them}后请回复"已联系"。`;
+    case 'unreachable':
+      return `今天的提醒没能发到${who}的微信，社工会打电话问问${them}。您联系上${them}后请回复"已联系"。`;
+    case 'paused':
+      return `${who}的报平安现在暂停了${t.reason ? `（${t.reason}）` : ''}。`;
+    case 'not_today':
+      return `${who}今天不用报平安。`;
+    default:
+      return `${who}还没有开通每天报平安。需要的话请联系社工站${stationPhone ? `，电话 ${stationPhone}` : ''}。`;
+  }
 }
 
 /** An elder the workers were asked to phone has since checked in. */

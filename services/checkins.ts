@@ -24,7 +24,7 @@ import {
   checkinAllClearKey, checkinFamilyContactedKey, checkinMissedAlertKey, checkinReachedKey, checkinRepliedKey,
 } from './messaging/keys';
 import {
-  familyAllClearText, unreachableWords, wallTime, workerFamilyContactedText, workerReachedText, workerReplyText,
+  familyAllClearText, familyAuthor, TodayCheckin, unreachableWords, wallTime, workerFamilyContactedText, workerReachedText, workerReplyText,
 } from './checkin-texts';
 
 export interface SignOfLife {
@@ -259,16 +259,22 @@ export class CheckinService {
     return { newlyConfirmed: Boolean(res && res.confirmed && !res.alreadyConfirmed), planHolder: res !== null };
   }
 
-  /** A family contact replied "已联系": the day is confirmed (source `family`) and the workers are told. */
-  async familyContacted(input: { familyContactId: number; at: Date }): Promise<boolean> {
+  /**
+   * A family contact replied "已联系" (perhaps with more: "已联系，手机没电了，人没事"): the day is
+   * confirmed (source `family`), their own words are kept on the elder's unresolved alerts and
+   * the day, and the workers are told.
+   */
+  async familyContacted(input: { familyContactId: number; at: Date; words?: string }): Promise<boolean> {
     const f = await this.ctx.db.manager.findOne(FamilyContact, { where: { id: input.familyContactId } });
     if (!f) return false;
+    const words = input.words?.trim().slice(0, 500) || null;
+    if (words) for (const a of await this.deps.alerts.unresolvedOf([f.residentId])) await this.deps.alerts.addEntry(a, 'family', familyAuthor(f), words);
     const out = await this.confirm(
-      { residentId: f.residentId, at: input.at, source: 'family', note: `家属${f.name}（${f.relation}）已联系上老人` }, f.id, f,
+      { residentId: f.residentId, at: input.at, source: 'family', text: words ?? undefined, note: words ? `${familyAuthor(f)}：${words}` : `${familyAuthor(f)}已联系上老人` }, f.id, f,
     );
     if (!out) return false;
     if (out.confirmedNow && !out.alert) {
-      const text = workerFamilyContactedText(out.community, out.resident, f, localMinutes(input.at));
+      const text = workerFamilyContactedText(out.community, out.resident, f, localMinutes(input.at), words);
       await this.deps.outbox.enqueue(await this.deps.notify.workerRows(out.resident.stationId, text, {
         kind: 'checkin_family', priority: PRIORITY.checkin, urgent: false, refType: 'checkin_day', refId: out.day.id,
         dedupeKey: checkinFamilyContactedKey(f.residentId, out.date, f.id),
@@ -325,8 +331,11 @@ export class CheckinService {
       const messages: OutgoingMessage[] = familyRows(resident.stationId, family, (f) => familyAllClearText(resident, f.relation, minute, input.source), {
         ...extra, dedupeKey: checkinAllClearKey(resident.id, date),
       });
-      const text = workerReplyText(community, resident, minute, input.source, alert.id, byFamily?.name);
-      messages.push(...(await this.deps.notify.workerRows(resident.stationId, text, { ...extra, kind: 'checkin_replied', dedupeKey: checkinRepliedKey(resident.id, date) })));
+      // The workers hear of it while the alert is theirs to close; a closed one needs nothing more.
+      if (alert.status !== 'resolved') {
+        const text = workerReplyText(community, resident, minute, input.source, alert.id, byFamily?.name, byFamily ? input.text : null);
+        messages.push(...(await this.deps.notify.workerRows(resident.stationId, text, { ...extra, kind: 'checkin_replied', dedupeKey: checkinRepliedKey(resident.id, date) })));
+      }
       await this.deps.outbox.enqueue(messages);
     } else if (confirmedNow && before?.status === 'unreachable' && before.told) {
       const text = workerReachedText(community, resident, minute);
@@ -360,6 +369,32 @@ export class CheckinService {
 
   private dayOf(residentId: number, date: string): Promise<CheckinDay> {
     return this.ctx.db.manager.findOneOrFail(CheckinDay, { where: { residentId, date } });
+  }
+
+  /**
+   * Today's check-in of a resident, as their family asks about it (`我妈今天报平安了没`): the day's
+   * status when the day is recorded, else what the plan says about today. The caller has already
+   * established who is asking (a family contact bound to this resident).
+   */
+  async todayFor(residentId: number, at: Date): Promise<TodayCheckin> {
+    const m = this.ctx.db.manager;
+    const date = localDate(at);
+    const [plan, resident, day] = await Promise.all([
+      m.findOne(CheckinPlan, { where: { residentId } }),
+      m.findOne(Resident, { where: { id: residentId }, select: { id: true, status: true } }),
+      m.findOne(CheckinDay, { where: { residentId, date } }),
+    ]);
+    const none = { reason: null, remindMinute: null, deadlineMinute: null, confirmedAt: null, source: null };
+    if (!plan || !resident) return { status: 'no_plan', ...none };
+    if (day) {
+      return {
+        status: day.status, reason: unreachableWords(day.unreachableReason as UnreachableReason | null) ?? day.note,
+        remindMinute: day.remindMinute, deadlineMinute: day.deadlineMinute, confirmedAt: day.confirmedAt, source: day.confirmedSource,
+      };
+    }
+    const derived = this.derivedStatus(plan, resident.status, date);
+    if (!derived) return { status: 'not_today', ...none };
+    return { ...none, status: derived.status, reason: derived.reason, remindMinute: plan.remindMinute, deadlineMinute: plan.remindMinute + plan.graceMinutes };
   }
 
   // ---------------------------------------------------------------- board and history

@@ -4,9 +4,12 @@ import { createInfra, Infra, InfraOptions } from './infra';
 import { createServices, Services } from './index';
 
 /** What the simulator endpoints need from the bot, registered by the bot role when it runs. */
+/** What a simulated contact sends: words, a voice note or a picture. */
+export type SimulatedKind = 'text' | 'voice' | 'image';
+
 export interface ChatBridge {
-  /** Contact `from` says `text` to station `stationId`'s account; resolves with the bot's replies. */
-  chat(input: { stationId: number; from: string; text: string; name?: string }): Promise<string[]>;
+  /** Contact `from` says `text` (or sends a voice note or picture) to station `stationId`'s account; resolves with the bot's replies. */
+  chat(input: { stationId: number; from: string; text: string; name?: string; kind?: SimulatedKind }): Promise<string[]>;
 }
 
 /**

@@ -150,9 +150,13 @@ export class HandoffService {
     return { handoff: await this.get(actor, id), message };
   }
 
-  /** The workers' notices and reminders about a hand-off that is now taken or closed: they would be stale. */
-  private cancelWorkerNotices(id: number): Promise<number> {
-    return this.deps.outbox.cancel('handoff', [id], ['handoff', 'handoff_reminder']);
+  /**
+   * The workers' notices and reminders about a hand-off that is now taken or closed: they would be
+   * stale. Once it is closed, the resident's words still on their way to the worker are too (they
+   * stay on the hand-off).
+   */
+  private cancelWorkerNotices(id: number, closed = false): Promise<number> {
+    return this.deps.outbox.cancel('handoff', [id], ['handoff', 'handoff_reminder', ...(closed ? ['handoff_message'] : [])]);
   }
 
   /**
@@ -190,7 +194,7 @@ export class HandoffService {
       const done = await m.update(Handoff, { id: h.id, status: h.status }, { status: 'closed', closedAt: at, note });
       if (!done.affected) continue;
       closed++;
-      await this.cancelWorkerNotices(h.id);
+      await this.cancelWorkerNotices(h.id, true);
       const station = await m.findOne(Station, { where: { id: h.stationId } });
       const phone = station?.phone ? `请打 ${station.phone}，` : '';
       const text = h.status === 'open'
@@ -285,7 +289,7 @@ export class HandoffService {
       { status: 'closed', closedAt: this.ctx.clock.now() },
     );
     if (!res.affected) throw conflict('handoff_closed', '该请求已结束');
-    await this.cancelWorkerNotices(id);
+    await this.cancelWorkerNotices(id, true);
     const h = await this.get(actor, id);
     if (h.takenBy === null) await this.ctx.db.manager.update(Handoff, { id }, { takenBy: workerId });
     return this.get(actor, id);

@@ -95,7 +95,7 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const notify = new NotifyService(infra, { outbox });
   const satisfaction = new SatisfactionService(infra, { notify });
   const chat = new ChatService(infra);
-  const alerts = new AlertService(infra, { notify, chat, satisfaction });
+  const alerts = new AlertService(infra, { notify, chat, satisfaction, outbox });
   const accounts = new AccountStatusService(infra);
   const residents = new ResidentService(infra, { audit, binding });
   const privacy = new PrivacyService(infra, { audit, residents });

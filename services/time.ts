@@ -55,13 +55,25 @@ export function toIso(d: Date | null | undefined): string | null {
   return `${localDate(d)}T${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}:${pad(s.getUTCSeconds())}+08:00`;
 }
 
-/** A date as residents read it: `12月3日（周三）上午9:00`. */
+/**
+ * A wall time as people say it (minutes since local midnight): 凌晨5:29, 上午9:00, 中午12:30,
+ * 下午3:00, 晚上8:00.
+ */
+export function spokenMinute(minute: number): string {
+  const h = Math.floor(minute / 60) % 24;
+  const part = h < 6 ? '凌晨' : h < 12 ? '上午' : h < 13 ? '中午' : h < 18 ? '下午' : '晚上';
+  return `${part}${h <= 12 ? h : h - 12}:${pad(minute % 60)}`;
+}
+
+/** The local wall time of an instant as people say it: `上午9:05`. */
+export function spokenTime(d: Date): string {
+  return spokenMinute(localMinutes(d));
+}
+
+/** A date as residents read it: `12月3日（周三）上午9:00`, `12月4日（周四）凌晨5:29`. */
 export function formatForChat(d: Date): string {
   const s = shifted(d);
-  const h = s.getUTCHours();
-  const part = h < 12 ? '上午' : h < 18 ? '下午' : '晚上';
-  const h12 = h <= 12 ? h : h - 12;
-  return `${s.getUTCMonth() + 1}月${s.getUTCDate()}日（${WEEKDAYS[s.getUTCDay()]}）${part}${h12}:${pad(s.getUTCMinutes())}`;
+  return `${s.getUTCMonth() + 1}月${s.getUTCDate()}日（${WEEKDAYS[s.getUTCDay()]}）${spokenTime(d)}`;
 }
 
 /** True when the instant falls in the quiet hours 21:00–08:00. */

@@ -50,9 +50,11 @@ export const devRoutes = [
     matrix: { expect: { anonymous: 503, resident: 503, worker: 503, station_admin: 503, county_admin: 503 }, body: () => ({ from: 'matrix', text: '你好' }) },
     body: z.object({
       from: z.string().min(1).max(100).regex(/^[^@\s]+$/, '联系人 id 不能含 @ 或空白'),
-      text: z.string().max(100_000),
+      text: z.string().max(100_000).default(''),
       name: plainText(50).optional(),
       stationId: z.coerce.number().int().positive().optional(),
+      /** `voice` / `image`: a voice note or a picture instead of words (the text is then ignored). */
+      kind: z.enum(['text', 'voice', 'image']).default('text'),
     }),
     handler: async ({ ctx, body }) => {
       if (!ctx.chatBridge) throw new AppError(503, 'bot_not_running', '机器人未在此进程运行（ROLES 未包含 bot）');
@@ -60,8 +62,20 @@ export const devRoutes = [
         ? await ctx.db.manager.findOne(Station, { where: { id: body.stationId } })
         : await ctx.db.manager.findOne(Station, { where: {}, order: { id: 'ASC' } });
       if (!station) throw notFound('站点');
-      const replies = await ctx.chatBridge.chat({ stationId: station.id, from: body.from, text: body.text, name: body.name });
+      const replies = await ctx.chatBridge.chat({ stationId: station.id, from: body.from, text: body.text, name: body.name, kind: body.kind });
       return { replies };
+    },
+  }),
+  route({
+    method: 'get', path: '/api/dev/contacts', summary: '站点已绑定的联系人（居民、家属、社工），模拟器选择身份用', tag: 'dev', access: 'public',
+    matrix: { expect: PUBLIC },
+    query: z.object({ stationId: z.coerce.number().int().positive().optional() }),
+    handler: async ({ ctx, query }) => {
+      const station = query.stationId
+        ? await ctx.db.manager.findOne(Station, { where: { id: query.stationId } })
+        : await ctx.db.manager.findOne(Station, { where: {}, order: { id: 'ASC' } });
+      if (!station) throw notFound('站点');
+      return { items: await ctx.services.chat.boundContacts(station.id) };
     },
   }),
   route({

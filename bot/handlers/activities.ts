@@ -5,7 +5,8 @@ import * as A from '../activity-presenters';
 import { needsBinding } from '../presenters';
 import type { Inbound, IntentHandler } from '../types';
 
-const LIST = /^(3|活动|近期活动|最近活动|最近有啥活动|最近有什么活动|有什么活动|有啥活动|活动通知|看活动|活动列表)$/;
+// "最近有啥活动没", "有没有活动呀": the list, asked in ordinary words.
+const LIST = /^(3|活动|近期活动|最近活动|活动通知|看活动|活动列表|(最近|近期|这几天|这周|下周|本周|村里|社工站)?(有啥|有什么|有没有|有哪些|都有啥|都有什么)(新)?活动(没有?|吗|么|呢|啊|呀|不)?)$/;
 const SIGN_UP = /^(?:报名|我要报名|我报名)(\d{1,3})?$/;
 const CANCEL = /^取消报名(\d{1,3})?$/;
 const MINE = /^(我的报名|我的活动|报名了哪些|查报名)$/;

@@ -4,18 +4,22 @@ import { CONSENT_NOTICE } from '../../services/family-texts';
 import * as P from '../presenters';
 import type { IntentHandler } from '../types';
 
-const BIND = /^绑定(\d*)$/;
+// `绑定 123456`, also with the usual slips (帮定, 邦定, 綁定 is simplified before this).
+const BIND = /^(?:绑定|帮定|邦定|梆定|绑)(\d*)$/;
+/** `怎么绑定`, `如何绑定`, `绑定是什么`: how to bind, and the next 6 digits are taken as the code. */
+const HOW = /^(怎么|怎样|如何|咋|在哪|去哪)(绑定|帮定|绑)(啊|呀|呢)?$|^(绑定|帮定)(是什么|是啥|干嘛|有什么用|怎么弄|怎么办|怎么做)(的|啊|呀|呢)?$/;
 const AWAITING = 'binding_code';
 
 /** `绑定 123456`: links this contact to the resident, family contact or worker the code was made for. */
 export const bindingHandler: IntentHandler = {
   name: 'binding',
-  match: (m) => m.kind === 'text' && (BIND.test(m.compact) || (m.state?.awaiting === AWAITING && /^\d{6}$/.test(m.compact))),
+  match: (m) => m.kind === 'text' && (BIND.test(m.compact) || HOW.test(m.compact) || (m.state?.awaiting === AWAITING && /^\d{6}$/.test(m.compact))),
   handle: async (m) => {
-    const code = BIND.exec(m.compact)?.[1] ?? m.compact;
+    const how = HOW.test(m.compact);
+    const code = how ? '' : (BIND.exec(m.compact)?.[1] ?? m.compact);
     if (!code) {
       await m.ctx.services.conversations.set(m.station.id, m.contactId, { awaiting: AWAITING });
-      await m.reply(P.bindAskCode);
+      await m.reply(how ? P.bindHow : P.bindAskCode);
       return;
     }
     if (m.state?.awaiting === AWAITING) await m.ctx.services.conversations.clear(m.station.id, m.contactId);

@@ -2,7 +2,7 @@ import type { IntentHandler } from '../types';
 import { activitiesHandler } from './activities';
 import { bindingHandler } from './binding';
 import { bookingHandler, bookingReplyHandler } from './bookings';
-import { checkinHandler, familyContactedHandler } from './checkin';
+import { checkinHandler, familyContactedHandler, familyTodayHandler, familyWordsHandler } from './checkin';
 import { fallbackHandler } from './fallback';
 import { familyOptOutHandler, familyReminderAckHandler } from './families';
 import { workerVisitHandler } from './visits';
@@ -14,6 +14,7 @@ import { noticeReplyHandler } from './notice-reply';
 import { nonTextHandler } from './non-text';
 import { optOutHandler } from './opt-out';
 import { satisfactionHandler } from './satisfaction';
+import { stationInfoHandler } from './station-info';
 import { policyDetailHandler, policyQuestionHandler } from './policy';
 import { workerAlertsHandler, workerResolveHandler } from './worker-alerts';
 import { workerHandoffReplyHandler } from './worker-handoffs';
@@ -39,6 +40,7 @@ export const HANDLERS: IntentHandler[] = [
   workerVisitHandler,
   familyReminderAckHandler,
   familyContactedHandler,
+  familyTodayHandler,
   satisfactionHandler,
   bookingReplyHandler,
   checkinHandler,
@@ -51,6 +53,8 @@ export const HANDLERS: IntentHandler[] = [
   activitiesHandler,
   bookingHandler,
   menuChoiceHandler,
+  stationInfoHandler,
+  familyWordsHandler,
   noticeReplyHandler,
   policyDetailHandler,
   policyQuestionHandler,

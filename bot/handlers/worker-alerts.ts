@@ -1,4 +1,5 @@
 import type { Actor } from '../../services/auth';
+import { outcomeFromWords } from '../../services/alerts';
 import { AppError } from '../../services/errors';
 import * as P from '../presenters';
 import type { Inbound, IntentHandler } from '../types';
@@ -26,19 +27,24 @@ export const workerAlertsHandler: IntentHandler = {
   },
 };
 
-const RESOLVE = /^已处理(\d{1,9})?$/;
+// `已处理 12`, `已处理12：电话确认平安`: the number, then the worker's note as written.
+const RESOLVE = /^\s*已处理\s*[:：]?\s*([\d０-９]{1,9})?\s*[:：,，。]?\s*([\s\S]*)$/;
 
-/** `已处理 12`: a bound worker closes alert 12 of their station (outcome "other"); `已处理` alone says how. */
+/**
+ * `已处理 12` (optionally with a note: `已处理 12 电话确认平安`): a bound worker closes alert 12 of
+ * their station, the outcome read from the note's words; `已处理` alone says how.
+ */
 export const workerResolveHandler: IntentHandler = {
   name: 'worker_resolve',
-  match: (m) => m.kind === 'text' && m.who.worker !== null && RESOLVE.test(m.compact),
+  match: (m) => m.kind === 'text' && m.who.worker !== null && RESOLVE.test(m.raw),
   handle: async (m) => {
     const actor = workerActor(m)!;
-    const digits = RESOLVE.exec(m.compact)![1];
+    const [, digits, rest] = RESOLVE.exec(m.raw)!;
     if (!digits) return m.reply(P.resolveHow);
-    const id = Number(digits);
+    const id = Number(digits.normalize('NFKC'));
+    const note = rest.trim().slice(0, 500);
     try {
-      await m.ctx.services.alerts.resolve(actor, id, 'other', '社工在微信中回复“已处理”');
+      await m.ctx.services.alerts.resolve(actor, id, outcomeFromWords(note), note || '社工在微信中回复“已处理”');
       await m.reply(P.alertResolved(id));
     } catch (err) {
       if (err instanceof AppError && err.status === 404) return m.reply(P.alertNotFound(id));

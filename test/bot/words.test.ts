@@ -1,10 +1,11 @@
 import request from 'supertest';
-import { Alert, CheckinDay, UnansweredQuestion } from '../../entities';
+import { Like } from 'typeorm';
+import { Alert, CheckinDay, Resident, UnansweredQuestion } from '../../entities';
 import { looksLikeQuestion } from '../../services/policy-questions';
 import { alertTypeLabel } from '../../services/alert-labels';
 import { unreachableSummary } from '../../services/checkin-texts';
 import { elderScene, runCheckins } from '../checkin-fixtures';
-import { createStation } from '../factories';
+import { createBookableService, createResident, createSlot, createStation } from '../factories';
 import { useTestEnv } from '../helpers';
 import { startTestBot, TestBot } from './harness';
 
@@ -143,5 +144,101 @@ describe('bot words: remarks, menu words, 报平安 for family and workers, 告�
     expect((await ctx.db.manager.findOneByOrFail(Alert, { id: alert.id })).status).toBe('open');
     // Someone who is not a worker gets no alert instructions.
     expect((await bot.say(stationId, 'not-a-worker', '已处理'))[0]).not.toContain('编号');
+  });
+
+  it('closes alert N with the note a worker writes after 已处理, the outcome read from its words', async () => {
+    const { ctx, clock } = env();
+    clock.set(at('2026-12-05T11:30:00'));
+    const s = await elderScene(ctx, { stationId });
+    const raise = async () => (await ctx.services.alerts.raise({ stationId, residentId: s.resident.id, type: 'help_call', summary: '王秀英：不舒服' })).alert.id;
+    const cases: [string, string, string][] = [
+      ['电话确认平安', 'safe', '电话确认平安'], ['：上门看了，没事', 'visited', '上门看了，没事'], ['已送县医院住院', 'hospital', '已送县医院住院'], ['邻居在照看', 'other', '邻居在照看'],
+    ];
+    for (const [words, outcome, note] of cases) {
+      const id = await raise();
+      const [reply] = await bot.say(stationId, s.worker.wechatContactId!, `已处理 ${id} ${words}`);
+      expect(reply).toContain(`告警 ${id} 已结案`);
+      expect(await ctx.db.manager.findOneByOrFail(Alert, { id })).toMatchObject({ status: 'resolved', outcome, note });
+    }
+    // Without words it still closes, as before.
+    const plain = await raise();
+    expect((await bot.say(stationId, s.worker.wechatContactId!, `已处理${plain}`))[0]).toContain('已结案');
+    expect(await ctx.db.manager.findOneByOrFail(Alert, { id: plain })).toMatchObject({ status: 'resolved', outcome: 'other' });
+    expect(await ctx.db.manager.countBy(UnansweredQuestion, { stationId, text: Like('%已处理%') })).toBe(0);
+  });
+});
+
+/** Ordinary words reach the right place, before the policy search. */
+describe('ordinary words: the station\'s facts, bookings, activities and binding', () => {
+  const env = useTestEnv();
+  let bot: TestBot;
+  let stationId: number;
+
+  beforeAll(async () => {
+    const { ctx } = env();
+    await ctx.services.policies.loadDefaults();
+    stationId = (await createStation(ctx, {
+      name: '沙河镇社工站', phone: PHONE, openHours: '周一至周五 8:30-17:30', address: '沙河镇政府大院东侧二楼',
+    })).id;
+    bot = await startTestBot(ctx);
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it.each(['社工站几点上班', '你们几点开门', '几点下班', '周末上班吗', '你明天上班吗'])('"%s" is answered with the hours from the station record', async (text) => {
+    const [reply] = await bot.say(stationId, 'asker-hours', text);
+    expect(reply).toContain('周一至周五 8:30-17:30');
+    expect(reply).toContain(PHONE);
+  });
+
+  it.each(['社工站在哪', '你们在哪里', '社工站地址', '怎么去社工站'])('"%s" is answered with the address from the station record', async (text) => {
+    const [reply] = await bot.say(stationId, 'asker-where', text);
+    expect(reply).toContain('沙河镇政府大院东侧二楼');
+  });
+
+  it.each(['电话多少', '社工站电话是多少', '你们电话', '联系电话'])('"%s" is answered with the phone from the station record', async (text) => {
+    const [reply] = await bot.say(stationId, 'asker-phone', text);
+    expect(reply).toContain(PHONE);
+    expect(reply.length).toBeLessThanOrEqual(150);
+  });
+
+  it('a policy question naming a place or a phone stays a policy question', async () => {
+    const [reply] = await bot.say(stationId, 'asker-policy', '低保在哪申请');
+    expect(reply).toMatch(/^【城乡最低生活保障】/);
+  });
+
+  it('a station with nothing on record says so and offers a person', async () => {
+    const { ctx } = env();
+    const bare = await createStation(ctx, { name: '平川镇社工站', phone: null, openHours: null, address: null });
+    const [reply] = await bot.say(bare.id, 'asker-bare', '社工站在哪');
+    expect(reply).toContain('5');
+    expect(reply).not.toContain('null');
+  });
+
+  it('"我想约个理发" and "能预约吗" go to the booking dialogue; "最近有啥活动没" to the activities', async () => {
+    const { ctx } = env();
+    const r = await createResident(ctx, { stationId, name: '何大爷', wechatContactId: 'he-daye' });
+    const cut = await createBookableService(ctx, { stationId, name: '理发', location: '社工站一楼' });
+    await createBookableService(ctx, { stationId, name: '康复理疗' });
+    await createSlot(ctx, { serviceId: cut.id, startsAt: at('2026-12-20T09:00:00') });
+    expect((await bot.say(stationId, r.wechatContactId!, '我想约个理发'))[0]).toContain('理发');
+    expect((await bot.say(stationId, r.wechatContactId!, '我想约个理发'))[0]).toMatch(/回复数字|剩/);
+    expect((await bot.say(stationId, r.wechatContactId!, '能预约吗'))[0]).toContain('1 理发');
+    const [acts] = await bot.say(stationId, r.wechatContactId!, '最近有啥活动没');
+    expect(acts).toMatch(/活动/);
+    expect(await ctx.db.manager.countBy(UnansweredQuestion, { stationId, text: Like('%活动%') })).toBe(0);
+    expect(await ctx.db.manager.countBy(UnansweredQuestion, { stationId, text: Like('%约%') })).toBe(0);
+  });
+
+  it('"怎么绑定" explains binding; "帮定 123456" (the typo) binds', async () => {
+    const { ctx } = env();
+    const [how] = await bot.say(stationId, 'new-binder', '怎么绑定');
+    expect(how).toContain('绑定码');
+    const r = await createResident(ctx, { stationId, name: '罗奶奶', gender: 'female' });
+    const { code } = await ctx.services.binding.issue(stationId, 'resident', r.id);
+    const [done] = await bot.say(stationId, 'new-binder', `帮定 ${code}`);
+    expect(done).toContain('罗');
+    expect((await ctx.db.manager.findOneByOrFail(Resident, { id: r.id })).wechatContactId).toBe('new-binder');
   });
 });

@@ -12,7 +12,8 @@ export function formatTime(iso: string | null | undefined): string {
   if (Number.isNaN(ms)) return '';
   const s = new Date(ms + SHANGHAI_MS);
   const h = s.getUTCHours();
-  const part = h < 12 ? '上午' : h < 18 ? '下午' : '晚上';
+  // As people say it (the same words as the server's spokenMinute): 凌晨5:29, 中午12:30.
+  const part = h < 6 ? '凌晨' : h < 12 ? '上午' : h < 13 ? '中午' : h < 18 ? '下午' : '晚上';
   const h12 = h <= 12 ? h : h - 12;
   return `${s.getUTCMonth() + 1}月${s.getUTCDate()}日（${WEEKDAYS[s.getUTCDay()]}）${part}${h12}:${pad(s.getUTCMinutes())}`;
 }
