@@ -1,9 +1,8 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import jwt from 'jsonwebtoken';
-import { IsNull } from 'typeorm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { Resident, Worker, WorkerRole } from '../entities';
+import { Worker, WorkerRole } from '../entities';
 import type { Infra } from './infra';
 import { AppError, tooMany, unauthorized } from './errors';
 
@@ -147,12 +146,18 @@ export class AuthService {
   async actorFor(claims: TokenClaims | null | undefined): Promise<Actor> {
     if (claims === undefined) return { kind: 'anonymous' };
     if (claims === null) throw unauthorized('登录已失效，请重新登录', 'invalid_token');
+    // Every authenticated request runs one of these two reads, fresh (a deactivation or a new
+    // password revokes at once): raw, prepared, and only the columns the actor needs.
     if (claims.typ === 'worker') {
-      const w = await this.ctx.db.manager.findOne(Worker, { where: { id: claims.workerId } });
-      if (!w || !w.active || w.tokenVersion !== claims.ver) throw unauthorized('登录已失效，请重新登录', 'invalid_token');
-      return { kind: 'worker', id: w.id, role: w.role, stationId: w.stationId, county: w.county, name: w.name };
+      const [w] = await this.ctx.db.rows<{ id: number; role: WorkerRole; stationId: number | null; county: string; name: string; active: unknown; tokenVersion: unknown }>(
+        'SELECT id, role, stationId, county, name, active, tokenVersion FROM workers WHERE id = ?', [claims.workerId],
+      );
+      if (!w || !Number(w.active) || Number(w.tokenVersion) !== claims.ver) throw unauthorized('登录已失效，请重新登录', 'invalid_token');
+      return { kind: 'worker', id: Number(w.id), role: w.role, stationId: w.stationId === null ? null : Number(w.stationId), county: w.county, name: w.name };
     }
-    const resident = await this.ctx.db.manager.findOne(Resident, { where: { openid: claims.openid, erasedAt: IsNull() } });
-    return { kind: 'resident', openid: claims.openid, residentId: resident?.id ?? null, stationId: resident?.stationId ?? null };
+    const [resident] = await this.ctx.db.rows<{ id: number; stationId: number }>(
+      'SELECT id, stationId FROM residents WHERE openid = ? AND erasedAt IS NULL LIMIT 1', [claims.openid],
+    );
+    return { kind: 'resident', openid: claims.openid, residentId: resident ? Number(resident.id) : null, stationId: resident ? Number(resident.stationId) : null };
   }
 }

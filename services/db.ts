@@ -19,6 +19,23 @@ export function parseInstant(v: unknown): Date | null {
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
 }
 
+/** What this module uses of a better-sqlite3 statement and connection. */
+interface SqliteStatement {
+  readonly reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+interface SqliteHandle {
+  prepare(sql: string): SqliteStatement;
+}
+/** What this module uses of the mysql2 (callback) pool under TypeORM's MySQL driver. */
+interface MysqlPool {
+  query(sql: string, params: unknown[], cb: (err: Error | null, res: unknown) => void): void;
+}
+
+/** Raw statements kept prepared on SQLite (the hot reads are a handful; the cap only bounds odd callers). */
+const STATEMENT_CACHE = 200;
+
 /**
  * The database and how to use it safely on both engines. SQLite (better-sqlite3) has one
  * connection: concurrent transactions on it fail, so they are run one at a time here.
@@ -26,6 +43,8 @@ export function parseInstant(v: unknown): Date | null {
 export class Database {
   private queue: Promise<unknown> = Promise.resolve();
   readonly sqlite: boolean;
+  private statements = new Map<string, SqliteStatement>();
+  private statementsOf?: SqliteHandle;
 
   constructor(readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'better-sqlite3';
@@ -48,15 +67,50 @@ export class Database {
     return this.sqlite ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
   }
 
+  /**
+   * Runs a raw statement straight on the driver, without TypeORM's query runner, events and result
+   * wrapping (a large share of a small request's time): on SQLite a statement prepared once per SQL
+   * text on the one connection (so it sees an open transaction exactly as the manager does), on
+   * MySQL the pool TypeORM itself uses. Errors are the driver's own (`code`, `errno`).
+   */
+  private raw(sql: string, params: unknown[]): Promise<{ rows: unknown[]; affected: number }> {
+    if (this.sqlite) {
+      try {
+        const stmt = this.statement(sql);
+        const p = params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+        if (stmt.reader) return Promise.resolve({ rows: stmt.all(...p), affected: 0 });
+        return Promise.resolve({ rows: [], affected: stmt.run(...p).changes });
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const pool = (this.dataSource.driver as unknown as { pool: MysqlPool }).pool;
+    return new Promise((resolve, reject) => {
+      pool.query(sql, params, (err, res) => {
+        if (err) return reject(err);
+        if (Array.isArray(res)) resolve({ rows: res, affected: 0 });
+        else resolve({ rows: [], affected: (res as { affectedRows?: number }).affectedRows ?? 0 });
+      });
+    });
+  }
+
+  private statement(sql: string): SqliteStatement {
+    const handle = (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
+    if (this.statementsOf !== handle || this.statements.size >= STATEMENT_CACHE) {
+      this.statements = new Map();
+      this.statementsOf = handle;
+    }
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = handle.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   /** Runs a raw write and returns how many rows it changed (reliable for `INSERT … IGNORE` on SQLite too). */
   async exec(sql: string, params: unknown[]): Promise<number> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const res = await runner.query(sql, params, true);
-      return res.affected ?? 0;
-    } finally {
-      await runner.release();
-    }
+    return (await this.raw(sql, params)).affected;
   }
 
   /** Runs a write built with a query builder and returns how many rows it changed. */
@@ -66,8 +120,8 @@ export class Database {
   }
 
   /** Runs a raw read. */
-  rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.dataSource.query(sql, params);
+  async rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]> {
+    return (await this.raw(sql, params)).rows as T[];
   }
 
   /**
