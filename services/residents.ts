@@ -87,15 +87,15 @@ export type ResidentListItem = Pick<Resident,
 
 const LIST_COLUMNS = 'id, stationId, communityId, name, phone, birthDate, gender, tags, address, status, riskTier, idNumberHash, wechatContactId, openid, optedOut, erasedAt, createdAt, updatedAt';
 
-/** A raw row of `LIST_COLUMNS` typed as the entity would hydrate it, on either engine. */
-function listItem(r: Record<string, unknown>): ResidentListItem {
+/** A raw row of `LIST_COLUMNS` (as an array, in that order) typed as the entity would hydrate it, on either engine. */
+function listItem(r: unknown[]): ResidentListItem {
   return {
-    id: Number(r.id), stationId: Number(r.stationId), communityId: Number(r.communityId), name: r.name as string,
-    phone: r.phone as string | null, birthDate: r.birthDate as string | null, gender: r.gender as Resident['gender'],
-    tags: JSON.parse(r.tags as string) as Resident['tags'], address: r.address as string | null,
-    status: r.status as Resident['status'], riskTier: r.riskTier as Resident['riskTier'],
-    idNumberHash: r.idNumberHash as string | null, wechatContactId: r.wechatContactId as string | null, openid: r.openid as string | null,
-    optedOut: Boolean(Number(r.optedOut)), erasedAt: parseInstant(r.erasedAt), createdAt: parseInstant(r.createdAt)!, updatedAt: parseInstant(r.updatedAt)!,
+    id: Number(r[0]), stationId: Number(r[1]), communityId: Number(r[2]), name: r[3] as string,
+    phone: r[4] as string | null, birthDate: r[5] as string | null, gender: r[6] as Resident['gender'],
+    tags: JSON.parse(r[7] as string) as Resident['tags'], address: r[8] as string | null,
+    status: r[9] as Resident['status'], riskTier: r[10] as Resident['riskTier'],
+    idNumberHash: r[11] as string | null, wechatContactId: r[12] as string | null, openid: r[13] as string | null,
+    optedOut: Boolean(Number(r[14])), erasedAt: parseInstant(r[15]), createdAt: parseInstant(r[16])!, updatedAt: parseInstant(r[17])!,
   };
 }
 
@@ -286,7 +286,7 @@ export class ResidentService {
       }
     }
     const cond = where.join(' AND ');
-    const rows = await this.ctx.db.rows<Record<string, unknown>>(
+    const rows = await this.ctx.db.tuples(
       `SELECT ${LIST_COLUMNS} FROM residents WHERE ${cond} ORDER BY id ASC LIMIT ? OFFSET ?`, [...params, filter.limit, filter.offset],
     );
     const items = rows.map(listItem);
