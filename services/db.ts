@@ -25,15 +25,61 @@ export function parseInstant(v: unknown): Date | null {
 interface SqliteStatement {
   readonly reader: boolean;
   all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): { changes: number };
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   raw(on: boolean): SqliteStatement;
 }
 interface SqliteHandle {
   prepare(sql: string): SqliteStatement;
+  readonly inTransaction: boolean;
 }
-/** What this module uses of the mysql2 (callback) pool under TypeORM's MySQL driver. */
-interface MysqlPool {
+/** What this module uses of the mysql2 (callback) pool under TypeORM's MySQL driver, and of its connections. */
+interface MysqlQueryable {
   query(sql: string | { sql: string; rowsAsArray: boolean }, params: unknown[], cb: (err: Error | null, res: unknown) => void): void;
+}
+interface MysqlConnection extends MysqlQueryable {
+  release(): void;
+  destroy(): void;
+}
+interface MysqlPool extends MysqlQueryable {
+  getConnection(cb: (err: Error | null, conn: MysqlConnection) => void): void;
+}
+
+/** What a raw statement gave: its rows (a read), or the rows it changed and the id it inserted (a write). */
+interface RawResult {
+  rows: unknown[];
+  affected: number;
+  insertId: number;
+}
+
+/** Raw statements inside a transaction, on either engine (`Database.rawTransaction`, or `sqlOf` a TypeORM one). */
+export interface SqlTx {
+  rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
+  /** A write: the rows it changed and, for an `INSERT`, the new id. */
+  exec(sql: string, params: unknown[]): Promise<{ affected: number; insertId: number }>;
+}
+
+/** The raw statements of a TypeORM transaction, for code shared with `Database.rawTransaction`. */
+export function sqlOf(em: EntityManager): SqlTx {
+  return {
+    rows: (sql, params) => em.query(sql, params),
+    exec: async (sql, params) => {
+      const res = await em.queryRunner!.query(sql, params, true);
+      const raw: unknown = res.raw;
+      const insertId = Number(typeof raw === 'object' && raw !== null && 'insertId' in raw ? (raw as { insertId: number }).insertId : raw);
+      return { affected: res.affected ?? 0, insertId };
+    },
+  };
+}
+
+function mysqlQuery(on: MysqlQueryable, sql: string, params: unknown[], arrays: boolean): Promise<RawResult> {
+  return new Promise((resolve, reject) => {
+    on.query(arrays ? { sql, rowsAsArray: true } : sql, params, (err, res) => {
+      if (err) return reject(err);
+      if (Array.isArray(res)) return resolve({ rows: res, affected: 0, insertId: 0 });
+      const ok = res as { affectedRows?: number; insertId?: number };
+      resolve({ rows: [], affected: ok.affectedRows ?? 0, insertId: Number(ok.insertId ?? 0) });
+    });
+  });
 }
 
 /** Raw statements kept prepared on SQLite (the hot reads are a handful; the cap only bounds odd callers). */
@@ -76,29 +122,79 @@ export class Database {
    * text on the one connection (so it sees an open transaction exactly as the manager does), on
    * MySQL the pool TypeORM itself uses. Errors are the driver's own (`code`, `errno`).
    */
-  private raw(sql: string, params: unknown[], arrays = false): Promise<{ rows: unknown[]; affected: number }> {
-    if (this.sqlite) {
-      try {
-        const stmt = this.statement(sql, arrays);
-        const p = params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
-        if (stmt.reader) return Promise.resolve({ rows: stmt.all(...p), affected: 0 });
-        return Promise.resolve({ rows: [], affected: stmt.run(...p).changes });
-      } catch (err) {
-        return Promise.reject(err);
-      }
+  private raw(sql: string, params: unknown[], arrays = false): Promise<RawResult> {
+    if (!this.sqlite) return mysqlQuery((this.dataSource.driver as unknown as { pool: MysqlPool }).pool, sql, params, arrays);
+    try {
+      const stmt = this.statement(sql, arrays);
+      const p = params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+      if (stmt.reader) return Promise.resolve({ rows: stmt.all(...p), affected: 0, insertId: 0 });
+      const r = stmt.run(...p);
+      return Promise.resolve({ rows: [], affected: r.changes, insertId: Number(r.lastInsertRowid) });
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const pool = (this.dataSource.driver as unknown as { pool: MysqlPool }).pool;
-    return new Promise((resolve, reject) => {
-      pool.query(arrays ? { sql, rowsAsArray: true } : sql, params, (err, res) => {
-        if (err) return reject(err);
-        if (Array.isArray(res)) resolve({ rows: res, affected: 0 });
-        else resolve({ rows: [], affected: (res as { affectedRows?: number }).affectedRows ?? 0 });
-      });
+  }
+
+  /**
+   * Runs `fn` in a transaction of raw statements (serialised on SQLite like `transaction`), without
+   * TypeORM's query runner: for the few transactions on hot paths (a booking). On MySQL it holds one
+   * pooled connection from `START TRANSACTION` to `COMMIT` or `ROLLBACK`.
+   */
+  rawTransaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    if (!this.sqlite) return this.mysqlTransaction(fn);
+    const tx: SqlTx = {
+      rows: async <R>(sql: string, params: unknown[]) => (await this.raw(sql, params)).rows as R[],
+      exec: (sql, params) => this.raw(sql, params),
+    };
+    const run = this.queue.then(async () => {
+      await this.raw('BEGIN TRANSACTION', []);
+      try {
+        const result = await fn(tx);
+        await this.raw('COMMIT', []);
+        return result;
+      } catch (err) {
+        // SQLite rolls some failures back by itself; then there is nothing left to roll back.
+        if (this.sqliteHandle().inTransaction) await this.raw('ROLLBACK', []);
+        throw err;
+      }
     });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async mysqlTransaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    const pool = (this.dataSource.driver as unknown as { pool: MysqlPool }).pool;
+    const conn = await new Promise<MysqlConnection>((resolve, reject) => pool.getConnection((err, c) => (err ? reject(err) : resolve(c))));
+    let broken = false;
+    const tx: SqlTx = {
+      rows: async <R>(sql: string, params: unknown[]) => (await mysqlQuery(conn, sql, params, false)).rows as R[],
+      exec: (sql, params) => mysqlQuery(conn, sql, params, false),
+    };
+    try {
+      await mysqlQuery(conn, 'START TRANSACTION', [], false);
+      try {
+        const result = await fn(tx);
+        await mysqlQuery(conn, 'COMMIT', [], false);
+        return result;
+      } catch (err) {
+        // A connection that cannot roll back must not go back to the pool mid-transaction.
+        await mysqlQuery(conn, 'ROLLBACK', [], false).catch(() => {
+          broken = true;
+        });
+        throw err;
+      }
+    } finally {
+      if (broken) conn.destroy();
+      else conn.release();
+    }
+  }
+
+  private sqliteHandle(): SqliteHandle {
+    return (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
   }
 
   private statement(sql: string, arrays: boolean): SqliteStatement {
-    const handle = (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
+    const handle = this.sqliteHandle();
     if (this.statementsOf !== handle || this.statements.size >= STATEMENT_CACHE) {
       this.statements = new Map();
       this.statementsOf = handle;
