@@ -23,6 +23,8 @@ interface ResidentClaims { sub: string; typ: 'resident' }
 export type TokenClaims = { typ: 'worker'; workerId: number; ver: number } | { typ: 'resident'; openid: string };
 
 const TOKEN_TTL = '12h';
+/** Verified tokens remembered (about 0.5 KB each); beyond this the oldest are checked anew. */
+const VERIFIED_TOKENS = 10_000;
 /** Failed logins are counted over this window (real time). */
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 /** One address may fail this many times more than one username, across usernames (password spraying). */
@@ -38,6 +40,8 @@ export class AuthService {
   private dummyHash?: Promise<string>;
   /** The secret as a prepared key: given a string, jsonwebtoken re-parses it (about 3 ms) on every call. */
   private readonly key: KeyObject;
+  /** Tokens whose signature and claims were checked, with their expiry (ms). */
+  private readonly verified = new Map<string, { claims: TokenClaims; expiresAt: number }>();
 
   constructor(private readonly ctx: Infra) {
     this.key = createSecretKey(Buffer.from(ctx.config.jwtSecret, 'utf8'));
@@ -114,19 +118,28 @@ export class AuthService {
    * is not a worker id is as bad as a wrong signature. Checks no database.
    */
   verify(token: string): TokenClaims | null {
-    let raw: { typ?: unknown; sub?: unknown; ver?: unknown };
+    // A signature checked once holds for the token's life: only the expiry is looked at again.
+    // (Revocation is not a property of the token: `actorFor` reads the account on every request.)
+    const known = this.verified.get(token);
+    if (known) return Date.now() < known.expiresAt ? known.claims : null;
+    let raw: { typ?: unknown; sub?: unknown; ver?: unknown; exp?: unknown };
     try {
       raw = jwt.verify(token, this.key, { algorithms: ['HS256'] }) as typeof raw;
     } catch {
       return null;
     }
+    let claims: TokenClaims | null = null;
     if (raw.typ === 'worker' && typeof raw.sub === 'string' && /^[1-9]\d{0,9}$/.test(raw.sub) && Number.isSafeInteger(raw.ver)) {
-      return { typ: 'worker', workerId: Number(raw.sub), ver: raw.ver as number };
+      claims = { typ: 'worker', workerId: Number(raw.sub), ver: raw.ver as number };
+    } else if (raw.typ === 'resident' && typeof raw.sub === 'string' && raw.sub.length > 0 && raw.sub.length <= 128) {
+      claims = { typ: 'resident', openid: raw.sub };
     }
-    if (raw.typ === 'resident' && typeof raw.sub === 'string' && raw.sub.length > 0 && raw.sub.length <= 128) {
-      return { typ: 'resident', openid: raw.sub };
+    // Only tokens we signed reach here, so the map cannot be filled by guessing; it is bounded anyway.
+    if (claims && typeof raw.exp === 'number') {
+      if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { claims, expiresAt: raw.exp * 1000 });
     }
-    return null;
+    return claims;
   }
 
   /** Who a token was signed for (`worker:12`, `resident:openid`), for keys such as the rate limit's. */
