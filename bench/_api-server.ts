@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     username: 'bench', name: '社工', county: '临泽县', role: 'worker', stationId: station.id, active: true, tokenVersion: 0,
     passwordHash: await ctx.services.auth.hashPassword('bench-password'),
   }));
+  // `--no-search-cache`: the policy search without its answer cache, every question searched anew.
+  if (process.env.BENCH_SEARCH_CACHE === '0') ctx.services.policies.searchCacheSize = 0;
   await ctx.services.policies.loadDefaults();
   await ctx.services.policies.search('低保', { stationId: station.id, limit: 5 }); // builds the index
 

@@ -7,7 +7,10 @@
  * from other processes on the machine falls on all three alike. SQLite in a temporary file, or the
  * MariaDB of DATABASE_URL when it names a `bench`/`test` database (its tables are dropped).
  *
- *   npm run bench -- api [--duration 3] [--rounds 3] [--connections 50] [--only bare|policySearch|residentsList]
+ * The policy search keeps the engine's answers per question until a policy changes (services/policies.ts);
+ * `--no-search-cache` measures it with every question searched anew.
+ *
+ *   npm run bench -- api [--duration 3] [--rounds 3] [--connections 50] [--only bare|policySearch|residentsList] [--no-search-cache]
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -50,10 +53,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const rounds = arg(args, 'rounds', 3);
   const connections = arg(args, 'connections', 50);
   const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  const searchCache = !args.includes('--no-search-cache');
   const env = process.env.DATABASE_URL;
   const databaseUrl = env && /\/(bench|test)\w*$/.test(env) ? env : `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'bench-api-db-')), 'bench.db')}`;
   const execArgv = process.env.BENCH_CPU_PROF ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : process.execArgv;
-  const child = fork(path.join(__dirname, '_api-server.ts'), [], { execArgv, env: { ...process.env, BENCH_DATABASE_URL: databaseUrl } });
+  const child = fork(path.join(__dirname, '_api-server.ts'), [], { execArgv, env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_SEARCH_CACHE: searchCache ? '1' : '0' } });
   try {
     const ready = await new Promise<{ ports: { bare: number; app: number }; token: string }>((resolve, reject) => {
       child.once('message', (m) => resolve(m as { ports: { bare: number; app: number }; token: string }));
@@ -76,7 +80,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const ratios = { policySearch: ratio('policySearch'), residentsList: ratio('residentsList') };
     return {
       database: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql',
-      connections, durationSeconds: duration, rounds,
+      connections, durationSeconds: duration, rounds, searchCache,
       ...figures, ratios, targets: TARGETS,
       met: (ratios.policySearch ?? 0) >= TARGETS.policySearch && (ratios.residentsList ?? 0) >= TARGETS.residentsList,
     };

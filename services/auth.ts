@@ -1,9 +1,8 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import jwt from 'jsonwebtoken';
-import { IsNull } from 'typeorm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { Resident, Worker, WorkerRole } from '../entities';
+import { Worker, WorkerRole } from '../entities';
 import type { Infra } from './infra';
 import { AppError, tooMany, unauthorized } from './errors';
 
@@ -24,6 +23,8 @@ interface ResidentClaims { sub: string; typ: 'resident' }
 export type TokenClaims = { typ: 'worker'; workerId: number; ver: number } | { typ: 'resident'; openid: string };
 
 const TOKEN_TTL = '12h';
+/** Verified tokens remembered (about 0.5 KB each); beyond this the oldest are checked anew. */
+const VERIFIED_TOKENS = 10_000;
 /** Failed logins are counted over this window (real time). */
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 /** One address may fail this many times more than one username, across usernames (password spraying). */
@@ -39,6 +40,8 @@ export class AuthService {
   private dummyHash?: Promise<string>;
   /** The secret as a prepared key: given a string, jsonwebtoken re-parses it (about 3 ms) on every call. */
   private readonly key: KeyObject;
+  /** Tokens whose signature and claims were checked, with their expiry (ms). */
+  private readonly verified = new Map<string, { claims: TokenClaims; expiresAt: number }>();
 
   constructor(private readonly ctx: Infra) {
     this.key = createSecretKey(Buffer.from(ctx.config.jwtSecret, 'utf8'));
@@ -115,19 +118,28 @@ export class AuthService {
    * is not a worker id is as bad as a wrong signature. Checks no database.
    */
   verify(token: string): TokenClaims | null {
-    let raw: { typ?: unknown; sub?: unknown; ver?: unknown };
+    // A signature checked once holds for the token's life: only the expiry is looked at again.
+    // (Revocation is not a property of the token: `actorFor` reads the account on every request.)
+    const known = this.verified.get(token);
+    if (known) return Date.now() < known.expiresAt ? known.claims : null;
+    let raw: { typ?: unknown; sub?: unknown; ver?: unknown; exp?: unknown };
     try {
       raw = jwt.verify(token, this.key, { algorithms: ['HS256'] }) as typeof raw;
     } catch {
       return null;
     }
+    let claims: TokenClaims | null = null;
     if (raw.typ === 'worker' && typeof raw.sub === 'string' && /^[1-9]\d{0,9}$/.test(raw.sub) && Number.isSafeInteger(raw.ver)) {
-      return { typ: 'worker', workerId: Number(raw.sub), ver: raw.ver as number };
+      claims = { typ: 'worker', workerId: Number(raw.sub), ver: raw.ver as number };
+    } else if (raw.typ === 'resident' && typeof raw.sub === 'string' && raw.sub.length > 0 && raw.sub.length <= 128) {
+      claims = { typ: 'resident', openid: raw.sub };
     }
-    if (raw.typ === 'resident' && typeof raw.sub === 'string' && raw.sub.length > 0 && raw.sub.length <= 128) {
-      return { typ: 'resident', openid: raw.sub };
+    // Only tokens we signed reach here, so the map cannot be filled by guessing; it is bounded anyway.
+    if (claims && typeof raw.exp === 'number') {
+      if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { claims, expiresAt: raw.exp * 1000 });
     }
-    return null;
+    return claims;
   }
 
   /** Who a token was signed for (`worker:12`, `resident:openid`), for keys such as the rate limit's. */
@@ -147,12 +159,18 @@ export class AuthService {
   async actorFor(claims: TokenClaims | null | undefined): Promise<Actor> {
     if (claims === undefined) return { kind: 'anonymous' };
     if (claims === null) throw unauthorized('登录已失效，请重新登录', 'invalid_token');
+    // Every authenticated request runs one of these two reads, fresh (a deactivation or a new
+    // password revokes at once): raw, prepared, and only the columns the actor needs.
     if (claims.typ === 'worker') {
-      const w = await this.ctx.db.manager.findOne(Worker, { where: { id: claims.workerId } });
-      if (!w || !w.active || w.tokenVersion !== claims.ver) throw unauthorized('登录已失效，请重新登录', 'invalid_token');
-      return { kind: 'worker', id: w.id, role: w.role, stationId: w.stationId, county: w.county, name: w.name };
+      const [w] = await this.ctx.db.rows<{ id: number; role: WorkerRole; stationId: number | null; county: string; name: string; active: unknown; tokenVersion: unknown }>(
+        'SELECT id, role, stationId, county, name, active, tokenVersion FROM workers WHERE id = ?', [claims.workerId],
+      );
+      if (!w || !Number(w.active) || Number(w.tokenVersion) !== claims.ver) throw unauthorized('登录已失效，请重新登录', 'invalid_token');
+      return { kind: 'worker', id: Number(w.id), role: w.role, stationId: w.stationId === null ? null : Number(w.stationId), county: w.county, name: w.name };
     }
-    const resident = await this.ctx.db.manager.findOne(Resident, { where: { openid: claims.openid, erasedAt: IsNull() } });
-    return { kind: 'resident', openid: claims.openid, residentId: resident?.id ?? null, stationId: resident?.stationId ?? null };
+    const [resident] = await this.ctx.db.rows<{ id: number; stationId: number }>(
+      'SELECT id, stationId FROM residents WHERE openid = ? AND erasedAt IS NULL LIMIT 1', [claims.openid],
+    );
+    return { kind: 'resident', openid: claims.openid, residentId: resident ? Number(resident.id) : null, stationId: resident ? Number(resident.stationId) : null };
   }
 }

@@ -3,8 +3,8 @@ import {
   BookableService, Booking, BookingSettings, BookingSlot, BookingStatus, PRIORITY, Resident, ServiceRecord, Station, WaitlistEntry,
 } from '../entities';
 import type { Actor } from './auth';
-import type { Database } from './db';
-import { dbInstant, parseInstant } from './db';
+import type { Database, SqlTx } from './db';
+import { dbInstant, parseInstant, sqlOf } from './db';
 import { AppError, badRequest, conflict, forbidden, isUniqueViolation, notFound } from './errors';
 import type { Infra } from './infra';
 import type { NotifyService } from './notify';
@@ -63,10 +63,6 @@ interface LockedResident {
 }
 
 /** The id of a row a raw `INSERT` wrote, on both engines. */
-function insertId(raw: unknown): number {
-  return Number(typeof raw === 'object' && raw !== null && 'insertId' in raw ? (raw as { insertId: number }).insertId : raw);
-}
-
 const num = (v: unknown): number => Number(v);
 
 function activeKey(slotId: number, residentId: number): string {
@@ -333,8 +329,8 @@ export class BookingService {
   }
 
   /** Locks the resident's row for the rest of the transaction (MySQL); SQLite has one writer anyway. */
-  private async lockResident(em: EntityManager, residentId: number): Promise<LockedResident | null> {
-    const rows: { id: number; stationId: number; name: string; status: string; tags: string; erasedAt: unknown }[] = await em.query(
+  private async lockResident(tx: SqlTx, residentId: number): Promise<LockedResident | null> {
+    const rows = await tx.rows<{ id: number; stationId: number; name: string; status: string; tags: string; erasedAt: unknown }>(
       `SELECT id, stationId, name, status, tags, erasedAt FROM residents WHERE id = ?${this.db.sqlite ? '' : ' FOR UPDATE'}`,
       [residentId],
     );
@@ -348,12 +344,12 @@ export class BookingService {
    * an offer): the resident of the slot's station, active, allowed by the service's tags, before
    * the closing time; returns the slot, its service and the station's rules.
    */
-  private async admissible(em: EntityManager, who: { residentId: number; stationId: number | null }, slotId: number) {
-    const resident = await this.lockResident(em, who.residentId);
+  private async admissible(tx: SqlTx, who: { residentId: number; stationId: number | null }, slotId: number) {
+    const resident = await this.lockResident(tx, who.residentId);
     if (!resident || (who.stationId !== null && resident.stationId !== who.stationId)) throw notFound('居民');
     // The slot, its service, the station's rules and the resident's standing bookings: two reads,
     // raw, because this runs once per booking on the hottest path there is.
-    const rows: Record<string, unknown>[] = await em.query(
+    const rows = await tx.rows(
       `SELECT s.id, s.serviceId, s.stationId, s.startsAt, s.endsAt, s.capacity, s.booked, s.held, s.status,
               v.name, v.description, v.durationMinutes, v.location, v.tags, v.recordType, v.active,
               c.maxActivePerResident, c.closeMinutesBefore, c.cancelCutoffMinutes, c.offerHoldMinutes
@@ -391,7 +387,7 @@ export class BookingService {
     if (slot.startsAt.getTime() - settings.closeMinutesBefore * MINUTE <= now.getTime()) {
       throw conflict('booking_closed', `开始前 ${settings.closeMinutesBefore} 分钟截止预约，这个时段已截止`);
     }
-    const [standing]: { mine: unknown; active: unknown }[] = await em.query(
+    const [standing] = await tx.rows<{ mine: unknown; active: unknown }>(
       `SELECT COALESCE(SUM(CASE WHEN activeKey = ? THEN 1 ELSE 0 END), 0) AS mine,
               COALESCE(SUM(CASE WHEN status = 'booked' AND startsAt > ? THEN 1 ELSE 0 END), 0) AS active
          FROM bookings WHERE residentId = ? AND status <> 'cancelled'`,
@@ -407,20 +403,19 @@ export class BookingService {
     }
   }
 
-  private async insertBooking(em: EntityManager, slot: BookingSlot, residentId: number, by: number | null, channel: Channel, now: Date): Promise<Booking> {
+  private async insertBooking(tx: SqlTx, slot: BookingSlot, residentId: number, by: number | null, channel: Channel, now: Date): Promise<Booking> {
     const b = Object.assign(new Booking(), {
       stationId: slot.stationId, slotId: slot.id, serviceId: slot.serviceId, residentId, status: 'booked' as const,
       activeKey: activeKey(slot.id, residentId), bookedBy: by, channel, startsAt: slot.startsAt,
       cancelledAt: null, cancelledBy: null, cancelReason: null, attendanceAt: null, attendanceBy: null, createdAt: now,
     });
     try {
-      const res = await em.queryRunner!.query(
+      const res = await tx.exec(
         `INSERT INTO bookings (stationId, slotId, serviceId, residentId, status, activeKey, bookedBy, channel, startsAt, createdAt)
          VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?)`,
         [b.stationId, b.slotId, b.serviceId, residentId, b.activeKey, by, channel, dbInstant(b.startsAt), dbInstant(now)],
-        true,
       );
-      b.id = insertId(res.raw);
+      b.id = res.insertId;
       return b;
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('already_booked', '您已经约过这个时段了');
@@ -435,12 +430,13 @@ export class BookingService {
    */
   async book(actor: Actor, input: { slotId: number; residentId?: number; channel: Channel }): Promise<BookingView> {
     const who = this.residentFor(actor, input.residentId);
-    return this.db.transaction(async (em) => {
-      const { resident, slot, service, settings, now, activeBookings } = await this.admissible(em, who, input.slotId);
+    // Raw statements on the driver, not TypeORM's transaction: this is the hottest write there is.
+    return this.db.rawTransaction(async (tx) => {
+      const { resident, slot, service, settings, now, activeBookings } = await this.admissible(tx, who, input.slotId);
       this.assertUnderCap(activeBookings, settings);
-      const seat = await write(em, "UPDATE booking_slots SET booked = booked + 1 WHERE id = ? AND status = 'open' AND booked + held < capacity", [slot.id]);
-      if (!seat) throw conflict('slot_full', '这个时段已经约满了，可以排候补或换个时间');
-      const booking = await this.insertBooking(em, slot, resident.id, who.by, input.channel, now);
+      const seat = await tx.exec("UPDATE booking_slots SET booked = booked + 1 WHERE id = ? AND status = 'open' AND booked + held < capacity", [slot.id]);
+      if (!seat.affected) throw conflict('slot_full', '这个时段已经约满了，可以排候补或换个时间');
+      const booking = await this.insertBooking(tx, slot, resident.id, who.by, input.channel, now);
       return { booking, slot: { ...slot, booked: slot.booked + 1 }, service, resident: { id: resident.id, name: resident.name } };
     });
   }
@@ -550,7 +546,7 @@ export class BookingService {
   async joinWaitlist(actor: Actor, slotId: number, residentId?: number): Promise<{ entry: WaitlistEntry; position: number }> {
     const who = this.residentFor(actor, residentId);
     const entryId = await this.db.transaction(async (em) => {
-      const { resident, slot } = await this.admissible(em, who, slotId);
+      const { resident, slot } = await this.admissible(sqlOf(em), who, slotId);
       if (slot.booked + slot.held < slot.capacity) throw conflict('slot_available', '这个时段还有空位，可以直接预约');
       try {
         const res = await em.insert(WaitlistEntry, {
@@ -608,11 +604,11 @@ export class BookingService {
       const now = this.now();
       const n = await write(em, "UPDATE booking_waitlist SET status = 'accepted', activeKey = NULL WHERE id = ? AND status = 'offered' AND offerExpiresAt > ?", [entryId, dbInstant(now)]);
       if (!n) throw conflict('offer_expired', entry.status === 'accepted' ? '这个候补名额您已经约上了' : '这个候补名额的保留时间已过，已让给下一位');
-      const { resident, slot, settings, activeBookings } = await this.admissible(em, who, entry.slotId);
+      const { resident, slot, settings, activeBookings } = await this.admissible(sqlOf(em), who, entry.slotId);
       this.assertUnderCap(activeBookings, settings);
       const seat = await write(em, 'UPDATE booking_slots SET held = held - 1, booked = booked + 1 WHERE id = ? AND held > 0', [slot.id]);
       if (!seat) throw conflict('offer_expired', '这个候补名额的保留时间已过');
-      const booking = await this.insertBooking(em, slot, resident.id, who.by, channel, now);
+      const booking = await this.insertBooking(sqlOf(em), slot, resident.id, who.by, channel, now);
       await em.update(WaitlistEntry, { id: entryId }, { bookingId: booking.id });
       return booking.id;
     });

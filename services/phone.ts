@@ -28,6 +28,8 @@ const SHORT_AREA = /^0(10|2\d)/;
  */
 export function maskPhone(phone: string | null | undefined): string | null {
   if (!phone) return null;
+  // The commonest shape, a plain mobile, without the general parsing below (one per row of a list).
+  if (MOBILE.test(phone)) return `${phone.slice(0, 3)}****${phone.slice(7)}`;
   const p = normalisePhone(phone);
   const all = p.replace(/\D/g, '');
   // The number and its extension (after `-`, `转`, `ext`, `x` or `#`), unless the whole is one mobile.

@@ -10,7 +10,7 @@ import { assertCanEditPolicy, canSeePolicy, canWorkCases, logsUnanswered, policy
 import { compactText, looksLikeQuestion } from './policy-questions';
 import type { PolicyAmountService } from './policy-amounts';
 import type { PolicyStatsService, WeekCounts } from './policy-stats';
-import type { PolicySearchEngine } from './policy-search';
+import type { PolicySearchEngine, SearchResult } from './policy-search';
 import { dateSchema } from './schemas';
 import { readTable } from './spreadsheet';
 import { fitsTextColumn, freeText, plainText, TEXT_COLUMN_BYTES } from './text';
@@ -66,6 +66,8 @@ export const MAX_POLICY_IMPORT = 2000;
 const STALE_CHECK_MS = 15_000;
 /** Hits fetched from the engine before filtering by station and date. */
 const OVERFETCH = 20;
+/** Engine answers kept per question (see `PolicyService.search`); beyond this the oldest go first. */
+const SEARCH_CACHE_SIZE = 2000;
 
 /**
  * Welfare policies: management, and search through the in-memory engine of services/policy-search,
@@ -77,6 +79,15 @@ export class PolicyService {
   private fingerprint = '';
   private checkedAt = 0;
   private loading: Promise<void> | undefined;
+  /**
+   * The engine's answers by question (and hits fetched), for as long as the index is unchanged:
+   * emptied by every change to the policies (here, or seen from another instance when the index is
+   * rebuilt). Only the engine's ranking is kept: what is in force today and which station may see
+   * it are decided on every search.
+   */
+  private readonly searchCache = new Map<string, SearchResult>();
+  /** How many answers `searchCache` keeps (0: none; the benchmark measures both). */
+  searchCacheSize = SEARCH_CACHE_SIZE;
 
   constructor(
     private readonly ctx: Infra,
@@ -104,6 +115,7 @@ export class PolicyService {
       // Loaded on first search: segmentation, pinyin and the lexicons weigh ~30 MB.
       const engine = this.engine ?? new (await import('./policy-search')).PolicySearchEngine();
       engine.index(rows.map(toDoc));
+      this.searchCache.clear();
       this.policies = new Map(rows.map((p) => [p.id, p]));
       this.engine = engine;
       this.fingerprint = fp;
@@ -117,12 +129,14 @@ export class PolicyService {
   private remember(p: Policy): void {
     this.policies.set(p.id, p);
     this.engine?.upsert(toDoc(p));
+    this.searchCache.clear();
     this.checkedAt = 0;
   }
 
   private forget(id: number): void {
     this.policies.delete(id);
     this.engine?.remove(id);
+    this.searchCache.clear();
     this.checkedAt = 0;
   }
 
@@ -139,7 +153,7 @@ export class PolicyService {
   async search(query: string, options: { stationId?: number | null; limit?: number } = {}): Promise<{ hits: PolicyHit[]; answered: boolean; normalized: string }> {
     const engine = await this.ready();
     const limit = options.limit ?? 5;
-    const res = engine.search(query, Math.max(limit, OVERFETCH));
+    const res = this.engineSearch(engine, query, Math.max(limit, OVERFETCH));
     const hits: PolicyHit[] = [];
     for (const h of res.hits) {
       const p = this.policies.get(Number(h.id));
@@ -150,6 +164,18 @@ export class PolicyService {
     }
     const answered = res.answered && hits.length > 0 && hits[0].policy.id === Number(res.hits[0]?.id);
     return { hits, answered, normalized: res.normalizedQuery };
+  }
+
+  private engineSearch(engine: PolicySearchEngine, query: string, fetch: number): SearchResult {
+    const key = `${fetch}|${query}`;
+    const cached = this.searchCache.get(key);
+    if (cached) return cached;
+    const res = engine.search(query, fetch);
+    if (this.searchCacheSize > 0) {
+      if (this.searchCache.size >= this.searchCacheSize) this.searchCache.delete(this.searchCache.keys().next().value!);
+      this.searchCache.set(key, res);
+    }
+    return res;
   }
 
   /**

@@ -52,6 +52,9 @@ export function toIso(d: Date | null | undefined): string | null;
 export function toIso(d: Date | null | undefined): string | null {
   if (!d) return null;
   const s = shifted(d);
+  // Several per row of every list: the engine's own ISO text, when its year has the four digits ours has.
+  const year = s.getUTCFullYear();
+  if (year >= 1000 && year <= 9999) return `${s.toISOString().slice(0, 19)}+08:00`;
   return `${localDate(d)}T${pad(s.getUTCHours())}:${pad(s.getUTCMinutes())}:${pad(s.getUTCSeconds())}+08:00`;
 }
 

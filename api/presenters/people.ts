@@ -1,6 +1,7 @@
 import type { AuditEntry, Community, FamilyContact, Resident, Station, Worker } from '../../entities';
 import { ageOn } from '../../services/idnumber';
 import { maskPhone } from '../../services/phone';
+import type { ResidentListItem } from '../../services/residents';
 import { toIso } from '../../services/time';
 
 /** A station as the console shows it (its phone is the station's public number, not masked). */
@@ -24,7 +25,7 @@ export function presentWorker(w: Worker) {
  * A resident for the station's workers: phone masked, the ID number never (only whether one is
  * held), contact ids never; `age` in whole years on `today` when the birth date is known.
  */
-export function presentResident(r: Resident, today: string) {
+export function presentResident(r: ResidentListItem, today: string) {
   return {
     id: r.id, stationId: r.stationId, communityId: r.communityId, name: r.name, phone: maskPhone(r.phone),
     birthDate: r.birthDate, age: r.birthDate ? ageOn(r.birthDate, today) : null, gender: r.gender,

@@ -32,6 +32,22 @@ describe('policies API', () => {
     expect(res.body.items[0]).toEqual(expect.objectContaining({ id: expect.any(Number), category: expect.any(String), summary: expect.any(String), score: expect.any(Number) }));
   });
 
+  it('answers a repeated question from its cache only while no policy changes', async () => {
+    const { ctx } = env();
+    const admin = await createWorker(ctx, { role: 'county_admin' });
+    const q = '骆驼养殖有没有扶持';
+    const ask = async () => (await http().get('/api/policies/search').query({ q })).body.items.map((i: { title: string }) => i.title);
+    expect(await ask()).not.toContain('骆驼养殖扶持');
+    const created = await http().post('/api/policies').set('Authorization', `Bearer ${admin.token}`)
+      .send(sample({ title: '骆驼养殖扶持', summary: '养骆驼每峰补贴。', keywords: ['骆驼养殖扶持'], questions: [q] }));
+    expect(created.status).toBe(201);
+    expect(await ask()).toContain('骆驼养殖扶持'); // the answer cached before the change is not given again
+    await http().patch(`/api/policies/${created.body.id}`).set('Authorization', `Bearer ${admin.token}`).send({ title: '骆驼养殖补助' });
+    expect(await ask()).toContain('骆驼养殖补助');
+    expect((await http().delete(`/api/policies/${created.body.id}`).set('Authorization', `Bearer ${admin.token}`)).status).toBeLessThan(300);
+    expect(await ask()).not.toContain('骆驼养殖补助');
+  });
+
   it('admits when it does not know, and logs a signed-in caller\'s question for the station', async () => {
     const { ctx } = env();
     const station = await createStation(ctx);
