@@ -45,9 +45,9 @@ async function main(): Promise<void> {
     passwordHash: await ctx.services.auth.hashPassword('bench-password'),
   }));
   // `--no-search-cache`: the policy search without its answer cache, every question searched anew.
-  if (process.env.BENCH_SEARCH_CACHE === '0') ctx.services.policies.searchCacheSize = 0;
-  await ctx.services.policies.loadDefaults();
-  await ctx.services.policies.search('低保', { stationId: station.id, limit: 5 }); // builds the index
+  if (process.env.BENCH_SEARCH_CACHE === '0') ctx.services.policyIndex.searchCacheSize = 0;
+  await ctx.services.policyImport.loadDefaults();
+  await ctx.services.policyIndex.search('低保', { stationId: station.id, limit: 5 }); // builds the index
 
   const bare = new Koa();
   bare.use((koa) => {

@@ -39,7 +39,7 @@ export const COMMANDS: CliCommand[] = [
     help: '载入随附的政策知识库（已有同名政策则跳过，可重复运行）',
     options: {},
     async run(ctx) {
-      const { added, skipped } = await ctx.services.policies.loadDefaults();
+      const { added, skipped } = await ctx.services.policyImport.loadDefaults();
       return `已载入 ${added} 条政策，跳过已存在的 ${skipped} 条`;
     },
   },

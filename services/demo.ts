@@ -34,7 +34,7 @@ const seedOrganisation: DemoSeeder = async (ctx, stations) => {
 };
 
 const seedPolicies: DemoSeeder = async (ctx) => {
-  const { added } = await ctx.services.policies.loadDefaults();
+  const { added } = await ctx.services.policyImport.loadDefaults();
   return [`政策知识库：${added} 条（示例标准，以当地公布为准）`];
 };
 

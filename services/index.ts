@@ -15,6 +15,9 @@ import { PrivacyService } from './privacy';
 import { StationService } from './stations';
 import { WorkerService } from './workers';
 import { PolicyService } from './policies';
+import { PolicyIndex } from './policy-index';
+import { PolicyAnswerService } from './policy-answers';
+import { PolicyImportService } from './policy-import';
 import { PolicyAmountService } from './policy-amounts';
 import { PolicyStatsService } from './policy-stats';
 import { CheckinService } from './checkins';
@@ -54,6 +57,9 @@ export interface Services {
   imports: ImportService;
   miniapp: MiniappService;
   policies: PolicyService;
+  policyIndex: PolicyIndex;
+  policyAnswers: PolicyAnswerService;
+  policyImport: PolicyImportService;
   checkins: CheckinService;
   accounts: AccountStatusService;
   chat: ChatService;
@@ -110,6 +116,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const audience = new AudienceService(infra);
   const activities = new ActivityService(infra, { outbox, audience, satisfaction });
   const broadcasts = new BroadcastService(infra, { outbox, audience, notify, activities });
+  const policyIndex = new PolicyIndex(infra);
+  const policies = new PolicyService(infra, { amounts: new PolicyAmountService(infra), index: policyIndex });
   const services: Services = {
     auth,
     binding,
@@ -125,7 +133,10 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     privacy,
     imports: new ImportService(infra, { residents }),
     miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
-    policies: new PolicyService(infra, { amounts: new PolicyAmountService(infra), stats: new PolicyStatsService(infra) }),
+    policies,
+    policyIndex,
+    policyAnswers: new PolicyAnswerService(infra, { index: policyIndex, catalogue: policies, stats: new PolicyStatsService(infra) }),
+    policyImport: new PolicyImportService({ catalogue: policies }),
     checkins,
     accounts,
     chat,

@@ -24,7 +24,7 @@ export const policyRoutes = [
     }),
     handler: async ({ ctx, query, actor }) => {
       const stationId = query.stationId ?? (actor.kind === 'anonymous' ? null : actor.stationId);
-      const res = await ctx.services.policies.answer(actor, stationId, query.q, { limit: query.limit });
+      const res = await ctx.services.policyAnswers.answer(actor, stationId, query.q, { limit: query.limit });
       return {
         items: res.hits.map((h) => ({ id: h.policy.id, title: h.policy.title, category: h.policy.category, summary: h.policy.summary, score: h.score })),
         answered: res.answered,
@@ -36,7 +36,7 @@ export const policyRoutes = [
     matrix: { expect: { anonymous: 401, resident: 403, worker: OWN_LIST, station_admin: OWN_LIST, county_admin: OWN_LIST } },
     query: pageQuery.extend({ stationId: stationQuery }),
     handler: async ({ ctx, query, actor }) => {
-      const { items, total } = await ctx.services.policies.unanswered(actor, query);
+      const { items, total } = await ctx.services.policyAnswers.unanswered(actor, query);
       return { items: items.map(presentUnanswered), total };
     },
   }),
@@ -47,7 +47,7 @@ export const policyRoutes = [
     response: z.object({
       weeks: z.array(z.object({ week: z.string(), answered: z.number().int(), unanswered: z.number().int(), resolved: z.number().int() })),
     }),
-    handler: async ({ ctx, query, actor }) => ({ weeks: await ctx.services.policies.weeklyStats(actor, query) }),
+    handler: async ({ ctx, query, actor }) => ({ weeks: await ctx.services.policyAnswers.weeklyStats(actor, query) }),
   }),
   route({
     method: 'post', path: '/api/policies/unanswered/:id/resolve', summary: '处理未答问题：加为已有政策的示例问题（policyId），或据此新建政策（policy），或忽略（dismiss）', tag: '政策', access: staff,
@@ -56,7 +56,7 @@ export const policyRoutes = [
     body: z
       .object({ policyId: z.number().int().positive().optional(), policy: policyInput.optional(), dismiss: z.boolean().optional() })
       .refine((b) => [b.policyId, b.policy, b.dismiss].filter(Boolean).length === 1, '需要且只能给出 policyId、policy、dismiss: true 之一'),
-    handler: async ({ ctx, params, body, actor }) => presentUnanswered(await ctx.services.policies.resolveUnanswered(actor, params.id, body)),
+    handler: async ({ ctx, params, body, actor }) => presentUnanswered(await ctx.services.policyAnswers.resolveUnanswered(actor, params.id, body)),
   }),
   route({
     method: 'get', path: '/api/policies', summary: '政策列表（可按类别筛选）', tag: '政策', access: 'public',
@@ -75,7 +75,7 @@ export const policyRoutes = [
     handler: async ({ ctx, body, actor, koa }) => {
       const created = koa.is('json')
         ? await ctx.services.policies.import(actor, body?.policies ?? [])
-        : await ctx.services.policies.importSheet(actor, (await readUpload(koa)).buffer);
+        : await ctx.services.policyImport.importSheet(actor, (await readUpload(koa)).buffer);
       return { created: created.map((p) => ({ id: p.id, title: p.title })) };
     },
   }),

@@ -31,10 +31,10 @@ export const policyDetailHandler: IntentHandler = {
  */
 export const policyQuestionHandler: IntentHandler = {
   name: 'policy_question',
-  match: async (m) => m.kind === 'text' && m.compact.length > 0 && !(await m.ctx.services.policies.isChitChat(m.text)),
+  match: async (m) => m.kind === 'text' && m.compact.length > 0 && !(await m.ctx.services.policyIndex.isChitChat(m.text)),
   handle: async (m) => {
     // One service call decides whether it was answered and whether it is logged for the workers.
-    const res = await m.ctx.services.policies.answer(actorOf(m), m.station.id, m.text, { limit: 1 });
+    const res = await m.ctx.services.policyAnswers.answer(actorOf(m), m.station.id, m.text, { limit: 1 });
     if (res.answered) {
       const policy = res.hits[0].policy;
       const amount = await m.ctx.services.policies.amountFor(policy, m.station.county);

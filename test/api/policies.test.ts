@@ -14,14 +14,14 @@ describe('policies API', () => {
   const http = () => request(env().app.callback());
 
   beforeAll(async () => {
-    await env().ctx.services.policies.loadDefaults();
+    await env().ctx.services.policyImport.loadDefaults();
   });
 
   it('loads the shipped knowledge base once, however often it is asked', async () => {
     const { ctx } = env();
     const before = await ctx.db.manager.count(Policy);
     expect(before).toBeGreaterThanOrEqual(30);
-    expect(await ctx.services.policies.loadDefaults()).toEqual({ added: 0, skipped: before });
+    expect(await ctx.services.policyImport.loadDefaults()).toEqual({ added: 0, skipped: before });
   });
 
   it('answers how residents really ask, publicly', async () => {
@@ -74,8 +74,8 @@ describe('policies API', () => {
     const { ctx } = env();
     const mine = await createStation(ctx, { county: '甲县' });
     const theirs = await createStation(ctx, { county: '乙县' });
-    await ctx.services.policies.logUnanswered(mine.id, '甲县的问题');
-    await ctx.services.policies.logUnanswered(theirs.id, '乙县的问题');
+    await ctx.services.policyAnswers.logUnanswered(mine.id, '甲县的问题');
+    await ctx.services.policyAnswers.logUnanswered(theirs.id, '乙县的问题');
     const admin = await createWorker(ctx, { role: 'county_admin', county: '甲县' });
     const res = await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${admin.token}`);
     expect(res.status).toBe(200);
@@ -255,7 +255,7 @@ describe('policies API', () => {
   it('turns an unanswered question into an example question of a policy', async () => {
     const { ctx } = env();
     const worker = await createWorker(ctx);
-    await ctx.services.policies.logUnanswered(worker.stationId!, '老汉子岁数大了公家给不给钱嘛');
+    await ctx.services.policyAnswers.logUnanswered(worker.stationId!, '老汉子岁数大了公家给不给钱嘛');
     const list = await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${worker.token}`);
     const q = list.body.items.find((i: { text: string }) => i.text.includes('老汉子'));
     expect(q).toBeDefined();
@@ -270,7 +270,7 @@ describe('policies API', () => {
   it('turns an unanswered question into a new policy that answers it', async () => {
     const { ctx } = env();
     const worker = await createWorker(ctx);
-    await ctx.services.policies.logUnanswered(worker.stationId!, '村里的光伏分红怎么领');
+    await ctx.services.policyAnswers.logUnanswered(worker.stationId!, '村里的光伏分红怎么领');
     const list = await http().get('/api/policies/unanswered').set('Authorization', `Bearer ${worker.token}`);
     const q = list.body.items.find((i: { text: string }) => i.text === '村里的光伏分红怎么领');
     const res = await http().post(`/api/policies/unanswered/${q.id}/resolve`).set('Authorization', `Bearer ${worker.token}`)

@@ -10,7 +10,7 @@ describe('bot: policy answers', () => {
 
   beforeAll(async () => {
     const { ctx } = env();
-    await ctx.services.policies.loadDefaults();
+    await ctx.services.policyImport.loadDefaults();
     stationId = (await createStation(ctx, { name: '沙河镇社工站', phone: '0936-5521001' })).id;
     bot = await startTestBot(ctx);
   });
@@ -70,7 +70,7 @@ describe('bot: policy answers', () => {
     expect(unknown.length).toBeLessThanOrEqual(150);
     const station = await ctx.db.manager.findOneByOrFail(Station, { id: stationId });
     const admin = await createWorker(ctx, { role: 'county_admin', county: station.county });
-    const policy = (await ctx.services.policies.search('高龄津贴')).hits[0].policy;
+    const policy = (await ctx.services.policyIndex.search('高龄津贴')).hits[0].policy;
     await ctx.services.policies.update(actorOf(admin), policy.id, { amount: '80–89周岁每人每月100元，90周岁以上每人每月200元' });
     const [known] = await bot.say(stationId, 'asker9', '我爹八十五了，高龄补贴一个月给多少钱');
     expect(known).toMatch(/^【高龄津贴】当地标准：80–89周岁每人每月100元，90周岁以上每人每月200元。/);

@@ -29,7 +29,7 @@ describe('bot words: remarks, menu words, 报平安 for family and workers, 告�
 
   beforeAll(async () => {
     const { ctx } = env();
-    await ctx.services.policies.loadDefaults();
+    await ctx.services.policyImport.loadDefaults();
     stationId = (await createStation(ctx, { name: '沙河镇社工站', phone: PHONE, openHours: '周一至周五 8:30-17:30' })).id;
     bot = await startTestBot(ctx);
   });
@@ -176,7 +176,7 @@ describe('ordinary words: the station\'s facts, bookings, activities and binding
 
   beforeAll(async () => {
     const { ctx } = env();
-    await ctx.services.policies.loadDefaults();
+    await ctx.services.policyImport.loadDefaults();
     stationId = (await createStation(ctx, {
       name: '沙河镇社工站', phone: PHONE, openHours: '周一至周五 8:30-17:30', address: '沙河镇政府大院东侧二楼',
     })).id;
