@@ -12,7 +12,7 @@ export const seedCheckinPlans: DemoSeeder = async (ctx, stations) => {
   let planned = 0;
   const today = localDate(ctx.clock.now());
   for (const s of stations) {
-    planned += await ctx.services.checkins.planForTagged(s.id, ['living_alone', 'empty_nest_elder'], {
+    planned += await ctx.services.checkinPlans.planForTagged(s.id, ['living_alone', 'empty_nest_elder'], {
       remindAt: '09:00', secondReminderMinutes: 60, graceMinutes: 120,
     });
     const last = await ctx.db.manager.findOne(CheckinPlan, { where: { stationId: s.id }, order: { id: 'DESC' } });

@@ -21,6 +21,8 @@ import { PolicyImportService } from './policy-import';
 import { PolicyAmountService } from './policy-amounts';
 import { PolicyStatsService } from './policy-stats';
 import { CheckinService } from './checkins';
+import { CheckinPlanService } from './checkin-plans';
+import { CheckinBoardService } from './checkin-board';
 import { AccountStatusService } from './accounts';
 import { ChatService } from './chat';
 import { HandoffService } from './handoffs';
@@ -61,6 +63,8 @@ export interface Services {
   policyAnswers: PolicyAnswerService;
   policyImport: PolicyImportService;
   checkins: CheckinService;
+  checkinPlans: CheckinPlanService;
+  checkinBoard: CheckinBoardService;
   accounts: AccountStatusService;
   chat: ChatService;
   handoffs: HandoffService;
@@ -106,6 +110,8 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
   const residents = new ResidentService(infra, { audit, binding });
   const privacy = new PrivacyService(infra, { audit, residents });
   const checkins = new CheckinService(infra, { accounts, alerts, notify, outbox });
+  const checkinPlans = new CheckinPlanService(infra);
+  const checkinBoard = new CheckinBoardService(infra);
   const handoffs = new HandoffService(infra, { chat, notify, outbox });
   const familyReminders = new FamilyReminderService(infra, { alerts, chat, notify, outbox });
   const serviceRecords = new ServiceRecordService(infra, { satisfaction });
@@ -132,12 +138,14 @@ export function createServices(infra: Infra, options: WiringOptions): Services {
     residents,
     privacy,
     imports: new ImportService(infra, { residents }),
-    miniapp: new MiniappService(infra, { auth, binding, residents, checkins }),
+    miniapp: new MiniappService(infra, { auth, binding, residents, checkinBoard }),
     policies,
     policyIndex,
     policyAnswers: new PolicyAnswerService(infra, { index: policyIndex, catalogue: policies, stats: new PolicyStatsService(infra) }),
     policyImport: new PolicyImportService({ catalogue: policies }),
     checkins,
+    checkinPlans,
+    checkinBoard,
     accounts,
     chat,
     handoffs,

@@ -4,7 +4,7 @@ import type { Infra } from './infra';
 import type { AuthService } from './auth';
 import type { BindingService } from './binding';
 import type { ResidentService } from './residents';
-import type { CheckinService } from './checkins';
+import type { CheckinBoardService } from './checkin-board';
 
 import { IsNull } from 'typeorm';
 import { CheckinStatus, FamilyContact, Resident } from '../entities';
@@ -31,7 +31,7 @@ const CODE2SESSION_TIMEOUT_MS = 5000;
 export class MiniappService {
   constructor(
     private readonly ctx: Infra,
-    private readonly deps: { auth: AuthService; binding: BindingService; residents: ResidentService; checkins: CheckinService },
+    private readonly deps: { auth: AuthService; binding: BindingService; residents: ResidentService; checkinBoard: CheckinBoardService },
   ) {}
 
   /**
@@ -104,7 +104,7 @@ export class MiniappService {
     if (!contacts.length) return [];
     const elders = await m.find(Resident, { where: contacts.map((c) => ({ id: c.residentId, stationId: c.stationId, erasedAt: IsNull() })) });
     const elderOf = new Map(elders.map((r) => [r.id, r]));
-    const today = await this.deps.checkins.todayStates(elders);
+    const today = await this.deps.checkinBoard.todayStates(elders);
     return contacts.flatMap((contact) => {
       const elder = elderOf.get(contact.residentId);
       const state = elder && today.get(elder.id);

@@ -1,6 +1,6 @@
 import { Like } from 'typeorm';
 import { OutboxMessage, Resident } from '../entities';
-import type { PlanInput } from '../services/checkins';
+import type { PlanInput } from '../services/checkin-plans';
 import type { AdjustableClock } from '../services/clock';
 import type { AppContext } from '../services/context';
 import { atLocal } from '../services/time';
@@ -30,7 +30,7 @@ export async function elderScene(ctx: AppContext, options: {
   const son = options.family === false ? null : await createFamily(ctx, {
     residentId: resident.id, name: '王小明', relation: '儿子', phone: '13800000000', wechatContactId: `son-${k}`,
   });
-  const { plan } = await ctx.services.checkins.savePlan(actorOf(worker), resident.id, {
+  const { plan } = await ctx.services.checkinPlans.savePlan(actorOf(worker), resident.id, {
     enabled: true, remindAt: '09:00', secondReminderMinutes: 60, graceMinutes: 120, ...options.plan,
   });
   return { station, community, worker, admin, resident, son, plan, k };

@@ -1,6 +1,7 @@
 import type { Alert, AlertEntry, CheckinDay, CheckinPlan } from '../../entities';
 import type { AlertWithNames } from '../../services/alerts';
-import type { BoardItem, History, SignOfLifeResult } from '../../services/checkins';
+import type { SignOfLifeResult } from '../../services/checkins';
+import type { BoardItem, History } from '../../services/checkin-board';
 import { alertTypeLabel } from '../../services/alert-labels';
 import { wallTime, unreachableWords } from '../../services/checkin-texts';
 import { maskPhone } from '../../services/phone';

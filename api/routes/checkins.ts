@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_OUTCOMES, ALERT_STATUSES, CHECKIN_STATUSES } from '../../entities';
-import { planInputSchema } from '../../services/checkins';
+import { planInputSchema } from '../../services/checkin-plans';
 import { dateSchema } from '../../services/schemas';
 import { freeText } from '../../services/text';
 import { localDate } from '../../services/time';
@@ -17,14 +17,14 @@ export const checkinRoutes = [
     matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }), body: () => ({ remindAt: '09:30' }) },
     tag: 'checkins', access: 'worker', params: idParams, body: planInputSchema,
     handler: async ({ ctx, actor, params, body }) => {
-      const { plan } = await ctx.services.checkins.savePlan(actor, params.id, body);
+      const { plan } = await ctx.services.checkinPlans.savePlan(actor, params.id, body);
       return presentPlan(plan, localDate(ctx.clock.now()));
     },
   }),
   route({
     method: 'get', path: '/api/residents/:id/checkin-plan', summary: '居民的报平安计划', tag: 'checkins', access: 'worker', params: idParams,
     matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
-    handler: async ({ ctx, actor, params }) => presentPlan(await ctx.services.checkins.getPlan(actor, params.id), localDate(ctx.clock.now())),
+    handler: async ({ ctx, actor, params }) => presentPlan(await ctx.services.checkinPlans.getPlan(actor, params.id), localDate(ctx.clock.now())),
   }),
   route({
     method: 'get', path: '/api/checkins', summary: '报平安看板：本站当天适用报平安计划的居民及其状态（计划当天尚未生效或当天不在计划星期内的居民不列出；paused 仅表示暂停、计划停用或居民非在册）', tag: 'checkins', access: 'worker',
@@ -36,7 +36,7 @@ export const checkinRoutes = [
       communityId: z.coerce.number().int().positive().optional(),
     }),
     handler: async ({ ctx, actor, query }) => {
-      const board = await ctx.services.checkins.board(actor, query);
+      const board = await ctx.services.checkinBoard.board(actor, query);
       return { date: board.date, items: board.items.map(presentBoardItem), total: board.total, counts: board.counts };
     },
   }),
@@ -44,7 +44,7 @@ export const checkinRoutes = [
     method: 'get', path: '/api/residents/:id/checkins', summary: '居民的报平安记录：连续天数、30 天内未报次数、每日明细', tag: 'checkins', access: 'worker',
     matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
     params: idParams, query: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
-    handler: async ({ ctx, actor, params, query }) => presentHistory(await ctx.services.checkins.history(actor, params.id, query.days)),
+    handler: async ({ ctx, actor, params, query }) => presentHistory(await ctx.services.checkinBoard.history(actor, params.id, query.days)),
   }),
   route({
     method: 'post', path: '/api/me/checkins', summary: '居民本人报平安（小程序）', tag: 'checkins', access: 'resident',
@@ -60,7 +60,7 @@ export const checkinRoutes = [
     query: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
     handler: async ({ ctx, actor, query }) => {
       const residentId = actor.kind === 'resident' ? (actor.residentId ?? 0) : 0;
-      return presentHistory(await ctx.services.checkins.history(actor, residentId, query.days));
+      return presentHistory(await ctx.services.checkinBoard.history(actor, residentId, query.days));
     },
   }),
   route({

@@ -46,7 +46,7 @@ export const familyTodayHandler: IntentHandler = {
     for (const f of m.who.family) {
       const e = elders.get(f.residentId);
       if (!e) continue;
-      lines.push(familyTodayText(e, f.relation, await m.ctx.services.checkins.todayFor(e.id, m.ctx.clock.now()), m.station.phone));
+      lines.push(familyTodayText(e, f.relation, await m.ctx.services.checkinBoard.todayFor(e.id, m.ctx.clock.now()), m.station.phone));
     }
     await m.reply(lines.join('\n') || P.checkinIsForElder);
   },

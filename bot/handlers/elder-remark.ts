@@ -9,7 +9,7 @@ import type { Inbound } from '../types';
  */
 export async function acknowledgeElderRemark(m: Inbound): Promise<boolean> {
   const r = m.who.resident;
-  if (!r || !(await m.ctx.services.checkins.hasEnabledPlan(r.id))) return false;
+  if (!r || !(await m.ctx.services.checkinPlans.hasEnabledPlan(r.id))) return false;
   await m.reply(P.elderChatAck(P.salutation(r, m.ctx.clock.now(), true)));
   return true;
 }

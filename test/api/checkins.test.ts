@@ -60,7 +60,7 @@ describe('check-in and alert routes', () => {
     });
     expect(back.status).toBe(200);
     expect(back.body.paused).toBe(false);
-    const plan = await ctx.services.checkins.getPlan({ kind: 'worker', id: s.worker.id, role: 'worker', stationId: s.station.id, county: '临泽县', name: 'x' }, s.resident.id);
+    const plan = await ctx.services.checkinPlans.getPlan({ kind: 'worker', id: s.worker.id, role: 'worker', stationId: s.station.id, county: '临泽县', name: 'x' }, s.resident.id);
     expect(plan.escalation.volunteer?.phone).toBe('13700001111');
   });
 

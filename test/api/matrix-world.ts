@@ -1,7 +1,7 @@
 import { Activity, Alert, BookableService, Booking, BookingSlot, Broadcast, Community, FamilyContact, Handoff, Need, Policy, Resident, Station, UnansweredQuestion, WaitlistEntry, Worker, WorkerRole } from '../../entities';
 import type { World } from '../../api/matrix';
 import type { AppContext } from '../../services/context';
-import { planInputSchema } from '../../services/checkins';
+import { planInputSchema } from '../../services/checkin-plans';
 
 /** Every name in a probed station starts with this, so that a leak to another station shows. */
 export const MARK_A = '矩阵甲';
@@ -56,7 +56,7 @@ export async function buildWorld(ctx: AppContext, mark: string, county: string):
   const handoff = await m.save(Handoff, m.create(Handoff, {
     stationId: station.id, contactId: `wx-${openid}`, contactName: name('居民'), residentId: resident.id, status: 'open', transcript: [], createdAt: now,
   }));
-  await ctx.services.checkins.savePlan(
+  await ctx.services.checkinPlans.savePlan(
     { kind: 'worker', id: own.id, role: 'worker', stationId: station.id, county, name: own.name }, resident.id, planInputSchema.parse({ remindAt: '09:00' }),
   );
   const need = await m.save(Need, m.create(Need, {

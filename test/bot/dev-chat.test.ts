@@ -50,7 +50,7 @@ describe('simulator endpoints through a started bot', () => {
     bot ??= await startTestBot(ctx);
     const s = await createStation(ctx, { name: '平川镇社工站' });
     const elder = await createResident(ctx, { stationId: s.id, name: '王秀英', wechatContactId: `sim-elder-${s.id}` });
-    await ctx.services.checkins.savePlan(actorOf(await createWorker(ctx, { stationId: s.id })), elder.id, { enabled: true, remindAt: '10:00', secondReminderMinutes: 60, graceMinutes: 120 });
+    await ctx.services.checkinPlans.savePlan(actorOf(await createWorker(ctx, { stationId: s.id })), elder.id, { enabled: true, remindAt: '10:00', secondReminderMinutes: 60, graceMinutes: 120 });
     await createFamily(ctx, { residentId: elder.id, name: '王小明', relation: '儿子', wechatContactId: `sim-son-${s.id}` });
     await createWorker(ctx, { stationId: s.id, name: '赵敏', wechatContactId: `sim-worker-${s.id}` });
     const http = request(app.callback());

@@ -163,7 +163,7 @@ describe('a hand-off is a conversation', () => {
   it('报平安 and emergencies still work during a hand-off', async () => {
     const { ctx } = env();
     const { s, r, contact } = await setup();
-    await ctx.services.checkins.savePlan({ kind: 'worker', id: 0, role: 'worker', stationId: s.id, county: '临泽县', name: 'x' }, r.id, { enabled: true, remindAt: '10:00', secondReminderMinutes: 60, graceMinutes: 120 });
+    await ctx.services.checkinPlans.savePlan({ kind: 'worker', id: 0, role: 'worker', stationId: s.id, county: '临泽县', name: 'x' }, r.id, { enabled: true, remindAt: '10:00', secondReminderMinutes: 60, graceMinutes: 120 });
     await bot().say(s.id, contact, '5');
     expect((await bot().say(s.id, contact, '报平安'))[0]).toContain('平安');
     expect((await bot().say(s.id, contact, '我摔倒了'))[0]).toContain('120');

@@ -276,7 +276,7 @@ describe('the checkins job', () => {
     const s = await elderScene(ctx, { plan: { pausedUntil: '2026-12-16', pauseReason: '住女儿家' } });
     for (const d of ['2026-12-15', '2026-12-16']) await runDay(ctx, clock, d, { times: ['09:00', '11:00'], deliver: false });
     expect(await sentTo(ctx, s.resident.wechatContactId!)).toHaveLength(0);
-    const board = await ctx.services.checkins.board(actorOf(s.worker), { date: '2026-12-16', limit: 500, offset: 0 });
+    const board = await ctx.services.checkinBoard.board(actorOf(s.worker), { date: '2026-12-16', limit: 500, offset: 0 });
     expect(board.items.find((i) => i.residentId === s.resident.id)).toMatchObject({ status: 'paused', reason: '住女儿家' });
     clock.set(at('2026-12-17T09:00:00'));
     await runCheckins(ctx);
@@ -292,7 +292,7 @@ describe('the checkins job', () => {
     await runCheckins(ctx);
     await deliverAll(ctx);
     clock.set(at('2026-12-18T09:30:00'));
-    await ctx.services.checkins.savePlan(actorOf(paused.worker), paused.resident.id, {
+    await ctx.services.checkinPlans.savePlan(actorOf(paused.worker), paused.resident.id, {
       enabled: true, remindAt: '09:00', secondReminderMinutes: 60, graceMinutes: 120, pausedUntil: '2026-12-20', pauseReason: '住女儿家',
     });
     await ctx.db.manager.update(Resident, { id: hospital.resident.id }, { status: 'in_hospital' });
@@ -302,7 +302,7 @@ describe('the checkins job', () => {
       expect(await sentTo(ctx, s.resident.wechatContactId!)).toHaveLength(1);
       expect(await sentTo(ctx, s.son!.wechatContactId!)).toHaveLength(0);
     }
-    const board = await ctx.services.checkins.board(actorOf(hospital.worker), { date: '2026-12-19', limit: 500, offset: 0 });
+    const board = await ctx.services.checkinBoard.board(actorOf(hospital.worker), { date: '2026-12-19', limit: 500, offset: 0 });
     expect(board.items.find((i) => i.residentId === hospital.resident.id)).toMatchObject({ status: 'paused', reason: '住院中' });
   });
 
@@ -341,7 +341,7 @@ describe('the checkins job', () => {
     clock.set(at('2026-12-24T07:00:00'));
     const s = await elderScene(ctx);
     const daughter = await createFamily(ctx, { residentId: s.resident.id, name: '王小红', relation: '女儿', wechatContactId: `d2-${s.k}` });
-    await ctx.services.checkins.savePlan(actorOf(s.worker), s.resident.id, {
+    await ctx.services.checkinPlans.savePlan(actorOf(s.worker), s.resident.id, {
       enabled: true, remindAt: '09:00', secondReminderMinutes: 60, graceMinutes: 120,
       escalation: { familyContactIds: [daughter.id, s.son!.id], volunteer: { name: '李志愿', phone: '13700001111' } },
     });

@@ -48,7 +48,7 @@ describe('closing and acknowledging alerts keeps what people read current', () =
     const { ctx, clock } = env();
     const date = outcome === 'safe' ? '2026-12-09' : '2026-12-10';
     const s = await escalated(date);
-    const row = async () => (await ctx.services.checkins.board(actorOf(s.worker), { date, limit: 500, offset: 0 })).items.find((i) => i.residentId === s.resident.id);
+    const row = async () => (await ctx.services.checkinBoard.board(actorOf(s.worker), { date, limit: 500, offset: 0 })).items.find((i) => i.residentId === s.resident.id);
     expect((await row())?.status).toBe('escalated');
     clock.set(atLocal(date, '15:00'));
     await ctx.services.alerts.resolve(actorOf(s.worker), s.alert.id, outcome, '上门看过，老人在邻居家');
@@ -65,7 +65,7 @@ describe('closing and acknowledging alerts keeps what people read current', () =
     const s = await escalated('2026-12-11');
     clock.set(atLocal('2026-12-11', '15:00'));
     await ctx.services.alerts.resolve(actorOf(s.worker), s.alert.id, 'hospital', '已送县医院');
-    const item = (await ctx.services.checkins.board(actorOf(s.worker), { date: '2026-12-11', limit: 500, offset: 0 })).items.find((i) => i.residentId === s.resident.id);
+    const item = (await ctx.services.checkinBoard.board(actorOf(s.worker), { date: '2026-12-11', limit: 500, offset: 0 })).items.find((i) => i.residentId === s.resident.id);
     expect(item?.status).toBe('escalated');
     expect(await ctx.db.manager.count(OutboxMessage, { where: { refType: 'alert', refId: s.alert.id, kind: 'checkin_all_clear' } })).toBe(0);
     // She writes later that day: the workers are not told an alert already closed "仍待处理".

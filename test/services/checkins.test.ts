@@ -90,11 +90,11 @@ describe('check-in service', () => {
     expect(s.plan.appliesFromDate).toBe('2026-12-03');
     clock.set(at('2026-12-03T12:00:00'));
     const base = { enabled: true, remindAt: '09:00', secondReminderMinutes: 60, graceMinutes: 120 };
-    const same = await ctx.services.checkins.savePlan(actorOf(s.worker), s.resident.id, { ...base, graceMinutes: 150 });
+    const same = await ctx.services.checkinPlans.savePlan(actorOf(s.worker), s.resident.id, { ...base, graceMinutes: 150 });
     expect(same.plan.appliesFromDate).toBe('2026-12-03');
-    const later = await ctx.services.checkins.savePlan(actorOf(s.worker), s.resident.id, { ...base, remindAt: '15:00' });
+    const later = await ctx.services.checkinPlans.savePlan(actorOf(s.worker), s.resident.id, { ...base, remindAt: '15:00' });
     expect(later.plan.appliesFromDate).toBe('2026-12-03');
-    const earlier = await ctx.services.checkins.savePlan(actorOf(s.worker), s.resident.id, { ...base, remindAt: '10:00' });
+    const earlier = await ctx.services.checkinPlans.savePlan(actorOf(s.worker), s.resident.id, { ...base, remindAt: '10:00' });
     expect(earlier.plan.appliesFromDate).toBe('2026-12-04');
     expect(earlier.created).toBe(false);
   });

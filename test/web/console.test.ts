@@ -107,7 +107,7 @@ describeInBrowser('worker console in Chromium', () => {
   it('logs in and shows the board of the day, with the date picker', async () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await env.ctx.services.checkins.savePlan(
+    await env.ctx.services.checkinPlans.savePlan(
       { kind: 'worker', id: worker.id, role: 'worker', stationId, county: worker.county, name: worker.name },
       resident.id, { enabled: true, remindAt: '08:00', secondReminderMinutes: 60, graceMinutes: 120 },
     ).catch(() => undefined);
