@@ -109,7 +109,7 @@ export class VisitService {
   }
 
   /** The schedule of one station on `date`, nearest first (most overdue first). */
-  async dueFor(stationId: number, date: string, workerId?: number, withinDays = 0): Promise<{ date: string; intervals: Intervals; items: VisitDue[] }> {
+  private async dueFor(stationId: number, date: string, workerId?: number, withinDays = 0): Promise<{ date: string; intervals: Intervals; items: VisitDue[] }> {
     const m = this.ctx.db.manager;
     const station = await m.findOneByOrFail(Station, { id: stationId });
     const intervals = VisitService.intervalsOf(station);

@@ -1,5 +1,3 @@
-import { ownStationId } from '../../services/permissions';
-import { localDate } from '../../services/time';
 import { morningListText } from '../../services/visits';
 import * as V from '../visit-presenters';
 import type { IntentHandler } from '../types';
@@ -19,7 +17,7 @@ export const workerVisitHandler: IntentHandler = {
     const actor = workerActor(m)!;
     const rest = VISIT.exec(m.text)?.[1].trim() ?? '';
     if (!rest || /^(名单|列表|清单|安排)$/.test(rest)) {
-      const { items } = await m.ctx.services.visits.dueFor(ownStationId(actor), localDate(m.ctx.clock.now()), m.who.worker!.id);
+      const { items } = await m.ctx.services.visits.due(actor, { workerId: m.who.worker!.id });
       await m.reply(items.length ? morningListText(m.who.worker!.name, items) : V.nothingDue);
       return;
     }
