@@ -12,7 +12,7 @@ import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
 import { residentAddress } from './messaging/audience';
 import { activityCancelledKey, activityReminderKey } from './messaging/keys';
 import type { OutboxService, OutgoingMessage } from './outbox';
-import { assertCases, canWorkCases, ownStationId, residentActedFor, selfResidentId } from './permissions';
+import { assertCases, canSeeResidentRecord, canWorkCases, ownStationId, residentActedFor, selfResidentId } from './permissions';
 import { addDays, atLocal, localDate } from './time';
 import { insertServiceRecord, syncRecordResidents } from './record-store';
 import type { SatisfactionService } from './satisfaction';
@@ -218,8 +218,13 @@ export class ActivityService {
     return { items: rows.map((r) => Object.assign(r, { residentName: names.get(r.residentId) ?? '' })), total };
   }
 
-  /** A resident's live sign-ups of activities not yet over, soonest first, with their activities. */
-  async mine(residentId: number): Promise<{ signup: ActivitySignup; activity: Activity }[]> {
+  /**
+   * A resident's live sign-ups of activities not yet over, soonest first, with their activities:
+   * for the resident themselves (mini-program, WeChat) or a worker of their station; 404 otherwise.
+   */
+  async signupsOf(actor: Actor, residentId: number): Promise<{ signup: ActivitySignup; activity: Activity }[]> {
+    const r = await this.db.manager.findOne(Resident, { where: { id: residentId }, select: { id: true, stationId: true, erasedAt: true } });
+    if (!r || r.erasedAt || !canSeeResidentRecord(actor, { stationId: r.stationId, residentId })) throw notFound('居民');
     const signups = await this.db.manager.find(ActivitySignup, { where: { residentId, status: 'signed_up' }, order: { id: 'ASC' }, take: 200 });
     if (!signups.length) return [];
     const activities = await this.db.manager.find(Activity, { where: { id: In(signups.map((s) => s.activityId)), endsAt: MoreThan(this.clock.now()) } });

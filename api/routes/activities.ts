@@ -74,10 +74,20 @@ export const activityRoutes = [
     },
   }),
   route({
+    method: 'get', path: '/api/residents/:id/signups', summary: '一位居民报名的近期活动（本站社工）', tag: 'activities', access: 'worker',
+    matrix: { expect: STATION_CASES, params: (w) => ({ id: w.residentId }) },
+    params: idParams,
+    handler: async ({ ctx, actor, params }) => {
+      const rows = await ctx.services.activities.signupsOf(actor, params.id);
+      const now = ctx.clock.now();
+      return { items: rows.map((r) => ({ ...presentSignup(r.signup), activity: presentActivity(r.activity, now) })), total: rows.length };
+    },
+  }),
+  route({
     method: 'get', path: '/api/me/signups', summary: '本人的报名（居民，需已绑定）', tag: 'activities', access: 'resident',
     matrix: { expect: { anonymous: 401, resident: 'ok', worker: 403, station_admin: 403, county_admin: 403 } },
     handler: async ({ ctx, actor }) => {
-      const rows = await ctx.services.activities.mine(boundResidentId(actor));
+      const rows = await ctx.services.activities.signupsOf(actor, boundResidentId(actor));
       const now = ctx.clock.now();
       return { items: rows.map((r) => ({ ...presentSignup(r.signup), activity: presentActivity(r.activity, now) })), total: rows.length };
     },

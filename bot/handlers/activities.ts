@@ -36,13 +36,13 @@ async function remember(m: Inbound, ids: number[]): Promise<void> {
 async function showList(m: Inbound): Promise<void> {
   const { activities } = m.ctx.services;
   const items = await activities.forChat(m.station.id, m.who.resident);
-  const mine = m.who.resident ? new Set((await activities.mine(m.who.resident.id)).map((x) => x.activity.id)) : new Set<number>();
+  const mine = m.who.resident ? new Set((await activities.signupsOf(residentActor(m), m.who.resident.id)).map((x) => x.activity.id)) : new Set<number>();
   if (m.who.resident) await remember(m, items.map((a) => a.id));
   await m.reply(A.activityList(items, mine, Boolean(m.who.resident)));
 }
 
 async function showMine(m: Inbound): Promise<void> {
-  const items = (await m.ctx.services.activities.mine(m.who.resident!.id)).map((x) => x.activity);
+  const items = (await m.ctx.services.activities.signupsOf(residentActor(m), m.who.resident!.id)).map((x) => x.activity);
   await remember(m, items.map((a) => a.id));
   await m.reply(A.mySignups(items));
 }

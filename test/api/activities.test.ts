@@ -165,6 +165,18 @@ describe('activities and sign-ups', () => {
     ]);
   });
 
+  it('lists a resident\'s sign-ups for the workers of their station only', async () => {
+    const { app } = env();
+    const { worker, foreign, resident } = await setup();
+    const http = request(app.callback());
+    const act = (await http.post('/api/activities').set(bearer(worker.token)).send(body({ title: '读书角' }))).body;
+    await http.post(`/api/activities/${act.id}/signups`).set(bearer(resident.token)).send({});
+    const own = await http.get(`/api/residents/${resident.id}/signups`).set(bearer(worker.token));
+    expect(own.status).toBe(200);
+    expect(own.body.items.map((x: { activity: { title: string } }) => x.activity.title)).toEqual(['读书角']);
+    expect((await http.get(`/api/residents/${resident.id}/signups`).set(bearer(foreign.token))).status).toBe(404);
+  });
+
   it('records attendance after the start as one service record of the activity', async () => {
     const { app, ctx, clock } = env();
     const { s, worker, resident, village, foreign } = await setup();

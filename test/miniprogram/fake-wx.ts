@@ -102,9 +102,10 @@ export function loadPage(name: string): string {
 }
 
 /** Renders a page, attaches it and runs its onShow as WeChat would on opening it. */
-export async function openPage(id: string): Promise<Page> {
+export async function openPage(id: string, options?: Record<string, string>): Promise<Page> {
   const page = simulate.render(id);
   page.attach(document.createElement('parent-wrapper'));
+  if (options) page.instance.onLoad(options);
   await page.instance.onShow();
   await settle();
   return page;

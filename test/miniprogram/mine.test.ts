@@ -18,6 +18,17 @@ describe('我的: binding, the family I follow, reminder settings', () => {
     expect(wx.storage.get('resident')).toEqual({ id: 11, name: '王秀英', stationId: 3, communityId: 2 });
   });
 
+  it('opened from the station\'s printed QR code, the code is filled in and one tap binds', async () => {
+    const wx = installWx({ bound: null });
+    wx.on('GET', '/api/me/subscriptions', { body: { quota: {} } });
+    wx.on('POST', '/api/miniapp/bind', { body: { boundAs: 'resident', id: 12, name: '李德福', stationId: 3, communityId: 2, phone: null } });
+    const page = await openPage(pageId, { bindingCode: '654321' });
+    expect(textOf(page, '.ok')).toBe('已填好绑定码，点“绑定”即可');
+    await tap(page, '.bind');
+    expect(wx.callsTo('POST', '/api/miniapp/bind')[0].body).toEqual({ bindingCode: '654321' });
+    expect(textOf(page, '.ok')).toBe('绑定成功，李德福，欢迎您！');
+  });
+
   it('a family code makes the user follow the elder', async () => {
     const wx = installWx({ bound: null });
     wx.on('GET', '/api/me/subscriptions', { body: { quota: {} } });

@@ -19,6 +19,6 @@ describe('demo activities', () => {
     const hers = await ctx.services.activities.forChat(wang.stationId, wang);
     expect(hers.map((a) => a.title)).toEqual(expect.arrayContaining(['义诊：量血压测血糖', '独居老人关爱慰问']));
     expect(hers.map((a) => a.title)).not.toContain('留守儿童读书角');
-    expect((await ctx.services.activities.mine(wang.id)).map((x) => x.activity.title)).toEqual(['义诊：量血压测血糖']);
+    expect((await ctx.services.activities.signupsOf({ kind: 'contact', stationId: wang.stationId, contactId: 'demo-wangxiuying', residentId: wang.id }, wang.id)).map((x) => x.activity.title)).toEqual(['义诊：量血压测血糖']);
   });
 });

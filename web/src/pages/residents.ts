@@ -159,6 +159,7 @@ async function detailPage(view: HTMLElement, id: number): Promise<void> {
         <section class="card" id="reminders"><h2>每周提醒家属</h2><p class="muted">加载中…</p></section>
         <section class="card" id="needs"><h2>帮扶需求</h2><p class="muted">加载中…</p></section>
         <section class="card" id="bookings"><h2>预约</h2><p class="muted">加载中…</p></section>
+        <section class="card" id="signups"><h2>活动报名</h2><p class="muted">加载中…</p></section>
       </div>
     </div>`);
   $('#show-phone', view).addEventListener('click', (e) => {
@@ -173,6 +174,7 @@ async function detailPage(view: HTMLElement, id: number): Promise<void> {
     renderNeeds($('#needs', view), id),
     renderAlerts($('#alerts-history', view), id),
     renderBookings($('#bookings', view), id),
+    renderSignups($('#signups', view), id),
   ]);
 }
 
@@ -386,6 +388,19 @@ async function renderBookings(el: HTMLElement, id: number): Promise<void> {
     ], undefined, '没有预约')}`);
   } catch (err) {
     el.innerHTML = '<h2>预约</h2>' + errorBlock(err);
+  }
+}
+
+async function renderSignups(el: HTMLElement, id: number): Promise<void> {
+  try {
+    const d = await get<List<{ id: number; status: string; activity: { title: string; startsAt: string; location: string | null } }>>(`/api/residents/${id}/signups`);
+    setHtml(el, html`<h2>活动报名</h2>${table(d.items, [
+      { label: '活动', main: true, cell: (s) => s.activity.title },
+      { label: '时间', cell: (s) => when(s.activity.startsAt) },
+      { label: '地点', cell: (s) => s.activity.location ?? '' },
+    ], undefined, '没有报名近期活动')}`);
+  } catch (err) {
+    el.innerHTML = '<h2>活动报名</h2>' + errorBlock(err);
   }
 }
 

@@ -19,6 +19,11 @@ Component({
     quota: PURPOSES.map((p) => ({ purpose: p, label: PURPOSE_LABEL[p], count: 0 })),
   },
   methods: {
+    /** Opened from the code the station printed (`?bindingCode=123456`): the code is filled in, one tap to bind. */
+    onLoad(options: Record<string, string | undefined>) {
+      const code = options.bindingCode ?? '';
+      if (/^\d{6}$/.test(code)) this.setData({ code, notice: '已填好绑定码，点“绑定”即可' });
+    },
     async onShow() {
       this.setData({ big: bigText(), resident: currentResident(), error: '' });
       try {
