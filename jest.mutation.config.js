@@ -11,6 +11,7 @@ module.exports = {
     '**/test/jobs/checkins.test.ts', '**/test/jobs/checkin-guards.test.ts', '**/test/services/checkins.test.ts',
     '**/test/api/checkins.test.ts', '**/test/bot/checkins.test.ts',
     '**/test/services/outbox.test.ts', '**/test/services/outbox-claim.test.ts', '**/test/bot/sender.test.ts',
+    '**/test/services/subscription-channel.test.ts', '**/test/api/broadcasts.test.ts', '**/test/bot/broadcasts.test.ts',
     '**/test/api/residents-review.test.ts', '**/test/bot/safety.test.ts',
   ],
 };
