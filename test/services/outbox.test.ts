@@ -15,6 +15,24 @@ describe('outbox', () => {
     expect(await ctx.db.manager.count(OutboxMessage, { where: { dedupeKey: `k-${s.id}` } })).toBe(1);
   });
 
+  it('budget: no caps is unlimited; each cap limits only its own window, broadcasts their share of the day', async () => {
+    const { ctx, clock } = env();
+    const s = await createStation(ctx);
+    clock.set(atLocal('2026-12-03', '10:00'));
+    const sent = (kind: string, priority: number, at: string) => ({
+      stationId: s.id, toContactId: `b-${kind}`, text: '已发', kind, priority, urgent: false, status: 'sent' as const, channel: 'bot' as const,
+      notBefore: atLocal('2026-12-03', at), sentAt: atLocal('2026-12-03', at), attempts: 1,
+    });
+    await ctx.db.manager.insert(OutboxMessage, [sent('r1', PRIORITY.reminder, '08:30'), sent('r2', PRIORITY.reminder, '09:30'), sent('n1', PRIORITY.broadcast, '09:40')]);
+    const budget = (caps: { hourlyCap?: number; dailyCap?: number }) => ctx.services.outbox.budget(s.id, caps);
+    expect(await budget({})).toEqual({ hour: Infinity, day: Infinity, broadcasts: Infinity });
+    // A daily cap alone: 3 sent today, one of them a notice; no hourly limit.
+    expect(await budget({ dailyCap: 10 })).toEqual({ hour: Infinity, day: 7, broadcasts: 7 });
+    expect(await budget({ dailyCap: 5 })).toEqual({ hour: Infinity, day: 2, broadcasts: 2 });
+    // An hourly cap alone: 2 sent in the last hour (09:30, 09:40); no daily limit.
+    expect(await budget({ hourlyCap: 5 })).toEqual({ hour: 3, day: Infinity, broadcasts: Infinity });
+  });
+
   it('moves non-urgent rows out of the quiet hours, not urgent ones', async () => {
     const { ctx, clock } = env();
     const s = await createStation(ctx);
