@@ -12,6 +12,7 @@ module.exports = {
     '**/test/api/checkins.test.ts', '**/test/bot/checkins.test.ts',
     '**/test/services/outbox.test.ts', '**/test/services/outbox-claim.test.ts', '**/test/bot/sender.test.ts',
     '**/test/services/subscription-channel.test.ts', '**/test/api/broadcasts.test.ts', '**/test/bot/broadcasts.test.ts',
+    '**/test/bot/sender-crash.test.ts', '**/test/services/alerts.test.ts', '**/test/services/handoffs.test.ts',
     '**/test/api/residents-review.test.ts', '**/test/bot/safety.test.ts',
   ],
 };
