@@ -6,6 +6,35 @@ import { dataSourceOptions } from '../ormconfig';
 /** `?, ?, ?` for raw statements. */
 export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
+/**
+ * True when MySQL/MariaDB rolled a statement back to break a deadlock: errno 1213, or 1467 ("Failed
+ * to read auto-increment value"), which is how InnoDB reports a deadlock met while waiting for the
+ * table's AUTO-INC lock of a bulk INSERT … SELECT.
+ */
+function isDeadlock(err: unknown): boolean {
+  const e = err as { errno?: number; code?: string; driverError?: { errno?: number; code?: string } } | null;
+  if (!e) return false;
+  const errnos = [e.errno, e.driverError?.errno];
+  const codes = [e.code, e.driverError?.code];
+  return errnos.includes(1213) || errnos.includes(1467) || codes.includes('ER_LOCK_DEADLOCK') || codes.includes('ER_AUTOINC_READ_FAILED');
+}
+
+/**
+ * Runs an idempotent step again when the database picked it as a deadlock victim: two instances
+ * sweeping at once lock the same rows in different orders; every step's writes are conditional or
+ * keyed, so a repeat does nothing twice.
+ */
+export async function retryOnDeadlock<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= tries || !isDeadlock(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10 * i + Math.floor(Math.random() * 20)));
+    }
+  }
+}
+
 /** An instant as both engines store a `datetime(3)` in UTC (SQLite keeps it as this text). */
 export function dbInstant(d: Date): string {
   return d.toISOString().replace('T', ' ').replace('Z', '');

@@ -15,7 +15,7 @@ import { conflict, isUniqueViolation, notFound, validationFailed } from './error
 import { assertCases, ownStationId } from './permissions';
 import { familyRows, workerRows } from './messaging/audience';
 import { alertKey, forFamily, familyReminderKey, familyScheduleKey, familySilentAlertKey, guardianReminderKey } from './messaging/keys';
-import { dbInstant } from './db';
+import { dbInstant, retryOnDeadlock } from './db';
 import { addDays, atLocal, inQuietHours, isWallTime, localDate, localMinutes, localWeekday, toIso } from './time';
 import { callHomeText, familySilentText, GUARDIAN_TEMPLATES, guardianText } from './family-texts';
 
@@ -283,9 +283,9 @@ export class FamilyReminderService {
    * not answered three weeks running. Each step is idempotent by unique keys.
    */
   async sweep(at: Date): Promise<FamilySweepSummary> {
-    const scheduled = await retryDeadlock(() => this.materialise(at));
-    const { queued, cancelled } = await retryDeadlock(() => this.queueDue(at));
-    const flagged = await retryDeadlock(() => this.flagSilent(at));
+    const scheduled = await retryOnDeadlock(() => this.materialise(at));
+    const { queued, cancelled } = await retryOnDeadlock(() => this.queueDue(at));
+    const flagged = await retryOnDeadlock(() => this.flagSilent(at));
     return { scheduled, queued, cancelled, flagged };
   }
 
@@ -478,28 +478,6 @@ export class FamilyReminderService {
     const ids = (await em.find(FamilyReminder, { where: { residentId: resident.id }, select: { id: true } })).map((x) => x.id);
     await em.update(FamilyReminder, { residentId: resident.id }, { text: ERASED_TEXT });
     await this.deps.chat.eraseSentAbout(em, resident.stationId, 'family_reminder', ids);
-  }
-}
-
-/** True for an InnoDB deadlock (errno 1213), which the database resolves by rolling one statement back. */
-function isDeadlock(err: unknown): boolean {
-  const e = err as { errno?: number; code?: string; driverError?: { errno?: number; code?: string } } | null;
-  return !!e && (e.errno === 1213 || e.code === 'ER_LOCK_DEADLOCK' || e.driverError?.errno === 1213 || e.driverError?.code === 'ER_LOCK_DEADLOCK');
-}
-
-/**
- * Runs an idempotent step again when MySQL/MariaDB picked it as a deadlock victim: two instances
- * sweeping at once lock the same reminder rows in different orders; every step's writes are
- * conditional or keyed, so a repeat does nothing twice.
- */
-async function retryDeadlock<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= tries || !isDeadlock(err)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 10 * i + Math.floor(Math.random() * 20)));
-    }
   }
 }
 

@@ -1,9 +1,28 @@
-import { connectDatabase, redactUrl } from '../../services/db';
+import { connectDatabase, redactUrl, retryOnDeadlock } from '../../services/db';
 import { createLogger } from '../../services/logger';
 import { useTestEnv } from '../helpers';
 
 describe('database', () => {
   const env = useTestEnv();
+
+  it('runs a step again when it was a deadlock victim (1213, or 1467 on the AUTO-INC lock), not on other errors', async () => {
+    for (const victim of [{ errno: 1213, code: 'ER_LOCK_DEADLOCK' }, { errno: 1467, code: 'ER_AUTOINC_READ_FAILED' }, { driverError: { errno: 1467 } }]) {
+      let calls = 0;
+      const ok = await retryOnDeadlock(async () => {
+        calls++;
+        if (calls === 1) throw Object.assign(new Error('victim'), victim);
+        return 'done';
+      });
+      expect([ok, calls]).toEqual(['done', 2]);
+    }
+    let calls = 0;
+    const duplicate = Object.assign(new Error('dup'), { errno: 1062, code: 'ER_DUP_ENTRY' });
+    await expect(retryOnDeadlock(async () => {
+      calls++;
+      throw duplicate;
+    })).rejects.toBe(duplicate);
+    expect(calls).toBe(1);
+  });
 
   it('retries a database that does not answer, then fails with one clear message', async () => {
     const warnings: string[] = [];
