@@ -26,54 +26,62 @@ async function howToReach(m: Inbound): Promise<P.Reach> {
   return { phones: null, handoffId: handoff.id };
 }
 
+/** The words of one kind of distress alert: to the workers, the family, and the reply to the caller. */
+interface DistressTexts {
+  worker: (who: string, said: string, at: Date, reach: P.Reach) => string;
+  workerMore: (who: string, said: string, at: Date, reach: P.Reach) => string;
+  family: (elder: string, said: string, m: Inbound) => string;
+  familyMore: (elder: string, said: string, at: Date, m: Inbound) => string;
+  reply: (m: Inbound) => string;
+}
+
 /**
- * A help call: an urgent alert to the workers and the family at once, and the 120 reply. Every new
- * call within the half hour joins the open alert and is sent to them again, at once.
+ * A distress handler (also during a hand-off): an urgent alert of `type` to the workers and the
+ * family at once, and the reply. Every new message of the kind within the half hour joins the open
+ * alert and is sent to them again, at once (the alert service decides which).
  */
-export const helpCallHandler: IntentHandler = {
-  name: 'help_call',
-  duringHandoff: true,
-  match: (m) => m.kind === 'text' && detectDistress(m.compact) === 'emergency',
-  handle: async (m) => {
-    const now = m.ctx.clock.now();
-    const text = said(m);
-    const resident = m.who.resident;
-    const reach = await howToReach(m);
-    await m.ctx.services.alerts.raiseDistress({
-      type: 'help_call', stationId: m.station.id, contactId: m.contactId, residentId: resident?.id ?? null, who: who(m), said: text,
-      workerText: P.helpCallWorkerText(who(m), text, now, reach),
-      familyText: resident ? P.helpCallFamilyText(resident.name, text, m.station) : undefined,
-      followUpWorkerText: P.helpCallMoreWorkerText(who(m), text, now, reach),
-      followUpFamilyText: resident ? P.helpCallMoreFamilyText(resident.name, text, now) : undefined,
-    });
-    await m.reply(P.helpCallReply(m.station, isFire(m.compact)));
-  },
-};
+function distressHandler(name: string, type: 'help_call' | 'crisis', texts: DistressTexts): IntentHandler {
+  return {
+    name,
+    duringHandoff: true,
+    match: (m) => m.kind === 'text' && detectDistress(m.compact) === (type === 'help_call' ? 'emergency' : 'crisis'),
+    handle: async (m) => {
+      const now = m.ctx.clock.now();
+      const text = said(m);
+      const resident = m.who.resident;
+      const reach = await howToReach(m);
+      await m.ctx.services.alerts.raiseDistress({
+        type, stationId: m.station.id, contactId: m.contactId, residentId: resident?.id ?? null, who: who(m), said: text,
+        workerText: texts.worker(who(m), text, now, reach),
+        familyText: resident ? texts.family(resident.name, text, m) : undefined,
+        followUpWorkerText: texts.workerMore(who(m), text, now, reach),
+        followUpFamilyText: resident ? texts.familyMore(resident.name, text, now, m) : undefined,
+      });
+      await m.reply(texts.reply(m));
+    },
+  };
+}
+
+/** A help call: the 120 reply (119 first for a fire). */
+export const helpCallHandler = distressHandler('help_call', 'help_call', {
+  worker: P.helpCallWorkerText,
+  workerMore: P.helpCallMoreWorkerText,
+  family: (elder, text, m) => P.helpCallFamilyText(elder, text, m.station),
+  familyMore: (elder, text, at) => P.helpCallMoreFamilyText(elder, text, at),
+  reply: (m) => P.helpCallReply(m.station, isFire(m.compact)),
+});
 
 /**
  * Thoughts of suicide or self-harm: a warm reply with the psychological assistance hotline 12356
- * and 120, and an urgent alert of its own type to the workers and the family. Never silent, also
- * during a hand-off.
+ * and 120, and an urgent alert of its own type. Never silent, also during a hand-off.
  */
-export const crisisHandler: IntentHandler = {
-  name: 'crisis',
-  duringHandoff: true,
-  match: (m) => m.kind === 'text' && detectDistress(m.compact) === 'crisis',
-  handle: async (m) => {
-    const now = m.ctx.clock.now();
-    const text = said(m);
-    const resident = m.who.resident;
-    const reach = await howToReach(m);
-    await m.ctx.services.alerts.raiseDistress({
-      type: 'crisis', stationId: m.station.id, contactId: m.contactId, residentId: resident?.id ?? null, who: who(m), said: text,
-      workerText: P.crisisWorkerText(who(m), text, now, reach),
-      familyText: resident ? P.crisisFamilyText(resident.name, text, m.station) : undefined,
-      followUpWorkerText: P.crisisMoreWorkerText(who(m), text, now, reach),
-      followUpFamilyText: resident ? P.crisisFamilyText(resident.name, text, m.station) : undefined,
-    });
-    await m.reply(P.crisisReply(m.station));
-  },
-};
+export const crisisHandler = distressHandler('crisis', 'crisis', {
+  worker: P.crisisWorkerText,
+  workerMore: P.crisisMoreWorkerText,
+  family: (elder, text, m) => P.crisisFamilyText(elder, text, m.station),
+  familyMore: (elder, text, _at, m) => P.crisisFamilyText(elder, text, m.station),
+  reply: (m) => P.crisisReply(m.station),
+});
 
 /**
  * Fear and loneliness: a kind reply, and a worker is told through a hand-off (they can answer
