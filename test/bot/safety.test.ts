@@ -198,7 +198,13 @@ describe('a hand-off is a conversation', () => {
       await bot().say(s.id, contact, '人工');
       const h2 = await ctx.db.manager.findOneOrFail(Handoff, { where: { stationId: s.id, contactId: contact, status: 'open' } });
       await ctx.services.handoffs.take(actorOf(w), h2.id);
-      const notices = await ctx.db.manager.find(OutboxMessage, { where: { refType: 'handoff', refId: h2.id, kind: In(['handoff', 'handoff_reminder']) } });
+      const noticesOf = () => ctx.db.manager.find(OutboxMessage, { where: { refType: 'handoff', refId: h2.id, kind: In(['handoff', 'handoff_reminder']) } });
+      // The bot's sender may have had a notice in flight when the hand-off was taken: let it land (bounded wait).
+      let notices = await noticesOf();
+      for (let i = 0; i < 100 && notices.some((n) => n.status === 'sending'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        notices = await noticesOf();
+      }
       expect(notices.every((n) => n.status === 'cancelled' || n.status === 'sent')).toBe(true);
       expect(await ctx.db.manager.count(HandoffMessage, { where: { handoffId: h2.id } })).toBe(0);
     } finally {
