@@ -7,6 +7,18 @@ import { forbidden, unauthorized, validationFailed } from '../services/errors';
 import type { WorkerRole } from '../entities';
 import type { MatrixSpec } from './matrix';
 
+/**
+ * A success body already serialised and encoded (a presenter that keeps the JSON of a page it serves
+ * again: a Buffer goes to the socket as it is, a string would be encoded on every response).
+ */
+export class JsonText {
+  readonly bytes: Buffer;
+
+  constructor(text: string) {
+    this.bytes = Buffer.from(text);
+  }
+}
+
 /** Who may call a route, declared once on the route (`signed_in`: a resident or a worker, e.g. booking for self or on behalf). */
 type Access = 'public' | 'signed_in' | 'resident' | 'worker' | readonly WorkerRole[];
 
@@ -101,7 +113,12 @@ export function mount(router: Router, ctx: AppContext, routes: AnyRoute[]): void
       const result = await r.handler(input as unknown as RouteInput<never, never, never>);
       if (r.raw) return;
       koa.status = r.status ?? 200;
-      koa.body = result ?? { ok: true };
+      if (result instanceof JsonText) {
+        koa.type = 'json';
+        koa.body = result.bytes;
+      } else {
+        koa.body = result ?? { ok: true };
+      }
     });
   }
 }

@@ -12,6 +12,7 @@ import { Safety1765100000000 } from './1765100000000-Safety';
 import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 import { Activities1765300000000 } from './1765300000000-Activities';
 import { Stats1765600000000 } from './1765600000000-Stats';
+import { ResidentVersions1765700000000 } from './1765700000000-ResidentVersions';
 
 /** Every migration, oldest first; each feature appends its own. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Needs1765400000002,
   Miniprogram1765500000000,
   Stats1765600000000,
+  ResidentVersions1765700000000,
 ];

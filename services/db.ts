@@ -243,6 +243,18 @@ export class Database {
     return (await this.raw(sql, params)).affected;
   }
 
+  /**
+   * Runs a raw write outside any transaction. On SQLite's one connection a statement run while
+   * another caller's transaction is open would land in it (and be lost with its rollback), so it
+   * waits for the transactions queued before it.
+   */
+  execOutside(sql: string, params: unknown[]): Promise<number> {
+    if (!this.sqlite) return this.exec(sql, params);
+    const run = this.queue.then(() => this.exec(sql, params));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Runs a write built with a query builder and returns how many rows it changed. */
   affected(qb: { getQueryAndParameters(): [string, unknown[]] }): Promise<number> {
     const [sql, params] = qb.getQueryAndParameters();

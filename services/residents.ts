@@ -18,6 +18,7 @@ import { dateSchema, phoneSchema } from './schemas';
 import { plainText } from './text';
 import { localDate } from './time';
 import { parseInstant } from './db';
+import { ResidentPages } from './resident-pages';
 
 const trimmed = (max: number) => plainText(max);
 const idNumberSchema = z.string().trim().superRefine((v, c) => {
@@ -83,6 +84,12 @@ export type ResidentListItem = Pick<Resident,
   'id' | 'stationId' | 'communityId' | 'name' | 'phone' | 'birthDate' | 'gender' | 'tags' | 'address' | 'status' | 'riskTier' |
   'idNumberHash' | 'wechatContactId' | 'openid' | 'optedOut' | 'erasedAt' | 'createdAt' | 'updatedAt'>;
 
+/** A page of the residents list; shared between the requests that read it unchanged, so never altered. */
+export interface ResidentPage {
+  readonly items: readonly ResidentListItem[];
+  readonly total: number;
+}
+
 const LIST_COLUMNS = 'id, stationId, communityId, name, phone, birthDate, gender, tags, address, status, riskTier, idNumberHash, wechatContactId, openid, optedOut, erasedAt, createdAt, updatedAt';
 
 /** A raw row of `LIST_COLUMNS` (as an array, in that order) typed as the entity would hydrate it, on either engine. */
@@ -104,12 +111,14 @@ function listItem(r: unknown[]): ResidentListItem {
  */
 export class ResidentService {
   private readonly crypto: DataCrypto;
+  private readonly pages: ResidentPages<ResidentPage>;
 
   constructor(
     private readonly ctx: Infra,
     private readonly deps: { audit: AuditService; binding: BindingService },
   ) {
     this.crypto = new DataCrypto(ctx.config.dataKey);
+    this.pages = new ResidentPages(ctx.db);
   }
 
   /** The keyed look-up hash of an ID number (the number itself is stored only encrypted). */
@@ -222,11 +231,12 @@ export class ResidentService {
     }
   }
 
-  /** The caller's station's residents, filtered; erased records are left out. */
-  async list(actor: Actor, filter: ResidentFilter): Promise<{ items: ResidentListItem[]; total: number }> {
+  /**
+   * The caller's station's residents, filtered; erased records are left out. The page is read again
+   * only when the station's residents have changed (`ResidentPages`); every read is audited.
+   */
+  async list(actor: Actor, filter: ResidentFilter): Promise<ResidentPage> {
     const stationId = ownStationId(actor);
-    // Raw and prepared: the list is the console's commonest read, and TypeORM's query building and
-    // hydration cost more than the query itself. Only the columns a list shows are read.
     const where = ['stationId = ?', 'erasedAt IS NULL'];
     const params: unknown[] = [stationId];
     const and = (clause: string, value: unknown) => {
@@ -262,7 +272,22 @@ export class ResidentService {
         and('name LIKE ?', `%${q}%`);
       }
     }
-    const cond = where.join(' AND ');
+    const key = JSON.stringify([where, params, filter.limit, filter.offset]);
+    const page = await this.pages.get(stationId, key, () => this.readPage(where.join(' AND '), params, filter));
+    // A list shows names, masked phones, addresses and birth dates: who listed what is audited too.
+    if (page.items.length) {
+      const filters = (['tag', 'communityId', 'status', 'riskTier'] as const).filter((k) => filter[k] !== undefined);
+      const detail = [`n=${page.items.length}`, ...(searched ? [`search=${searched}`] : []), ...(filters.length ? [`filter=${filters.join(',')}`] : [])].join(';');
+      await this.deps.audit.record({ stationId, residentId: null, workerId: actor.kind === 'worker' ? actor.id : null, action: 'list', detail });
+    }
+    return page;
+  }
+
+  /**
+   * One page from the database. Raw and prepared: the list is the console's commonest read, and
+   * TypeORM's query building and hydration cost more than the query itself.
+   */
+  private async readPage(cond: string, params: unknown[], filter: ResidentFilter): Promise<ResidentPage> {
     const rows = await this.ctx.db.tuples(
       `SELECT ${LIST_COLUMNS} FROM residents WHERE ${cond} ORDER BY id ASC LIMIT ? OFFSET ?`, [...params, filter.limit, filter.offset],
     );
@@ -271,12 +296,6 @@ export class ResidentService {
     const total = items.length > 0 && items.length < filter.limit
       ? filter.offset + items.length
       : Number((await this.ctx.db.rows<{ n: unknown }>(`SELECT COUNT(*) AS n FROM residents WHERE ${cond}`, params))[0].n);
-    // A list shows names, masked phones, addresses and birth dates: who listed what is audited too.
-    if (items.length) {
-      const filters = (['tag', 'communityId', 'status', 'riskTier'] as const).filter((k) => filter[k] !== undefined);
-      const detail = [`n=${items.length}`, ...(searched ? [`search=${searched}`] : []), ...(filters.length ? [`filter=${filters.join(',')}`] : [])].join(';');
-      await this.deps.audit.record({ stationId, residentId: null, workerId: actor.kind === 'worker' ? actor.id : null, action: 'list', detail });
-    }
     return { items, total };
   }
 

@@ -1,7 +1,8 @@
 import type { AuditEntry, Community, FamilyContact, Resident, Station, Worker } from '../../entities';
 import { ageOn } from '../../services/idnumber';
 import { maskPhone } from '../../services/phone';
-import type { ResidentListItem } from '../../services/residents';
+import type { ResidentListItem, ResidentPage } from '../../services/residents';
+import { JsonText } from '../route';
 import { toIso } from '../../services/time';
 
 /** A station as the console shows it (its phone is the station's public number, not masked). */
@@ -34,6 +35,21 @@ export function presentResident(r: ResidentListItem, today: string) {
     optedOut: r.optedOut, erased: r.erasedAt !== null, erasedAt: toIso(r.erasedAt),
     createdAt: toIso(r.createdAt), updatedAt: toIso(r.updatedAt),
   };
+}
+
+const presentedPages = new WeakMap<ResidentPage, { today: string; json: JsonText }>();
+
+/**
+ * A page of the residents list as the response's JSON. The service hands out the same page object
+ * while the station's residents are unchanged, so its JSON is built once per page and day (ages move
+ * with the day).
+ */
+export function presentResidentPage(page: ResidentPage, today: string): JsonText {
+  const kept = presentedPages.get(page);
+  if (kept && kept.today === today) return kept.json;
+  const json = new JsonText(JSON.stringify({ items: page.items.map((r) => presentResident(r, today)), total: page.total }));
+  presentedPages.set(page, { today, json });
+  return json;
 }
 
 /** A resident's own record, as the mini-program shows it to them. */

@@ -3,7 +3,7 @@ import { RESIDENT_STATUSES, RESIDENT_TAGS, RISK_TIERS } from '../../entities';
 import { ownStationId } from '../../services/permissions';
 import { familyCreateSchema, residentCreateSchema, residentPatchSchema } from '../../services/residents';
 import { ImportFormat } from '../../services/import';
-import { presentAudit, presentCode, presentFamily, presentResident } from '../presenters/people';
+import { presentAudit, presentCode, presentFamily, presentResident, presentResidentPage } from '../presenters/people';
 import { idParams, pageQuery, route } from '../route';
 import { OWN_LIST, STATION_CASES, STATION_CASE_LIST } from '../matrix';
 import { readUpload } from '../upload';
@@ -37,11 +37,7 @@ export const residentRoutes = [
       riskTier: z.enum(RISK_TIERS).optional(),
       q: z.string().trim().max(50).optional(),
     }),
-    handler: async ({ ctx, actor, query }) => {
-      const { items, total } = await ctx.services.residents.list(actor, query);
-      const today = ctx.services.residents.today();
-      return { items: items.map((r) => presentResident(r, today)), total };
-    },
+    handler: async ({ ctx, actor, query }) => presentResidentPage(await ctx.services.residents.list(actor, query), ctx.services.residents.today()),
   }),
   route({
     method: 'post', path: '/api/residents/import', summary: '导入居民（CSV 或 Excel：multipart 上传，或以 text/csv、xlsx 类型直接提交文件内容）',
