@@ -29,14 +29,17 @@ const FLUSH_ROWS = 500;
 export class AuditService {
   /** Entries made outside a transaction that wait for the next write, with their callers. */
   private waiting: { params: unknown[]; settle: (err?: unknown) => void }[] = [];
+  /** A write of waiting entries is scheduled or under way: new entries wait for the one after it. */
+  private flushing = false;
 
   constructor(private readonly ctx: Infra) {}
 
   /**
    * Writes one entry at the application clock's now, inside `em`'s transaction when given. Outside
-   * one, the entries made in the same turn of the event loop are written by one INSERT (every read of
-   * personal data makes one, so they are on the hottest paths); each caller still returns only once
-   * its entry is written, so nothing is shown before it is audited.
+   * one, entries are written in groups, one INSERT at a time: those made while a write is under way
+   * go together in the next (every read of personal data makes one, so they are on the hottest paths,
+   * and on MariaDB each commit waits for the disk). Each caller still returns only once its entry is
+   * written, so nothing is shown before it is audited.
    */
   async record(input: AuditInput, em?: EntityManager): Promise<void> {
     const params = [input.stationId, input.residentId, input.workerId, input.action, input.detail ?? null, dbInstant(this.ctx.clock.now())];
@@ -46,15 +49,16 @@ export class AuditService {
     }
     await new Promise<void>((resolve, reject) => {
       this.waiting.push({ params, settle: (err) => (err === undefined ? resolve() : reject(err)) });
-      if (this.waiting.length === 1) setImmediate(() => void this.flush());
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
   private async flush(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    for (let i = 0; i < batch.length; i += FLUSH_ROWS) {
-      const part = batch.slice(i, i + FLUSH_ROWS);
+    while (this.waiting.length) {
+      const part = this.waiting.splice(0, FLUSH_ROWS);
       try {
         await this.ctx.db.execOutside(INSERT + part.map(() => ROW).join(', '), part.flatMap((w) => w.params));
         for (const w of part) w.settle();
@@ -62,6 +66,7 @@ export class AuditService {
         for (const w of part) w.settle(err);
       }
     }
+    this.flushing = false;
   }
 
   /**
