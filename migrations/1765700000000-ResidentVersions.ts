@@ -28,7 +28,8 @@ export class ResidentVersions1765700000000 implements MigrationInterface {
       `CREATE TRIGGER ${name} ${on} FOR EACH ROW ${sqlite || statements.length > 1 ? `BEGIN ${statements.map((s) => `${s};`).join(' ')} END` : statements[0]}`,
     );
     try {
-      await trigger('stations_resident_version', 'AFTER INSERT ON stations', ['INSERT INTO resident_versions (stationId, version) VALUES (NEW.id, 0)']);
+      // IGNORE: a row left by a deleted station of the same id keeps counting up, which is all a version must do.
+      await trigger('stations_resident_version', 'AFTER INSERT ON stations', [`${sqlite ? 'INSERT OR IGNORE' : 'INSERT IGNORE'} INTO resident_versions (stationId, version) VALUES (NEW.id, 0)`]);
       await trigger('residents_version_insert', 'AFTER INSERT ON residents', [bump('NEW.stationId')]);
       await trigger('residents_version_update', 'AFTER UPDATE ON residents', [bump('NEW.stationId'), sqlite
         ? `${bump('OLD.stationId')} AND OLD.stationId <> NEW.stationId`
