@@ -328,13 +328,13 @@ export class BookingService {
     return { residentId, by: actor.kind === 'worker' ? actor.id : null, stationId };
   }
 
-  /** Locks the resident's row for the rest of the transaction (MySQL); SQLite has one writer anyway. */
-  private async lockResident(tx: SqlTx, residentId: number): Promise<LockedResident | null> {
-    const rows = await tx.rows<{ id: number; stationId: number; name: string; status: string; tags: string; erasedAt: unknown }>(
-      `SELECT id, stationId, name, status, tags, erasedAt FROM residents WHERE id = ?${this.db.sqlite ? '' : ' FOR UPDATE'}`,
-      [residentId],
-    );
-    const r = rows[0];
+  /** Reads the resident and locks the row for the rest of the transaction (MySQL); SQLite has one writer anyway. */
+  private lockResident(residentId: number): [string, unknown[]] {
+    return [`SELECT id, stationId, name, status, tags, erasedAt FROM residents WHERE id = ?${this.db.sqlite ? '' : ' FOR UPDATE'}`, [residentId]];
+  }
+
+  private lockedResident(rows: unknown[]): LockedResident | null {
+    const r = rows[0] as { id: number; stationId: number; name: string; status: string; tags: string; erasedAt: unknown } | undefined;
     if (!r || r.erasedAt) return null;
     return { id: num(r.id), stationId: num(r.stationId), name: r.name, status: r.status, tags: JSON.parse(r.tags || '[]') as string[] };
   }
@@ -345,13 +345,12 @@ export class BookingService {
    * the closing time; returns the slot, its service and the station's rules.
    */
   private async admissible(tx: SqlTx, who: { residentId: number; stationId: number | null }, slotId: number) {
-    const resident = await this.lockResident(tx, who.residentId);
-    if (!resident || (who.stationId !== null && resident.stationId !== who.stationId)) throw notFound('居民');
-    // The slot, its service, the station's rules and the resident's standing bookings in one read
-    // (after the resident's lock, so the standing count is current), raw: this runs once per booking
-    // on the hottest path there is.
+    // The resident (locked), then the slot, its service, the station's rules and the resident's
+    // standing bookings in one read after the lock, so the standing count is current: two
+    // statements, raw, in one round trip on MySQL, as this runs once per booking on the hottest
+    // path there is.
     const now = this.now();
-    const rows = await tx.rows(
+    const [residentRows, slotRows] = await tx.batch([this.lockResident(who.residentId), [
       `SELECT s.id, s.serviceId, s.stationId, s.startsAt, s.endsAt, s.capacity, s.booked, s.held, s.status,
               v.name, v.description, v.durationMinutes, v.location, v.tags, v.recordType, v.active,
               c.maxActivePerResident, c.closeMinutesBefore, c.cancelCutoffMinutes, c.offerHoldMinutes,
@@ -363,9 +362,11 @@ export class BookingService {
                             COALESCE(SUM(CASE WHEN status = 'booked' AND startsAt > ? THEN 1 ELSE 0 END), 0) AS active
                        FROM bookings WHERE residentId = ? AND status <> 'cancelled') b
         WHERE s.id = ?`,
-      [activeKey(slotId, resident.id), dbInstant(now), resident.id, slotId],
-    );
-    const row = rows[0];
+      [activeKey(slotId, who.residentId), dbInstant(now), who.residentId, slotId],
+    ]]);
+    const resident = this.lockedResident(residentRows.rows);
+    if (!resident || (who.stationId !== null && resident.stationId !== who.stationId)) throw notFound('居民');
+    const row = slotRows.rows[0] as Record<string, unknown> | undefined;
     if (!row || num(row.stationId) !== resident.stationId) throw notFound('时段');
     const slot = Object.assign(new BookingSlot(), {
       id: num(row.id), serviceId: num(row.serviceId), stationId: num(row.stationId), startsAt: parseInstant(row.startsAt)!, endsAt: parseInstant(row.endsAt)!,
@@ -402,24 +403,37 @@ export class BookingService {
     }
   }
 
-  private async insertBooking(tx: SqlTx, slot: BookingSlot, residentId: number, by: number | null, channel: Channel, now: Date): Promise<Booking> {
+  /** A booking row and the statement that writes it (its id is the insert's). */
+  private newBooking(slot: BookingSlot, residentId: number, by: number | null, channel: Channel, now: Date): { booking: Booking; insert: [string, unknown[]] } {
     const b = Object.assign(new Booking(), {
       stationId: slot.stationId, slotId: slot.id, serviceId: slot.serviceId, residentId, status: 'booked' as const,
       activeKey: activeKey(slot.id, residentId), bookedBy: by, channel, startsAt: slot.startsAt,
       cancelledAt: null, cancelledBy: null, cancelReason: null, attendanceAt: null, attendanceBy: null, createdAt: now,
     });
-    try {
-      const res = await tx.exec(
+    return {
+      booking: b,
+      insert: [
         `INSERT INTO bookings (stationId, slotId, serviceId, residentId, status, activeKey, bookedBy, channel, startsAt, createdAt)
          VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?)`,
         [b.stationId, b.slotId, b.serviceId, residentId, b.activeKey, by, channel, dbInstant(b.startsAt), dbInstant(now)],
-      );
-      b.id = res.insertId;
-      return b;
+      ],
+    };
+  }
+
+  /** Runs statements that begin with a booking's insert: its unique key taken is 409 `already_booked`. */
+  private async withBookingInsert(tx: SqlTx, statements: [string, unknown[]][]) {
+    try {
+      return await tx.batch(statements);
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('already_booked', '您已经约过这个时段了');
       throw err;
     }
+  }
+
+  private async insertBooking(tx: SqlTx, slot: BookingSlot, residentId: number, by: number | null, channel: Channel, now: Date): Promise<Booking> {
+    const { booking, insert } = this.newBooking(slot, residentId, by, channel, now);
+    booking.id = (await this.withBookingInsert(tx, [insert]))[0].insertId;
+    return booking;
   }
 
   /**
@@ -430,7 +444,8 @@ export class BookingService {
    *
    * The seat is taken last on purpose: on MySQL its update holds the slot's row lock, which every
    * other booking of the slot waits on, until COMMIT; taken last, the lock is held for one round
-   * trip (the update's answer, then COMMIT) instead of two (the insert in between).
+   * trip (the update's answer, then COMMIT) instead of two (the insert in between). The insert and
+   * the update go together (one round trip on MySQL; the update is not run when the insert fails).
    */
   async book(actor: Actor, input: { slotId: number; residentId?: number; channel: Channel }): Promise<BookingView> {
     const who = this.residentFor(actor, input.residentId);
@@ -438,9 +453,13 @@ export class BookingService {
     return this.db.rawTransaction(async (tx) => {
       const { resident, slot, service, settings, now, activeBookings } = await this.admissible(tx, who, input.slotId);
       this.assertUnderCap(activeBookings, settings);
-      const booking = await this.insertBooking(tx, slot, resident.id, who.by, input.channel, now);
-      const seat = await tx.exec("UPDATE booking_slots SET booked = booked + 1 WHERE id = ? AND status = 'open' AND booked + held < capacity", [slot.id]);
+      const { booking, insert } = this.newBooking(slot, resident.id, who.by, input.channel, now);
+      const [inserted, seat] = await this.withBookingInsert(tx, [
+        insert,
+        ["UPDATE booking_slots SET booked = booked + 1 WHERE id = ? AND status = 'open' AND booked + held < capacity", [slot.id]],
+      ]);
       if (!seat.affected) throw conflict('slot_full', '这个时段已经约满了，可以排候补或换个时间');
+      booking.id = inserted.insertId;
       return { booking, slot: { ...slot, booked: slot.booked + 1 }, service, resident: { id: resident.id, name: resident.name } };
     });
   }
