@@ -6,7 +6,7 @@
  * same way as before (directly on the driver, in this process, while the server is idle).
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -121,6 +121,17 @@ async function rawSqlite(ctx: AppContext, slot: BookingSlot, residentIds: number
   return pool(residentIds.length, clients, async (i) => book(residentIds[i]));
 }
 
+/**
+ * `BENCH_DB_PID=<pid>` (MariaDB/MySQL on this machine): that process's CPU time so far in µs, from
+ * /proc (utime + stime, at the usual 100 ticks a second); 0 without it.
+ */
+function dbCpuUs(): number {
+  const pid = process.env.BENCH_DB_PID;
+  if (!pid) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL!;
   const seats = Number(process.env.BENCH_SEATS);
@@ -142,6 +153,7 @@ async function main(): Promise<void> {
   const booked = async (slotId: number) => (await ctx.db.manager.findOneByOrFail(BookingSlot, { id: slotId })).booked;
   // This process's CPU time (user + system) per booking, over the HTTP run and over the raw run.
   let httpCpu = process.cpuUsage();
+  let httpDbCpu = 0;
   const cpuUsPerBooking = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / seats);
   // BENCH_CPU_PROF=<dir>: a CPU profile of the measured HTTP run only (not the start, the warm-up or the raw run).
   const profileDir = process.env.BENCH_CPU_PROF;
@@ -161,9 +173,11 @@ async function main(): Promise<void> {
           await inspector.post('Profiler.start');
         }
         httpCpu = process.cpuUsage();
+        httpDbCpu = dbCpuUs();
         process.send!({ started: true });
       } else if (m.do === 'raw') {
         const httpCpuUs = cpuUsPerBooking(process.cpuUsage(httpCpu));
+        const httpDbCpuUs = Math.round((dbCpuUs() - httpDbCpu) / seats);
         if (inspector) {
           const { profile } = await inspector.post('Profiler.stop');
           writeFileSync(path.join(profileDir!, `bookings-http-${process.pid}.cpuprofile`), JSON.stringify(profile));
@@ -173,9 +187,11 @@ async function main(): Promise<void> {
         const rawRun = (slot: BookingSlot, residentIds: number[]) => (mysqlUrl ? rawMysql(url, slot, residentIds, clients) : rawSqlite(ctx, slot, residentIds, clients));
         await rawRun(s.warm.rawSlot, s.warm.residentIds); // warm-up, as the HTTP run had, not measured
         const rawCpu = process.cpuUsage();
+        const rawDbCpu = dbCpuUs();
         const raw = await rawRun(s.rawSlot, s.residentIds);
         const rawCpuUs = cpuUsPerBooking(process.cpuUsage(rawCpu));
-        process.send!({ raw, httpSeats, rawSeats: await booked(s.rawSlot.id), httpCpuUs, rawCpuUs, bareCpuUs });
+        const rawDbCpuUs = Math.round((dbCpuUs() - rawDbCpu) / seats);
+        process.send!({ raw, httpSeats, rawSeats: await booked(s.rawSlot.id), httpCpuUs, rawCpuUs, bareCpuUs, httpDbCpuUs, rawDbCpuUs });
       } else {
         await new Promise((ok) => server.close(ok));
         await new Promise((ok) => bare.close(ok));

@@ -20,7 +20,9 @@ import { pool } from './_pool';
  * process, bench/_bookings-server.ts, so that this load generator does not share its event loop: the
  * HTTP client is not the product. Both runs are measured warm: each first books a slot of its own
  * with residents of its own (unmeasured), as a running server would be. `serverCpuUsPerBooking` and
- * `cpuUsPerBooking` are the server process's CPU time (all its threads) per booking in each run.
+ * `cpuUsPerBooking` are the server process's CPU time (all its threads) per booking in each run,
+ * `clientCpuUsPerBooking` this load generator's; with `BENCH_DB_PID=<pid of mariadbd>` also the
+ * database server's (`dbServerCpuUsPerBooking`, from /proc).
  * `bareKoa` is the same requests, same client, to a Koa handler that only answers 201: the HTTP
  * floor on this machine, beside the raw rate. `BENCH_CPU_PROF=<dir>` writes a CPU profile of the
  * server over the measured HTTP run there.
@@ -39,6 +41,9 @@ interface RawAnswer {
   httpCpuUs: number;
   rawCpuUs: number;
   bareCpuUs: number;
+  /** The database server's CPU time per booking in each run (µs; BENCH_DB_PID). */
+  httpDbCpuUs: number;
+  rawDbCpuUs: number;
 }
 
 function nextMessage<T>(child: ChildProcess): Promise<T> {
@@ -79,7 +84,10 @@ async function viaHttp(child: ChildProcess, ready: Ready, clients: number) {
     const started = nextMessage(child);
     child.send({ do: 'start' });
     await started;
-    return { ...(await pool(ready.tokens.length, clients, (i) => post(ready.tokens[i], body))), bare };
+    const clientCpu = process.cpuUsage();
+    const measured = await pool(ready.tokens.length, clients, (i) => post(ready.tokens[i], body));
+    const used = process.cpuUsage(clientCpu);
+    return { ...measured, bare, clientCpuUs: Math.round((used.user + used.system) / ready.tokens.length) };
   } finally {
     agent.destroy();
   }
@@ -94,12 +102,15 @@ async function runOn(url: string, seats: number, clients: number): Promise<Recor
     const httpRun = await viaHttp(child, ready, clients);
     const answer = nextMessage<RawAnswer>(child);
     child.send({ do: 'raw' });
-    const { raw, httpSeats, rawSeats, httpCpuUs, rawCpuUs, bareCpuUs } = await answer;
+    const { raw, httpSeats, rawSeats, httpCpuUs, rawCpuUs, bareCpuUs, httpDbCpuUs, rawDbCpuUs } = await answer;
+    const mysqlRun = /^(mysql|mariadb):/.test(url);
+    const db = (us: number) => (mysqlRun && process.env.BENCH_DB_PID ? { dbServerCpuUsPerBooking: us } : {});
     return {
-      engine: /^(mysql|mariadb):/.test(url) ? 'mysql' : 'sqlite', seats, clients,
+      engine: mysqlRun ? 'mysql' : 'sqlite', seats, clients,
       bareKoa: { requestsPerSecond: httpRun.bare.perSecond, serverCpuUsPerRequest: bareCpuUs, shareOfRaw: Math.round((httpRun.bare.perSecond / raw.perSecond) * 1000) / 1000 },
-      http: { bookingsPerSecond: httpRun.perSecond, ms: httpRun.ms, statuses: httpRun.statuses, seatsTaken: httpSeats, serverCpuUsPerBooking: httpCpuUs },
-      raw: { bookingsPerSecond: raw.perSecond, ms: raw.ms, statuses: raw.statuses, seatsTaken: rawSeats, cpuUsPerBooking: rawCpuUs },
+      http: { bookingsPerSecond: httpRun.perSecond, ms: httpRun.ms, statuses: httpRun.statuses, seatsTaken: httpSeats,
+        serverCpuUsPerBooking: httpCpuUs, clientCpuUsPerBooking: httpRun.clientCpuUs, ...db(httpDbCpuUs) },
+      raw: { bookingsPerSecond: raw.perSecond, ms: raw.ms, statuses: raw.statuses, seatsTaken: rawSeats, cpuUsPerBooking: rawCpuUs, ...db(rawDbCpuUs) },
       httpShareOfRaw: Math.round((httpRun.perSecond / raw.perSecond) * 1000) / 1000,
     };
   } finally {
