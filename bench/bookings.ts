@@ -1,18 +1,10 @@
-import 'reflect-metadata';
+import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import mysql from 'mysql2/promise';
-import { createApp } from '../api/app';
-import { BookableService, BookingSlot, Community, Station } from '../entities';
-import { JOBS } from '../jobs';
-import { AdjustableClock } from '../services/clock';
-import { loadConfig } from '../services/config';
-import { AppContext, createContext } from '../services/context';
-import { dbInstant } from '../services/db';
-import { createLogger } from '../services/logger';
+import type { Ready } from './_bookings-server';
+import { pool } from './_pool';
 
 /**
  * `npm run bench -- bookings [--seats 1000] [--clients 50]`: bookings per second on one slot of
@@ -23,6 +15,17 @@ import { createLogger } from '../services/logger';
  *    and the booking insert, one transaction each, `clients` connections on MySQL, one on SQLite),
  * in the same run, on SQLite (a temp file, WAL) and, with DATABASE_URL, on MySQL/MariaDB (its tables
  * are dropped first: give it a database of its own). The target is HTTP ≥ 50% of raw.
+ *
+ * The server (and the raw run, on its database connection, while the server is idle) lives in a child
+ * process, bench/_bookings-server.ts, so that this load generator does not share its event loop: the
+ * HTTP client is not the product. Both runs are measured warm: each first books a slot of its own
+ * with residents of its own (unmeasured), as a running server would be. `serverCpuUsPerBooking` and
+ * `cpuUsPerBooking` are the server process's CPU time (all its threads) per booking in each run,
+ * `clientCpuUsPerBooking` this load generator's; with `BENCH_DB_PID=<pid of mariadbd>` also the
+ * database server's (`dbServerCpuUsPerBooking`, from /proc).
+ * `bareKoa` is the same requests, same client, to a Koa handler that only answers 201: the HTTP
+ * floor on this machine, beside the raw rate. `BENCH_CPU_PROF=<dir>` writes a CPU profile of the
+ * server over the measured HTTP run there.
  */
 
 function arg(args: string[], name: string, def: number): number {
@@ -30,57 +33,35 @@ function arg(args: string[], name: string, def: number): number {
   return i >= 0 ? Number(args[i + 1]) : def;
 }
 
-interface Seeded {
-  httpSlot: BookingSlot;
-  rawSlot: BookingSlot;
-  tokens: string[];
-  residentIds: number[];
+interface RawAnswer {
+  raw: { perSecond: number; ms: number; statuses: Record<string, number> };
+  httpSeats: number;
+  rawSeats: number;
+  /** The server process's CPU time per booking over the HTTP run, and over the raw run (µs). */
+  httpCpuUs: number;
+  rawCpuUs: number;
+  bareCpuUs: number;
+  /** The database server's CPU time per booking in each run (µs; BENCH_DB_PID). */
+  httpDbCpuUs: number;
+  rawDbCpuUs: number;
 }
 
-async function seed(ctx: AppContext, seats: number): Promise<Seeded> {
-  const m = ctx.db.manager;
-  const station = await m.save(Station, m.create(Station, { name: '基准镇社工站', township: '基准镇', county: '基准县' }));
-  const community = await m.save(Community, m.create(Community, { stationId: station.id, name: '基准村' }));
-  const service = await m.save(BookableService, m.create(BookableService, {
-    stationId: station.id, name: '长者助餐', description: '', durationMinutes: 60, location: null, tags: [], recordType: 'community', active: true, createdBy: null,
-  }));
-  const startsAt = new Date(ctx.clock.now().getTime() + 3 * 86400_000);
-  const slot = (offsetMs: number) => m.save(BookingSlot, m.create(BookingSlot, {
-    serviceId: service.id, stationId: station.id, startsAt: new Date(startsAt.getTime() + offsetMs), endsAt: new Date(startsAt.getTime() + offsetMs + 3600_000),
-    capacity: seats, booked: 0, held: 0, status: 'open', cancelReason: null,
-  }));
-  const httpSlot = await slot(0);
-  const rawSlot = await slot(86400_000);
-  const now = new Date();
-  await ctx.db.insertMany('residents', ['stationId', 'communityId', 'name', 'tags', 'status', 'riskTier', 'optedOut', 'openid', 'createdAt', 'updatedAt'],
-    Array.from({ length: seats }, (_, i) => [station.id, community.id, `居民${i}`, '[]', 'active', 'general', false, `bench-o${i}`, now, now]));
-  const rows = await ctx.db.rows<{ id: number; openid: string }>('SELECT id, openid FROM residents WHERE stationId = ? ORDER BY id', [station.id]);
-  return { httpSlot, rawSlot, tokens: rows.map((r) => ctx.services.auth.residentToken(r.openid)), residentIds: rows.map((r) => Number(r.id)) };
+function nextMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`bench server exited (${code})`));
+    child.once('exit', onExit);
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as T);
+    });
+  });
 }
 
-/** Runs `n` tasks with `clients` at a time; returns the rate per second and the statuses. */
-async function pool(n: number, clients: number, task: (i: number) => Promise<number>): Promise<{ perSecond: number; ms: number; statuses: Record<string, number> }> {
-  let next = 0;
-  const statuses: Record<string, number> = {};
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (next < n) {
-      const i = next++;
-      const s = String(await task(i));
-      statuses[s] = (statuses[s] ?? 0) + 1;
-    }
-  }));
-  const ms = performance.now() - t0;
-  return { perSecond: Math.round((n / ms) * 1000), ms: Math.round(ms), statuses };
-}
-
-async function viaHttp(ctx: AppContext, s: Seeded, clients: number) {
-  const server = http.createServer(createApp(ctx).callback());
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/bookings`;
+async function viaHttp(child: ChildProcess, ready: Ready, clients: number) {
+  const url = `http://127.0.0.1:${ready.port}/api/bookings`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const post = (token: string, body: string) => new Promise<number>((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (res) => {
+  const post = (token: string, body: string, to = url) => new Promise<number>((resolve, reject) => {
+    const req = http.request(to, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -88,90 +69,56 @@ async function viaHttp(ctx: AppContext, s: Seeded, clients: number) {
     req.end(body);
   });
   try {
-    // A short warm-up on another slot would change the seats; warm the stack with a read instead.
-    await Promise.all(Array.from({ length: clients }, () => new Promise((ok) => http.get(url.replace('/bookings', '/services?stationId=1'), { agent }, (r) => r.resume().on('end', ok)))));
-    const body = JSON.stringify({ slotId: s.httpSlot.id });
-    return await pool(s.tokens.length, clients, (i) => post(s.tokens[i], body));
+    // Warm-up (JIT, caches): the same bookings on a slot of their own, by residents of their own, so
+    // the measured slot and residents start untouched; not measured. The raw run is warmed alike.
+    const warmBody = JSON.stringify({ slotId: ready.warm.httpSlotId });
+    await pool(ready.warm.tokens.length, clients, (i) => post(ready.warm.tokens[i], warmBody));
+    const body = JSON.stringify({ slotId: ready.httpSlotId });
+    // The same requests to a bare Koa handler in the same process: what HTTP alone allows.
+    const bareUrl = `http://127.0.0.1:${ready.barePort}/api/bookings`;
+    await pool(ready.tokens.length, clients, (i) => post(ready.tokens[i], body, bareUrl));
+    const bareStarted = nextMessage(child);
+    child.send({ do: 'bare' });
+    await bareStarted;
+    const bare = await pool(ready.tokens.length, clients, (i) => post(ready.tokens[i], body, bareUrl));
+    const started = nextMessage(child);
+    child.send({ do: 'start' });
+    await started;
+    const clientCpu = process.cpuUsage();
+    const measured = await pool(ready.tokens.length, clients, (i) => post(ready.tokens[i], body));
+    const used = process.cpuUsage(clientCpu);
+    return { ...measured, bare, clientCpuUs: Math.round((used.user + used.system) / ready.tokens.length) };
   } finally {
     agent.destroy();
-    await new Promise((ok) => server.close(ok));
   }
-}
-
-const RAW_INSERT = `INSERT INTO bookings (stationId, slotId, serviceId, residentId, status, activeKey, channel, startsAt, createdAt)
-  VALUES (?, ?, ?, ?, 'booked', ?, 'miniapp', ?, ?)`;
-const RAW_SEAT = 'UPDATE booking_slots SET booked = booked + 1 WHERE id = ? AND booked + held < capacity';
-
-async function rawMysql(url: string, s: Seeded, clients: number) {
-  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
-  const db = await mysql.createPool({
-    host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password),
-    database: u.pathname.slice(1), connectionLimit: clients, timezone: 'Z',
-  });
-  const slot = s.rawSlot;
-  try {
-    return await pool(s.residentIds.length, clients, async (i) => {
-      const c = await db.getConnection();
-      try {
-        await c.beginTransaction();
-        const [res] = await c.execute(RAW_SEAT, [slot.id]);
-        if ((res as { affectedRows: number }).affectedRows !== 1) {
-          await c.rollback();
-          return 409;
-        }
-        await c.execute(RAW_INSERT, [slot.stationId, slot.id, slot.serviceId, s.residentIds[i], `${slot.id}:${s.residentIds[i]}`, dbInstant(slot.startsAt), dbInstant(new Date())]);
-        await c.commit();
-        return 201;
-      } finally {
-        c.release();
-      }
-    });
-  } finally {
-    await db.end();
-  }
-}
-
-/** The better-sqlite3 handle under TypeORM's driver: the raw transaction runs on it directly. */
-interface SqliteHandle {
-  prepare(sql: string): { run(...params: unknown[]): { changes: number } };
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
-}
-
-async function rawSqlite(ctx: AppContext, s: Seeded, clients: number) {
-  const db = (ctx.db.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
-  const seat = db.prepare(RAW_SEAT);
-  const insert = db.prepare(RAW_INSERT);
-  const slot = s.rawSlot;
-  const book = db.transaction((residentId: number) => {
-    if (seat.run(slot.id).changes !== 1) return 409;
-    insert.run(slot.stationId, slot.id, slot.serviceId, residentId, `${slot.id}:${residentId}`, dbInstant(slot.startsAt), dbInstant(new Date()));
-    return 201;
-  });
-  // One connection, one writer: the "clients" take turns, as they do through the application.
-  return pool(s.residentIds.length, clients, async (i) => book(s.residentIds[i]));
 }
 
 async function runOn(url: string, seats: number, clients: number): Promise<Record<string, unknown>> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-bookings-data-'));
-  const clock = new AdjustableClock(new Date('2026-12-03T09:00:00+08:00'), { frozen: true });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '1000000' });
-  const mysqlUrl = /^(mysql|mariadb):/.test(url);
-  const ctx = await createContext(config, { jobs: JOBS, clock, logger: createLogger('silent'), connectAttempts: 1, resetDatabase: mysqlUrl });
+  const child = fork(path.join(__dirname, '_bookings-server.ts'), [], {
+    env: { ...process.env, BENCH_DATABASE_URL: url, BENCH_SEATS: String(seats), BENCH_CLIENTS: String(clients) },
+  });
   try {
-    const s = await seed(ctx, seats);
-    const httpRun = await viaHttp(ctx, s, clients);
-    const booked = (await ctx.db.manager.findOneByOrFail(BookingSlot, { id: s.httpSlot.id })).booked;
-    const raw = mysqlUrl ? await rawMysql(url, s, clients) : await rawSqlite(ctx, s, clients);
-    const rawBooked = (await ctx.db.manager.findOneByOrFail(BookingSlot, { id: s.rawSlot.id })).booked;
+    const ready = await nextMessage<Ready>(child);
+    const httpRun = await viaHttp(child, ready, clients);
+    const answer = nextMessage<RawAnswer>(child);
+    child.send({ do: 'raw' });
+    const { raw, httpSeats, rawSeats, httpCpuUs, rawCpuUs, bareCpuUs, httpDbCpuUs, rawDbCpuUs } = await answer;
+    const mysqlRun = /^(mysql|mariadb):/.test(url);
+    const db = (us: number) => (mysqlRun && process.env.BENCH_DB_PID ? { dbServerCpuUsPerBooking: us } : {});
     return {
-      engine: mysqlUrl ? 'mysql' : 'sqlite', seats, clients,
-      http: { bookingsPerSecond: httpRun.perSecond, ms: httpRun.ms, statuses: httpRun.statuses, seatsTaken: booked },
-      raw: { bookingsPerSecond: raw.perSecond, ms: raw.ms, statuses: raw.statuses, seatsTaken: rawBooked },
+      engine: mysqlRun ? 'mysql' : 'sqlite', seats, clients,
+      bareKoa: { requestsPerSecond: httpRun.bare.perSecond, serverCpuUsPerRequest: bareCpuUs, shareOfRaw: Math.round((httpRun.bare.perSecond / raw.perSecond) * 1000) / 1000 },
+      http: { bookingsPerSecond: httpRun.perSecond, ms: httpRun.ms, statuses: httpRun.statuses, seatsTaken: httpSeats,
+        serverCpuUsPerBooking: httpCpuUs, clientCpuUsPerBooking: httpRun.clientCpuUs, ...db(httpDbCpuUs) },
+      raw: { bookingsPerSecond: raw.perSecond, ms: raw.ms, statuses: raw.statuses, seatsTaken: rawSeats, cpuUsPerBooking: rawCpuUs, ...db(rawDbCpuUs) },
       httpShareOfRaw: Math.round((httpRun.perSecond / raw.perSecond) * 1000) / 1000,
     };
   } finally {
-    await ctx.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    const exited = new Promise((ok) => child.once('exit', ok));
+    if (child.exitCode === null) {
+      child.send({ do: 'close' });
+      await exited;
+    }
   }
 }
 

@@ -33,9 +33,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
   const ctx: AppContext = {
     ...infra,
     services: createServices(infra, { jobs: options.jobs ?? [], jobContext: () => ctx }),
-    close: async () => {
-      if (infra.db.dataSource.isInitialized) await infra.db.dataSource.destroy();
-    },
+    close: () => infra.db.close(),
   };
   return ctx;
 }

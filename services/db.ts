@@ -71,10 +71,18 @@ interface MysqlConnection extends MysqlQueryable {
 }
 interface MysqlPool extends MysqlQueryable {
   getConnection(cb: (err: Error | null, conn: MysqlConnection) => void): void;
+  end(cb: (err: Error | null) => void): void;
+}
+/** What this module uses of TypeORM's MySQL driver: its pool, and how it builds and opens one. */
+interface MysqlDriverParts {
+  pool: MysqlPool;
+  options: unknown;
+  mysql: { createPool(options: Record<string, unknown>): MysqlPool };
+  createConnectionOptions(options: unknown, credentials: unknown): Record<string, unknown>;
 }
 
 /** What a raw statement gave: its rows (a read), or the rows it changed and the id it inserted (a write). */
-interface RawResult {
+export interface RawResult {
   rows: unknown[];
   affected: number;
   insertId: number;
@@ -85,11 +93,40 @@ export interface SqlTx {
   rows<T = Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   /** A write: the rows it changed and, for an `INSERT`, the new id. */
   exec(sql: string, params: unknown[]): Promise<{ affected: number; insertId: number }>;
+  /**
+   * Statements run in order, stopping at the first that fails (its error is thrown; the ones before
+   * it stay done, inside the transaction). On MySQL in `Database.rawTransaction` they go to the
+   * server in one round trip; elsewhere one after another.
+   */
+  batch(statements: [sql: string, params: unknown[]][]): Promise<RawResult[]>;
+  /**
+   * Statements, then COMMIT: on MySQL in `Database.rawTransaction` all in one round trip (the
+   * server stops at the first that fails, before COMMIT, and the transaction is rolled back), so
+   * row locks they take are held for no round trip at all; nothing may be run on the transaction
+   * after it. Elsewhere the statements run in turn and the commit comes when the callback returns.
+   */
+  commitWith(statements: [sql: string, params: unknown[]][]): Promise<RawResult[]>;
+}
+
+/** A result of the mysql2 callback API, as a `RawResult`. */
+function rawResultOf(res: unknown): RawResult {
+  if (Array.isArray(res)) return { rows: res, affected: 0, insertId: 0 };
+  const ok = res as { affectedRows?: number; insertId?: number };
+  return { rows: [], affected: ok.affectedRows ?? 0, insertId: Number(ok.insertId ?? 0) };
+}
+
+/** Runs statements one after another on a transaction's `exec`/`rows` (`SqlTx.batch` where nothing better exists). */
+async function inTurn(tx: Pick<SqlTx, 'rows' | 'exec'>, statements: [string, unknown[]][]): Promise<RawResult[]> {
+  const out: RawResult[] = [];
+  for (const [sql, params] of statements) {
+    out.push(/^\s*(SELECT|WITH)\b/i.test(sql) ? { rows: await tx.rows(sql, params), affected: 0, insertId: 0 } : { rows: [], ...(await tx.exec(sql, params)) });
+  }
+  return out;
 }
 
 /** The raw statements of a TypeORM transaction, for code shared with `Database.rawTransaction`. */
 export function sqlOf(em: EntityManager): SqlTx {
-  return {
+  const tx: Pick<SqlTx, 'rows' | 'exec'> = {
     rows: (sql, params) => em.query(sql, params),
     exec: async (sql, params) => {
       const res = await em.queryRunner!.query(sql, params, true);
@@ -98,15 +135,25 @@ export function sqlOf(em: EntityManager): SqlTx {
       return { affected: res.affected ?? 0, insertId };
     },
   };
+  return { ...tx, batch: (statements) => inTurn(tx, statements), commitWith: (statements) => inTurn(tx, statements) };
 }
 
 function mysqlQuery(on: MysqlQueryable, sql: string, params: unknown[], arrays: boolean): Promise<RawResult> {
   return new Promise((resolve, reject) => {
-    on.query(arrays ? { sql, rowsAsArray: true } : sql, params, (err, res) => {
+    on.query(arrays ? { sql, rowsAsArray: true } : sql, params, (err, res) => (err ? reject(err) : resolve(rawResultOf(res))));
+  });
+}
+
+/**
+ * Statements sent as one multi-statement query (a connection with `multipleStatements`): one round
+ * trip; the server stops at the first that fails and that error is the answer.
+ */
+function mysqlMulti(on: MysqlQueryable, statements: [string, unknown[]][]): Promise<RawResult[]> {
+  if (statements.length === 1) return mysqlQuery(on, statements[0][0], statements[0][1], false).then((r) => [r]);
+  return new Promise((resolve, reject) => {
+    on.query(statements.map(([sql]) => sql).join(';\n'), statements.flatMap(([, params]) => params), (err, res) => {
       if (err) return reject(err);
-      if (Array.isArray(res)) return resolve({ rows: res, affected: 0, insertId: 0 });
-      const ok = res as { affectedRows?: number; insertId?: number };
-      resolve({ rows: [], affected: ok.affectedRows ?? 0, insertId: Number(ok.insertId ?? 0) });
+      resolve((res as unknown[]).map(rawResultOf));
     });
   });
 }
@@ -121,6 +168,8 @@ const STATEMENT_CACHE = 200;
 export class Database {
   private queue: Promise<unknown> = Promise.resolve();
   readonly sqlite: boolean;
+  /** MySQL: the pool of `rawTransaction`, opened on first use (see `transactionPool`). */
+  private multiPool?: MysqlPool;
   private statements = new Map<string, SqliteStatement>();
   private statementsOf?: SqliteHandle;
 
@@ -171,10 +220,11 @@ export class Database {
    */
   rawTransaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     if (!this.sqlite) return this.mysqlTransaction(fn);
-    const tx: SqlTx = {
+    const each: Pick<SqlTx, 'rows' | 'exec'> = {
       rows: async <R>(sql: string, params: unknown[]) => (await this.raw(sql, params)).rows as R[],
       exec: (sql, params) => this.raw(sql, params),
     };
+    const tx: SqlTx = { ...each, batch: (statements) => inTurn(each, statements), commitWith: (statements) => inTurn(each, statements) };
     const run = this.queue.then(async () => {
       await this.raw('BEGIN TRANSACTION', []);
       try {
@@ -191,31 +241,67 @@ export class Database {
     return run;
   }
 
+  /**
+   * MySQL: the pool `rawTransaction` runs on, opened on first use with the same options as TypeORM's
+   * (so rows come back in the same shapes) plus `multipleStatements`, so that statements needing no
+   * answer in between travel in one round trip (`SqlTx.batch`, and `START TRANSACTION` with the
+   * first statement). Only the fixed SQL of those transactions runs on it, every value a `?`
+   * parameter escaped by the driver.
+   */
+  private transactionPool(): MysqlPool {
+    if (!this.multiPool) {
+      const driver = this.dataSource.driver as unknown as MysqlDriverParts;
+      this.multiPool = driver.mysql.createPool({ ...driver.createConnectionOptions(driver.options, driver.options), multipleStatements: true });
+    }
+    return this.multiPool;
+  }
+
   private async mysqlTransaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
-    const pool = (this.dataSource.driver as unknown as { pool: MysqlPool }).pool;
+    const pool = this.transactionPool();
     const conn = await new Promise<MysqlConnection>((resolve, reject) => pool.getConnection((err, c) => (err ? reject(err) : resolve(c))));
     let broken = false;
+    // `START TRANSACTION` goes with the first statement, in the same round trip.
+    let started = false;
+    let committed = false;
+    const send = async (statements: [string, unknown[]][]): Promise<RawResult[]> => {
+      if (committed) throw new Error('rawTransaction: a statement after commitWith would run outside the transaction');
+      if (started) return mysqlMulti(conn, statements);
+      started = true;
+      return (await mysqlMulti(conn, [['START TRANSACTION', []], ...statements])).slice(1);
+    };
     const tx: SqlTx = {
-      rows: async <R>(sql: string, params: unknown[]) => (await mysqlQuery(conn, sql, params, false)).rows as R[],
-      exec: (sql, params) => mysqlQuery(conn, sql, params, false),
+      rows: async <R>(sql: string, params: unknown[]) => (await send([[sql, params]]))[0].rows as R[],
+      exec: async (sql, params) => (await send([[sql, params]]))[0],
+      batch: (statements) => send(statements),
+      commitWith: async (statements) => {
+        const results = await send([...statements, ['COMMIT', []]]);
+        committed = true;
+        return results.slice(0, statements.length);
+      },
     };
     try {
-      await mysqlQuery(conn, 'START TRANSACTION', [], false);
-      try {
-        const result = await fn(tx);
-        await mysqlQuery(conn, 'COMMIT', [], false);
-        return result;
-      } catch (err) {
-        // A connection that cannot roll back must not go back to the pool mid-transaction.
-        await mysqlQuery(conn, 'ROLLBACK', [], false).catch(() => {
-          broken = true;
-        });
-        throw err;
-      }
+      const result = await fn(tx);
+      if (started && !committed) await mysqlQuery(conn, 'COMMIT', [], false);
+      return result;
+    } catch (err) {
+      // A connection that cannot roll back must not go back to the pool mid-transaction. (ROLLBACK
+      // also ends a transaction whose START went out with a statement that failed.)
+      await mysqlQuery(conn, 'ROLLBACK', [], false).catch(() => {
+        broken = true;
+      });
+      throw err;
     } finally {
       if (broken) conn.destroy();
       else conn.release();
     }
+  }
+
+  /** Closes the connections: the data source's and, on MySQL, the raw transactions' pool. */
+  async close(): Promise<void> {
+    const pool = this.multiPool;
+    this.multiPool = undefined;
+    if (pool) await new Promise<void>((resolve) => pool.end(() => resolve()));
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
   private sqliteHandle(): SqliteHandle {

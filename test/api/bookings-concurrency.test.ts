@@ -121,4 +121,24 @@ describe('bookings under concurrent requests', () => {
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
     expect(await ctx.db.manager.count(Booking, { where: { slotId: slot.id } })).toBe(1);
   });
+
+  it('a booking row refused by its unique key after the seat was taken gives the seat back', async () => {
+    // The checks read no standing booking here (the row is marked cancelled but still holds the
+    // key, which the service never writes), so the refusal comes from the insert itself, after
+    // the seat update of the same round trip: the whole transaction must roll back.
+    const { ctx } = env();
+    const s = await createStation(ctx);
+    const slot = await createSlot(ctx, { stationId: s.id, capacity: 2 });
+    const [p] = await residents(s.id, 1);
+    await ctx.db.manager.insert(Booking, {
+      stationId: s.id, slotId: slot.id, serviceId: slot.serviceId, residentId: p.id, status: 'cancelled', activeKey: `${slot.id}:${p.id}`,
+      bookedBy: null, channel: 'miniapp', startsAt: slot.startsAt, cancelledAt: null, cancelledBy: null, cancelReason: null,
+      attendanceAt: null, attendanceBy: null, createdAt: new Date(),
+    });
+    const res = await post('/api/bookings', p.token, { slotId: slot.id });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('already_booked');
+    expect((await ctx.db.manager.findOneByOrFail(BookingSlot, { id: slot.id })).booked).toBe(0);
+    expect(await ctx.db.manager.count(Booking, { where: { slotId: slot.id } })).toBe(1);
+  });
 });
