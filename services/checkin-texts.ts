@@ -17,7 +17,7 @@ export interface ElderRef {
 
 /** How the reminders address an elder: everyone reminded holds a plan (`addressResident`). */
 export function addressElder(e: ElderRef, today: string): string {
-  return addressResident({ ...e, planHolder: true }, today);
+  return addressResident({ name: e.name, gender: e.gender, birthDate: e.birthDate, planHolder: true }, today);
 }
 
 function greeting(minute: number): { hello: string; icon: string } {

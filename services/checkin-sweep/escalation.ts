@@ -60,8 +60,10 @@ export async function escalateMissed(s: SweepScope): Promise<number> {
     );
     if (!chunk.length) break;
     last = Number(chunk[chunk.length - 1].id);
+    // Field by field, not a spread of the row with overrides (~2 µs a row in V8).
     const days = chunk.map((d) => ({
-      ...d, id: Number(d.id), residentId: Number(d.residentId), stationId: Number(d.stationId), deadlineMinute: Number(d.deadlineMinute),
+      id: Number(d.id), residentId: Number(d.residentId), stationId: Number(d.stationId), deadlineMinute: Number(d.deadlineMinute),
+      name: d.name, gender: d.gender, birthDate: d.birthDate, community: d.community,
       tags: parseJson<ResidentTag[]>(d.tags, []), order: parseJson<EscalationOrder>(d.escalation, { familyContactIds: [], volunteer: null }),
     }));
     const family = await s.familyOf(days.map((d) => d.residentId));

@@ -106,7 +106,7 @@ export class SweepScope {
     for (const f of rows) {
       const rid = Number(f.residentId);
       if (!out.has(rid)) out.set(rid, []);
-      out.get(rid)!.push({ ...f, id: Number(f.id), residentId: rid });
+      out.get(rid)!.push({ id: Number(f.id), residentId: rid, name: f.name, relation: f.relation, phone: f.phone, wechatContactId: f.wechatContactId });
     }
     return out;
   }
