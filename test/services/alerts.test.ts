@@ -1,5 +1,5 @@
 import { In } from 'typeorm';
-import { Alert, AlertEntry, OutboxMessage, ServiceRecord } from '../../entities';
+import { Alert, AlertEntry, CheckinDay, OutboxMessage, ServiceRecord } from '../../entities';
 import { outcomeFromWords } from '../../services/alerts';
 import { createWorker } from '../factories';
 import { actorOf, elderScene, runCheckins, runDay } from '../checkin-fixtures';
@@ -60,6 +60,17 @@ describe('closing and acknowledging alerts keeps what people read current', () =
     // The son, who had the alarm, hears that she is well.
     const toSon = await ctx.db.manager.find(OutboxMessage, { where: { toContactId: s.son!.wechatContactId!, kind: 'checkin_all_clear' } });
     expect(toSon.map((m) => m.text)).toEqual(['【平安消息】您的母亲王秀英15:00社工已确认，已报平安，请放心。']);
+  });
+
+  it('closing as safe without a note: the day says a worker confirmed it, and the all-clear goes at once', async () => {
+    const { ctx, clock } = env();
+    const s = await escalated('2026-12-12');
+    clock.set(atLocal('2026-12-12', '21:30'));
+    await ctx.services.alerts.resolve(actorOf(s.worker), s.alert.id, 'safe', '   ');
+    const day = await ctx.db.manager.findOneOrFail(CheckinDay, { where: { alertId: s.alert.id } });
+    expect(day).toMatchObject({ status: 'confirmed', confirmedSource: 'worker', confirmedBy: s.worker.id, note: '社工处理告警时确认平安' });
+    const allClear = await ctx.db.manager.findOneOrFail(OutboxMessage, { where: { refType: 'alert', refId: s.alert.id, kind: 'checkin_all_clear' } });
+    expect(allClear).toMatchObject({ urgent: true, toContactId: s.son!.wechatContactId });
   });
 
   it('closing as hospital or other leaves the day as it was', async () => {
@@ -140,6 +151,20 @@ describe('raising, following up, closing and listing alerts: who is told, what i
     expect(flood).toMatchObject({ created: false, alert: { id: ids[4] } });
     expect(await ctx.db.manager.count(Alert, { where: { residentId: s.resident.id, type: 'help_call' } })).toBe(5);
     expect((await ctx.services.alerts.entries(flood.alert)).map((e) => e.text)).toEqual(['第5次', '第6次']);
+  });
+
+  it('a long call is kept cut to what the record holds (words 500, author 60), not lost', async () => {
+    const { ctx } = env();
+    const s = await elderScene(ctx);
+    const { alert } = await ctx.services.alerts.raiseDistress({
+      type: 'crisis', stationId: s.station.id, contactId: `elder-${s.k}`, residentId: s.resident.id, who: '王'.repeat(80), said: '难'.repeat(700),
+      workerText: '危机{id}', followUpWorkerText: '又{id}',
+    });
+    expect(alert.summary).toHaveLength(500);
+    const [entry] = await ctx.services.alerts.entries(alert);
+    expect([entry.author!.length, entry.text.length]).toEqual([60, 500]);
+    const [many] = [...(await ctx.services.alerts.raiseMany([{ stationId: s.station.id, residentId: null, type: 'checkin_unreachable', summary: '名'.repeat(600), dedupeKey: `t:long:${s.k}` }], ctx.clock.now())).values()];
+    expect((await ctx.db.manager.findOneByOrFail(Alert, { id: many })).summary).toHaveLength(500);
   });
 
   it("fromFamily: the family's words go on each unresolved alert and to the workers; without one nothing is done", async () => {
