@@ -11,7 +11,7 @@ const base = require('./jest.config');
 const areas = {
   alerts: ['services/alerts', 'services/handoffs', 'bot/safety'],
   sweep: ['jobs/checkins', 'jobs/checkin-guards'],
-  checkins: ['services/checkins', 'api/checkins', 'bot/checkins'],
+  checkins: ['services/checkins', 'services/checkin-board', 'api/checkins', 'bot/checkins'],
   outbox: ['services/outbox', 'services/outbox-claim', 'bot/sender', 'bot/sender-crash'],
 };
 const area = process.env.MUTATION_AREA;
