@@ -66,7 +66,7 @@ describe('closing and acknowledging alerts keeps what people read current', () =
     const { ctx, clock } = env();
     const s = await escalated('2026-12-12');
     clock.set(atLocal('2026-12-12', '21:30'));
-    await ctx.services.alerts.resolve(actorOf(s.worker), s.alert.id, 'safe', '   ');
+    await ctx.services.alerts.resolve(actorOf(s.worker), s.alert.id, 'safe', null);
     const day = await ctx.db.manager.findOneOrFail(CheckinDay, { where: { alertId: s.alert.id } });
     expect(day).toMatchObject({ status: 'confirmed', confirmedSource: 'worker', confirmedBy: s.worker.id, note: '社工处理告警时确认平安' });
     const allClear = await ctx.db.manager.findOneOrFail(OutboxMessage, { where: { refType: 'alert', refId: s.alert.id, kind: 'checkin_all_clear' } });
@@ -138,6 +138,14 @@ describe('raising, following up, closing and listing alerts: who is told, what i
     expect(more.map((m) => [m.to, m.text]).sort()).toEqual([[`admin-${s.k}`, `又求助${first.alert.id}`], [`son-${s.k}`, '家属：又求助'], [`worker-${s.k}`, `又求助${first.alert.id}`]]);
     expect(more.every((m) => m.urgent)).toBe(true);
 
+    // A call with nothing for the family tells the workers only.
+    await ctx.services.alerts.raiseDistress({
+      type: 'help_call', stationId: s.station.id, contactId: `elder-${s.k}`, residentId: s.resident.id, who: '王秀英', said: '还在吗',
+      workerText: '求助{id}', followUpWorkerText: '又求助{id}',
+    });
+    expect((await told(ctx, first.alert.id, 'alert_help_call_more')).filter((m) => m.to === `son-${s.k}`)).toHaveLength(1);
+    expect((await ctx.services.alerts.addEntry(first.alert, 'note', null, '已电话')).author).toBeNull();
+
     const ids = [first.alert.id];
     await ctx.services.alerts.resolve(actorOf(s.worker), first.alert.id, 'safe', null);
     for (let i = 2; i <= 5; i++) {
@@ -150,7 +158,7 @@ describe('raising, following up, closing and listing alerts: who is told, what i
     const flood = await call('第6次');
     expect(flood).toMatchObject({ created: false, alert: { id: ids[4] } });
     expect(await ctx.db.manager.count(Alert, { where: { residentId: s.resident.id, type: 'help_call' } })).toBe(5);
-    expect((await ctx.services.alerts.entries(flood.alert)).map((e) => e.text)).toEqual(['第5次', '第6次']);
+    expect((await ctx.services.alerts.entries(flood.alert)).map((e) => [e.kind, e.text])).toEqual([['message', '第5次'], ['message', '第6次']]);
   });
 
   it('a long call is kept cut to what the record holds (words 500, author 60), not lost', async () => {
@@ -175,8 +183,11 @@ describe('raising, following up, closing and listing alerts: who is told, what i
     const { alert } = await ctx.services.alerts.raise({ stationId: s.station.id, residentId: s.resident.id, type: 'checkin_missed', summary: '未报平安' });
     const closed = await ctx.services.alerts.raise({ stationId: s.station.id, residentId: s.resident.id, type: 'help_call', summary: '求助' });
     await ctx.services.alerts.resolve(actorOf(s.worker), closed.alert.id, 'other', null);
+    const seen = (await ctx.services.alerts.raise({ stationId: s.station.id, residentId: s.resident.id, type: 'crisis', summary: '危机' })).alert;
+    await ctx.services.alerts.acknowledge(actorOf(s.worker), seen.id);
     const open = await ctx.services.alerts.fromFamily(s.son!, '她在邻居家打牌呢');
-    expect(open.map((a) => a.id)).toEqual([alert.id]);
+    expect(open.map((a) => a.id)).toEqual([alert.id, seen.id]);
+    expect((await ctx.services.alerts.entries(seen)).map((e) => e.text)).toEqual(['她在邻居家打牌呢']);
     expect((await ctx.services.alerts.entries(alert)).map((e) => [e.kind, e.text])).toEqual([['family', '她在邻居家打牌呢']]);
     expect((await ctx.services.alerts.entries(closed.alert))).toEqual([]);
     const words = await told(ctx, alert.id, 'alert_family_words');
@@ -213,6 +224,15 @@ describe('raising, following up, closing and listing alerts: who is told, what i
     await ctx.services.alerts.resolve(actorOf(s.worker), c.id, 'visited', '老人在邻居家');
     expect((await ctx.db.manager.findOneByOrFail(ServiceRecord, { alertId: c.id })).summary).toBe('老人在邻居家');
 
+    const noNote = await raise();
+    await ctx.services.alerts.resolve(actorOf(s.worker), noNote.id, 'visited', null);
+    const visit = await ctx.db.manager.findOneByOrFail(ServiceRecord, { alertId: noNote.id });
+    expect([visit.summary, visit.residentIds, visit.residentCount]).toEqual(['告警后入户走访', [s.resident.id], 1]);
+    // An alert about nobody in particular (a list to phone) records no visit.
+    const list = (await ctx.services.alerts.raise({ stationId: s.station.id, type: 'checkin_unreachable', summary: '无法联系' })).alert;
+    await ctx.services.alerts.resolve(actorOf(s.worker), list.id, 'visited', '都联系上了');
+    expect(await ctx.db.manager.count(ServiceRecord, { where: { alertId: list.id } })).toBe(0);
+
     // Another station's worker: 404; a county admin: 403; acknowledging twice changes nothing.
     const other = await elderScene(ctx);
     const d = await raise();
@@ -246,9 +266,14 @@ describe('raising, following up, closing and listing alerts: who is told, what i
     expect((await ctx.services.alerts.listPage(me, { residentId: s.resident.id, type: 'checkin_missed', limit: 1, offset: 1 })).items.map((x) => x.id)).toEqual([a.id]);
     expect((await ctx.services.alerts.listPage(me, { type: 'help_call', limit: 10, offset: 0 })).total).toBe(0);
 
+    const seen = await raise(s.station.id, s.resident.id);
+    await ctx.services.alerts.acknowledge(actorOf(s.worker), seen.id);
     const replied = await ctx.services.alerts.recordReply(s.resident.id, '我在地里', ctx.clock.now());
-    expect(replied.map((x) => x.id)).toEqual([a.id]);
+    expect(replied.map((x) => x.id).sort((x, y) => x - y)).toEqual([a.id, seen.id]);
     expect(await ctx.db.manager.findOneByOrFail(Alert, { id: a.id })).toMatchObject({ replyText: '我在地里' });
+    expect(await ctx.db.manager.findOneByOrFail(Alert, { id: seen.id })).toMatchObject({ replyText: '我在地里' });
+    await ctx.services.alerts.recordReply(s.resident.id, '长'.repeat(600), ctx.clock.now());
+    expect((await ctx.db.manager.findOneByOrFail(Alert, { id: a.id })).replyText).toHaveLength(500);
     expect(await ctx.db.manager.findOneByOrFail(Alert, { id: c.id })).toMatchObject({ replyText: null, replyAt: null });
   });
 
@@ -272,15 +297,25 @@ describe('raising, following up, closing and listing alerts: who is told, what i
     const help = await raise('help_call');
     const missed = await raise('checkin_missed');
     const other = await raise('crisis');
+    const neighbour = await elderScene(ctx, { stationId: s.station.id, resident: { name: '李桂兰' } });
+    const hers = (await ctx.services.alerts.raise({ stationId: s.station.id, residentId: neighbour.resident.id, type: 'help_call', summary: '李桂兰求助', workerText: '李桂兰求助' })).alert;
+    await ctx.services.alerts.addEntry(hers, 'message', '李桂兰', '她的话');
+    const aboutHelp = await ctx.services.alerts.raise({ stationId: s.station.id, residentId: s.resident.id, type: 'help_call', summary: '王秀英求助', workerText: '王秀英求助', dedupeKey: `t:erase:${s.k}` });
     await ctx.services.alerts.addEntry(help, 'message', '王秀英', '救命');
     await ctx.services.alerts.resolve(actorOf(s.worker), missed.id, 'visited', '在邻居家');
     const exported = await ctx.db.manager.transaction((em) => ctx.services.alerts.exportFor(em, s.resident)) as { id: number; summary: string; entries: { text: string }[] }[];
     expect(exported.map((a) => [a.id, a.summary, a.entries.map((e) => e.text)])).toEqual([
-      [help.id, '王秀英 help_call', ['救命']], [missed.id, '王秀英 checkin_missed', []], [other.id, '王秀英 crisis', []],
+      [help.id, '王秀英 help_call', ['救命']], [missed.id, '王秀英 checkin_missed', []], [other.id, '王秀英 crisis', []], [aboutHelp.alert.id, '王秀英求助', []],
     ]);
     await ctx.db.manager.transaction((em) => ctx.services.alerts.eraseFor(em, s.resident));
     const after = await ctx.db.manager.find(Alert, { where: { residentId: s.resident.id }, order: { id: 'ASC' } });
-    expect(after.map((a) => [a.summary, a.note])).toEqual([['已删除的居民：紧急求助', null], ['已删除的居民：未报平安', null], ['已删除的居民：告警', null]]);
+    expect(after.map((a) => [a.summary, a.note])).toEqual([['已删除的居民：紧急求助', null], ['已删除的居民：未报平安', null], ['已删除的居民：告警', null], ['已删除的居民：紧急求助', null]]);
+    // What was sent about her alerts loses its text; her neighbour's alert, words and messages stay.
+    const sent = await ctx.db.manager.find(OutboxMessage, { where: { refType: 'alert', refId: In([aboutHelp.alert.id, hers.id]) } });
+    expect(sent.filter((m) => m.refId === aboutHelp.alert.id).every((m) => m.text !== '王秀英求助')).toBe(true);
+    expect(sent.filter((m) => m.refId === hers.id).map((m) => m.text)).toEqual(sent.filter((m) => m.refId === hers.id).map(() => '李桂兰求助'));
+    expect(await ctx.db.manager.findOneByOrFail(Alert, { id: hers.id })).toMatchObject({ summary: '李桂兰求助' });
+    expect((await ctx.services.alerts.entries(hers)).map((e) => e.text)).toEqual(['她的话']);
     expect(await ctx.db.manager.count(AlertEntry, { where: { alertId: help.id } })).toBe(0);
     expect((await ctx.db.manager.findOneByOrFail(ServiceRecord, { alertId: missed.id })).summary).toBe('告警后入户走访');
   });
