@@ -1,4 +1,4 @@
-import { CheckinDay, CheckinPlan } from '../../entities';
+import { CheckinDay, CheckinPlan, Resident } from '../../entities';
 import type { CheckinStatus } from '../../entities';
 import { actorOf, elderScene } from '../checkin-fixtures';
 import { createWorker } from '../factories';
@@ -35,6 +35,7 @@ describe('check-in board, history and today: what is counted', () => {
     await day(ctx, r, d(-30), 'missed');
     const h = await ctx.services.checkinBoard.history(actorOf(s.worker), r.id);
     expect(h).toMatchObject({ today: T, streak: 2, missesIn30Days: 3, unreachableIn30Days: 1, confirmedIn30Days: 3 });
+    expect(h.plan?.residentId).toBe(r.id);
     expect(h.days.map((x) => x.date)).toEqual([T, d(-1), d(-2), d(-3), d(-4), d(-5), d(-6), d(-29)]);
     expect((await ctx.services.checkinBoard.history(actorOf(s.worker), r.id, 5)).days.map((x) => x.date)).toEqual([T, d(-1), d(-2), d(-3), d(-4)]);
     // A past day left reminded (never answered, never swept) breaks the streak too; today confirmed counts.
@@ -49,6 +50,12 @@ describe('check-in board, history and today: what is counted', () => {
     const other = await elderScene(ctx);
     await expect(ctx.services.checkinBoard.history(self, other.resident.id)).rejects.toMatchObject({ status: 404 });
     await expect(ctx.services.checkinBoard.history(actorOf(other.worker), r.id)).rejects.toMatchObject({ status: 404 });
+    const herself = { kind: 'resident' as const, openid: 'o-2', residentId: other.resident.id, stationId: other.resident.stationId };
+    const hers = await ctx.services.checkinBoard.history(herself, other.resident.id);
+    expect([hers.resident.id, hers.plan?.residentId]).toEqual([other.resident.id, other.resident.id]);
+    // Once erased, her history is gone for her too.
+    await ctx.db.manager.update(Resident, { id: other.resident.id }, { erasedAt: clock.now() });
+    await expect(ctx.services.checkinBoard.history(herself, other.resident.id)).rejects.toMatchObject({ status: 404 });
   });
 
   it("board: a community's residents, a page of them, counts over all; times from the day or the plan", async () => {
