@@ -39,8 +39,10 @@ describe('check-in board, history and today: what is counted', () => {
     expect(h.days.map((x) => x.date)).toEqual([T, d(-1), d(-2), d(-3), d(-4), d(-5), d(-6), d(-29)]);
     expect((await ctx.services.checkinBoard.history(actorOf(s.worker), r.id, 5)).days.map((x) => x.date)).toEqual([T, d(-1), d(-2), d(-3), d(-4)]);
     // A past day left reminded (never answered, never swept) breaks the streak too; today confirmed counts.
+    await ctx.db.manager.update(CheckinDay, { residentId: r.id, date: T }, { status: 'escalated' });
+    expect((await ctx.services.checkinBoard.history(actorOf(s.worker), r.id)).streak).toBe(0);
     await ctx.db.manager.update(CheckinDay, { residentId: r.id, date: T }, { status: 'confirmed' });
-    expect((await ctx.services.checkinBoard.history(actorOf(s.worker), r.id)).streak).toBe(3);
+    expect((await ctx.services.checkinBoard.history(actorOf(s.worker), r.id))).toMatchObject({ streak: 3, confirmedIn30Days: 4 });
     await ctx.db.manager.update(CheckinDay, { residentId: r.id, date: d(-1) }, { status: 'reminded' });
     expect((await ctx.services.checkinBoard.history(actorOf(s.worker), r.id)).streak).toBe(1);
 
@@ -65,13 +67,20 @@ describe('check-in board, history and today: what is counted', () => {
     const a = await elderScene(ctx);
     const b = await elderScene(ctx, { stationId: a.station.id, resident: { name: '李桂兰', wechatContactId: null } });
     const c = await elderScene(ctx, { stationId: a.station.id, resident: { name: '赵大爷' } });
-    await day(ctx, c.resident, date, 'confirmed', { remindMinute: 600, deadlineMinute: 750, confirmedSource: 'worker', note: '电话' });
+    const { alert } = await ctx.services.alerts.raise({ stationId: a.station.id, residentId: c.resident.id, type: 'checkin_missed', summary: '未报平安' });
+    await day(ctx, c.resident, date, 'confirmed', {
+      remindMinute: 600, deadlineMinute: 750, confirmedSource: 'worker', note: '电话',
+      firstReminderAt: atLocal(date, '10:00'), secondReminderAt: atLocal(date, '11:00'), escalatedAt: atLocal(date, '12:30'), alertId: alert.id,
+    });
     const me = actorOf(a.worker);
     const all = await ctx.services.checkinBoard.board(me, { date, limit: 10, offset: 0 });
     expect(all.items.map((i) => [i.name, i.status, i.remindAt, i.deadline, i.wechatBound])).toEqual([
       ['王秀英', 'pending', '09:00', '11:00', true], ['李桂兰', 'pending', '09:00', '11:00', false], ['赵大爷', 'confirmed', '10:00', '12:30', true],
     ]);
-    expect(all.items[2]).toMatchObject({ source: 'worker', note: '电话', communityName: c.community.name });
+    expect(all.items[2]).toMatchObject({
+      source: 'worker', note: '电话', communityName: c.community.name, alertId: alert.id,
+      remindedAt: atLocal(date, '10:00'), secondReminderAt: atLocal(date, '11:00'), escalatedAt: atLocal(date, '12:30'),
+    });
     const page = await ctx.services.checkinBoard.board(me, { date, limit: 1, offset: 1 });
     expect(page).toMatchObject({ total: 3, items: [{ residentId: b.resident.id }] });
     const confirmed = await ctx.services.checkinBoard.board(me, { date, status: 'confirmed', limit: 10, offset: 0 });
@@ -88,6 +97,8 @@ describe('check-in board, history and today: what is counted', () => {
     const { ctx, clock } = env();
     const date = '2027-03-09'; // a Tuesday
     clock.set(atLocal(date, '08:00'));
+    const neighbour = await elderScene(ctx, { resident: { name: '李桂兰', status: 'in_hospital' } });
+    await day(ctx, neighbour.resident, date, 'escalated');
     const s = await elderScene(ctx);
     const board = ctx.services.checkinBoard;
     expect(await board.todayFor(s.resident.id, clock.now())).toMatchObject({ status: 'pending', reason: null, remindMinute: 540, deadlineMinute: 660, confirmedAt: null });
