@@ -70,7 +70,7 @@ export const COMMANDS: CliCommand[] = [
       const bar = new SingleBar({ format: '导入 [{bar}] {percentage}% | {value}/{total} 行', stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
       let started = false;
       try {
-        const result = await ctx.services.imports.importResidents(stationId, null, buffer, {
+        const result = await ctx.services.imports.importByOperator(stationId, buffer, {
           format: /\.xlsx$/i.test(file) ? 'xlsx' : /\.(csv|txt)$/i.test(file) ? 'csv' : undefined,
           onProgress: (done, total) => {
             if (!started) {

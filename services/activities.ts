@@ -12,7 +12,7 @@ import { badRequest, conflict, isUniqueViolation, notFound } from './errors';
 import { residentAddress } from './messaging/audience';
 import { activityCancelledKey, activityReminderKey } from './messaging/keys';
 import type { OutboxService, OutgoingMessage } from './outbox';
-import { assertCases, canSeeResidentRecord, canWorkCases, ownStationId, residentActedFor, selfResidentId } from './permissions';
+import { assertCases, canSeeResidentRecord, canWorkCases, chatStationId, ownStationId, residentActedFor, selfResidentId } from './permissions';
 import { addDays, atLocal, localDate } from './time';
 import { insertServiceRecord, syncRecordResidents } from './record-store';
 import type { SatisfactionService } from './satisfaction';
@@ -109,8 +109,13 @@ export class ActivityService {
     return { items: visible.slice(page.offset, page.offset + page.limit), total: visible.length };
   }
 
-  /** What the bot lists for a resident (their audience, not yet started), or the open ones for anyone else. */
-  async forChat(stationId: number, resident: Resident | null): Promise<Activity[]> {
+  /**
+   * What the bot lists to whoever writes to a station's account: a bound resident their audience (not
+   * yet started), anyone else the open ones. `resident` is the writer's own, already loaded (another: 404).
+   */
+  async forChat(actor: Actor, resident: Resident | null): Promise<Activity[]> {
+    const stationId = chatStationId(actor);
+    if (resident && (resident.id !== selfResidentId(actor) || resident.stationId !== stationId)) throw notFound('居民');
     const rows = await this.db.manager.find(Activity, {
       where: { stationId, status: 'scheduled', startsAt: MoreThan(this.clock.now()) }, order: { startsAt: 'ASC', id: 'ASC' }, take: 500,
     });

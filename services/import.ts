@@ -1,5 +1,7 @@
 import { Community, Resident, RESIDENT_TAGS, ResidentTag } from '../entities';
+import type { Actor } from './auth';
 import type { Infra } from './infra';
+import { actingWorker, ownStationId } from './permissions';
 import type { ResidentService } from './residents';
 
 import { AppError, badRequest } from './errors';
@@ -18,6 +20,11 @@ export interface ImportResult {
 }
 
 /** A sheet row as text cells keyed by our field names; `row` is the spreadsheet's row number. */
+interface ImportOptions {
+  format?: ImportFormat;
+  onProgress?: (done: number, total: number) => void;
+}
+
 interface SheetRow {
   row: number;
   cells: Partial<Record<Field, string>>;
@@ -115,12 +122,18 @@ export class ImportService {
     return rowsFromMatrix(await readTable(buf, format, { maxRows: MAX_IMPORT_ROWS }));
   }
 
-  async importResidents(
-    stationId: number,
-    workerId: number | null,
-    file: Buffer,
-    options: { format?: ImportFormat; onProgress?: (done: number, total: number) => void } = {},
-  ): Promise<ImportResult> {
+  /** Imports into the caller's station: its own workers only (a county admin, 403); the audit names the worker. */
+  async importResidents(actor: Actor, file: Buffer, options: ImportOptions = {}): Promise<ImportResult> {
+    const stationId = ownStationId(actor);
+    return this.importInto(stationId, actingWorker(actor).id, file, options);
+  }
+
+  /** Imports into a station named on the command line: its operator is no worker, so the audit names none. */
+  async importByOperator(stationId: number, file: Buffer, options: ImportOptions = {}): Promise<ImportResult> {
+    return this.importInto(stationId, null, file, options);
+  }
+
+  private async importInto(stationId: number, workerId: number | null, file: Buffer, options: ImportOptions): Promise<ImportResult> {
     const rows = await this.readRows(file, options.format);
     const m = this.ctx.db.manager;
     const communities = await m.find(Community, { where: { stationId } });

@@ -207,6 +207,11 @@ export function canSeeResidentRecord(actor: Actor, record: { stationId: number; 
 
 // ---------------------------------------------------------------- sign-ups
 
+/** The station whose bot a WeChat contact writes to, or a station worker's own (anyone else: 403). */
+export function chatStationId(actor: Actor): number {
+  return actor.kind === 'contact' ? actor.stationId : ownStationId(actor);
+}
+
 /** The resident a caller is, by the mini-program or by WeChat; null for anyone else or the unbound. */
 export function selfResidentId(actor: Actor): number | null {
   return actor.kind === 'resident' || actor.kind === 'contact' ? actor.residentId : null;

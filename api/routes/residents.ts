@@ -44,10 +44,9 @@ export const residentRoutes = [
     matrix: { expect: { anonymous: 401, resident: 403, worker: OWN_LIST, station_admin: OWN_LIST, county_admin: 403 }, csv: (w) => `姓名,communityId\n新居民,${w.communityId}\n` },
     tag: 'residents', access: 'worker', upload: true,
     handler: async ({ ctx, actor, koa }) => {
-      const stationId = ownStationId(actor);
+      ownStationId(actor); // before reading the upload: a county admin's file is refused unread
       const file = await readUpload(koa);
-      const workerId = actor.kind === 'worker' ? actor.id : null;
-      return ctx.services.imports.importResidents(stationId, workerId, file.buffer, { format: formatOf(file.filename, file.contentType) });
+      return ctx.services.imports.importResidents(actor, file.buffer, { format: formatOf(file.filename, file.contentType) });
     },
   }),
   route({

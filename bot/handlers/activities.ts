@@ -17,9 +17,9 @@ interface ActivityState {
   activities?: { ids: number[] };
 }
 
-/** The resident acting by chat: a WeChat contact of the station, bound to them. */
-function residentActor(m: Inbound): Actor {
-  return { kind: 'contact', stationId: m.station.id, contactId: m.contactId, residentId: m.who.resident!.id };
+/** Whoever writes, as a WeChat contact of the station: bound to a resident (who may sign up) or not. */
+function contactActor(m: Inbound): Actor {
+  return { kind: 'contact', stationId: m.station.id, contactId: m.contactId, residentId: m.who.resident?.id ?? null };
 }
 
 function listedIds(m: Inbound): number[] | null {
@@ -35,34 +35,34 @@ async function remember(m: Inbound, ids: number[]): Promise<void> {
 
 async function showList(m: Inbound): Promise<void> {
   const { activities } = m.ctx.services;
-  const items = await activities.forChat(m.station.id, m.who.resident);
-  const mine = m.who.resident ? new Set((await activities.signupsOf(residentActor(m), m.who.resident.id)).map((x) => x.activity.id)) : new Set<number>();
+  const items = await activities.forChat(contactActor(m), m.who.resident);
+  const mine = m.who.resident ? new Set((await activities.signupsOf(contactActor(m), m.who.resident.id)).map((x) => x.activity.id)) : new Set<number>();
   if (m.who.resident) await remember(m, items.map((a) => a.id));
   await m.reply(A.activityList(items, mine, Boolean(m.who.resident)));
 }
 
 async function showMine(m: Inbound): Promise<void> {
-  const items = (await m.ctx.services.activities.signupsOf(residentActor(m), m.who.resident!.id)).map((x) => x.activity);
+  const items = (await m.ctx.services.activities.signupsOf(contactActor(m), m.who.resident!.id)).map((x) => x.activity);
   await remember(m, items.map((a) => a.id));
   await m.reply(A.mySignups(items));
 }
 
 /** The activity numbered `n` in the list last shown (or the current list when none was). */
 async function pick(m: Inbound, n: number): Promise<number | null> {
-  const ids = listedIds(m) ?? (await m.ctx.services.activities.forChat(m.station.id, m.who.resident)).map((a) => a.id);
+  const ids = listedIds(m) ?? (await m.ctx.services.activities.forChat(contactActor(m), m.who.resident)).map((a) => a.id);
   return ids[n - 1] ?? null;
 }
 
 async function signUp(m: Inbound, activityId: number, n: number | null, source: 'chat' | 'notice'): Promise<void> {
   const { activities } = m.ctx.services;
   try {
-    await activities.signUp(residentActor(m), activityId, { source });
+    await activities.signUp(contactActor(m), activityId, { source });
   } catch (err) {
     if (err instanceof AppError && err.status < 500) return m.reply(err.code === 'already_signed_up' ? A.signupRefused('您已经报过名了') : A.signupRefused(err.message));
     throw err;
   }
-  const activity = (await activities.forChat(m.station.id, m.who.resident)).find((a) => a.id === activityId)
-    ?? (await activities.get(residentActor(m), activityId));
+  const activity = (await activities.forChat(contactActor(m), m.who.resident)).find((a) => a.id === activityId)
+    ?? (await activities.get(contactActor(m), activityId));
   await m.reply(A.signedUp(activity as Activity, n));
 }
 
@@ -93,13 +93,13 @@ export const activitiesHandler: IntentHandler = {
       const id = await pick(m, Number(cancel[1]));
       if (!id) return m.reply(A.noSuchNumber(Number(cancel[1])));
       try {
-        await m.ctx.services.activities.cancelSignup(residentActor(m), id);
+        await m.ctx.services.activities.cancelSignup(contactActor(m), id);
       } catch (err) {
         if (err instanceof AppError && err.status === 404) return m.reply('您没有报名这个活动。回复“我的报名”看看您报了哪些。');
         if (err instanceof AppError && err.status < 500) return m.reply(A.signupRefused(err.message));
         throw err;
       }
-      return m.reply(A.signupCancelled(await m.ctx.services.activities.get(residentActor(m), id)));
+      return m.reply(A.signupCancelled(await m.ctx.services.activities.get(contactActor(m), id)));
     }
     if (GOING.test(c)) {
       const noticed = await m.ctx.services.broadcasts.noticeActivity(m.who.resident.id);

@@ -137,7 +137,7 @@ describe('resident import (CSV and XLSX)', () => {
     expect(res.body.errors).toHaveLength(1600);
     expect(res.body.errors[0]).toEqual({ row: 3, message: expect.stringContaining('外村') });
     const progress: number[] = [];
-    const again = await ctx.services.imports.importResidents(station.id, null, Buffer.from(text), { onProgress: (done) => progress.push(done) });
+    const again = await ctx.services.imports.importByOperator(station.id, Buffer.from(text), { onProgress: (done) => progress.push(done) });
     expect(again).toMatchObject({ created: 0, updated: 200 });
     expect(progress[0]).toBe(0);
     expect(progress[progress.length - 1]).toBe(1800);

@@ -16,7 +16,7 @@ describe('demo activities', () => {
       expect(acts.every((a) => a.startsAt > now && a.endsAt > a.startsAt)).toBe(true);
     }
     const wang = await ctx.db.manager.findOneByOrFail(Resident, { wechatContactId: 'demo-wangxiuying' });
-    const hers = await ctx.services.activities.forChat(wang.stationId, wang);
+    const hers = await ctx.services.activities.forChat({ kind: 'contact', stationId: wang.stationId, contactId: 'demo-wangxiuying', residentId: wang.id }, wang);
     expect(hers.map((a) => a.title)).toEqual(expect.arrayContaining(['义诊：量血压测血糖', '独居老人关爱慰问']));
     expect(hers.map((a) => a.title)).not.toContain('留守儿童读书角');
     expect((await ctx.services.activities.signupsOf({ kind: 'contact', stationId: wang.stationId, contactId: 'demo-wangxiuying', residentId: wang.id }, wang.id)).map((x) => x.activity.title)).toEqual(['义诊：量血压测血糖']);
