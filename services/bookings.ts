@@ -610,11 +610,13 @@ export class BookingService {
 
   /**
    * The resident's latest offer of a seat, live or lapsed within the last two hours (so that a
-   * late `1` is told the seat moved on instead of being read as the menu).
+   * late `1` is told the seat moved on instead of being read as the menu). Null for anyone but a resident.
    */
-  async recentOffer(residentId: number): Promise<WaitlistEntry | null> {
+  async recentOffer(actor: Actor): Promise<WaitlistEntry | null> {
+    const self = selfResident(actor);
+    if (!self) return null;
     return this.db.manager.findOne(WaitlistEntry, {
-      where: { residentId, status: In(['offered', 'expired']), offerExpiresAt: MoreThan(new Date(this.now().getTime() - 2 * 3600_000)) },
+      where: { residentId: self.residentId, status: In(['offered', 'expired']), offerExpiresAt: MoreThan(new Date(this.now().getTime() - 2 * 3600_000)) },
       order: { id: 'DESC' },
     });
   }

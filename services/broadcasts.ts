@@ -16,7 +16,7 @@ import { aliasFor } from './messaging/audience';
 import { broadcastFailuresKey, broadcastKey, broadcastPartKey, broadcastReplyKey, broadcastRoomKey } from './messaging/keys';
 import type { NotifyService } from './notify';
 import type { OutboxService, OutgoingMessage, SendPlan } from './outbox';
-import { assertCases, ownStationId } from './permissions';
+import { assertCases, ownStationId, selfResident } from './permissions';
 import { formatForChat, localDate } from './time';
 
 const DAY_MS = 86400_000;
@@ -384,9 +384,12 @@ export class BroadcastService {
 
   /**
    * The activity of the notice a resident is answering with `我去` / `报名`: the latest activity
-   * notice sent to them within 48 hours, still open, that they are not signed up for; null when none.
+   * notice sent to them within 48 hours, still open, that they are not signed up for; null when
+   * none, or when the caller is not a resident.
    */
-  async noticeActivity(residentId: number): Promise<number | null> {
+  async noticeActivity(actor: Actor): Promise<number | null> {
+    const self = selfResident(actor);
+    if (!self) return null;
     const since = new Date(this.ctx.clock.now().getTime() - NOTICE_REPLY_MS);
     const rows = await this.db.rows<{ activityId: number }>(
       `SELECT b.activityId FROM broadcast_recipients br JOIN broadcasts b ON b.id = br.broadcastId JOIN outbox o ON o.dedupeKey = br.outboxKey
@@ -394,7 +397,7 @@ export class BroadcastService {
        WHERE br.residentId = ? AND b.activityId IS NOT NULL AND b.status <> 'cancelled' AND o.status = 'sent' AND o.sentAt > ?
          AND a.status = 'scheduled' AND a.startsAt > ?
          AND NOT EXISTS (SELECT 1 FROM activity_signups s WHERE s.activityId = b.activityId AND s.residentId = br.residentId AND s.status IN ('signed_up', 'attended'))
-       ORDER BY br.id DESC LIMIT 1`, [residentId, dbInstant(since), dbInstant(this.ctx.clock.now())],
+       ORDER BY br.id DESC LIMIT 1`, [self.residentId, dbInstant(since), dbInstant(this.ctx.clock.now())],
     );
     return rows.length ? Number(rows[0].activityId) : null;
   }

@@ -1,10 +1,10 @@
 import { In, MoreThanOrEqual } from 'typeorm';
-import { CheckinDay, CheckinPlan, CheckinStatus, CHECKIN_STATUSES, Community, Resident } from '../entities';
+import { CheckinDay, CheckinPlan, CheckinStatus, CHECKIN_STATUSES, Community, FamilyContact, Resident } from '../entities';
 import type { SignOfLifeSource, UnreachableReason } from '../entities';
 import type { Actor } from './auth';
 import type { Infra } from './infra';
 import { notFound } from './errors';
-import { boundResidentId, ownStationId } from './permissions';
+import { boundResidentId, canSeeTodayCheckin, ownStationId } from './permissions';
 import { addDays, atLocal, localDate, localWeekday } from './time';
 import { caseResident, isPausedOn } from './checkin-plans';
 import { TodayCheckin, unreachableWords, wallTime } from './checkin-texts';
@@ -56,19 +56,22 @@ export class CheckinBoardService {
 
   /**
    * Today's check-in of a resident, as their family asks about it (`我妈今天报平安了没`): the day's
-   * status when the day is recorded, else what the plan says about today. The caller has already
-   * established who is asking (a family contact bound to this resident).
+   * status when the day is recorded, else what the plan says about today. For a family contact of
+   * the resident on the station's WeChat, the resident, or the station's workers (anyone else: 404).
    */
-  async todayFor(residentId: number, at: Date): Promise<TodayCheckin> {
+  async todayFor(actor: Actor, residentId: number, at: Date): Promise<TodayCheckin> {
     const m = this.ctx.db.manager;
     const date = localDate(at);
     const [plan, resident, day] = await Promise.all([
       m.findOne(CheckinPlan, { where: { residentId } }),
-      m.findOne(Resident, { where: { id: residentId }, select: { id: true, status: true } }),
+      m.findOne(Resident, { where: { id: residentId }, select: { id: true, stationId: true, status: true } }),
       m.findOne(CheckinDay, { where: { residentId, date } }),
     ]);
+    const isFamily = actor.kind === 'contact' && resident !== null && actor.residentId !== residentId
+      && (await m.exists(FamilyContact, { where: { residentId, stationId: actor.stationId, wechatContactId: actor.contactId } }));
+    if (!resident || !canSeeTodayCheckin(actor, resident, isFamily)) throw notFound('居民');
     const none = { reason: null, remindMinute: null, deadlineMinute: null, confirmedAt: null, source: null };
-    if (!plan || !resident) return { status: 'no_plan', ...none };
+    if (!plan) return { status: 'no_plan', ...none };
     if (day) {
       return {
         status: day.status, reason: unreachableWords(day.unreachableReason as UnreachableReason | null) ?? day.note,

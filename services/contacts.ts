@@ -4,7 +4,7 @@ import type { Actor } from './auth';
 import type { AuditService } from './audit';
 import type { Infra } from './infra';
 import { notFound } from './errors';
-import { assertCases } from './permissions';
+import { assertCases, canCallFor } from './permissions';
 
 /** The numbers to call about one resident: theirs and their family's, in full. */
 export interface ContactNumbers {
@@ -39,11 +39,12 @@ export class ContactService {
 
   /**
    * The line a worker's alert text carries: `电话：王秀英 13800000000；王小明（儿子）13900000000`, or
-   * null when nobody has a number on record.
+   * null when nobody has a number on record. For the resident calling for help, or a worker of
+   * their station (anyone else: 404).
    */
-  async callLine(residentId: number): Promise<string | null> {
-    const r = await this.ctx.db.manager.findOne(Resident, { where: { id: residentId }, select: { id: true, name: true, phone: true } });
-    if (!r) return null;
+  async callLine(actor: Actor, residentId: number): Promise<string | null> {
+    const r = await this.ctx.db.manager.findOne(Resident, { where: { id: residentId }, select: { id: true, stationId: true, name: true, phone: true } });
+    if (!r || !canCallFor(actor, r)) throw notFound('居民');
     const n = await this.numbers(r);
     const parts = [
       ...(n.phone ? [`${r.name} ${n.phone}`] : []),

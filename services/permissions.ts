@@ -205,6 +205,15 @@ export function canSeeResidentRecord(actor: Actor, record: { stationId: number; 
   return canWorkCases(actor, record.stationId);
 }
 
+/**
+ * A bound resident writing to the station's bot: the chat whose pending questions (a rating, an
+ * offered seat, a notice to answer) are theirs. Null for anyone else, so nothing is pending for them.
+ */
+export function chatResident(actor: Actor): { stationId: number; contactId: string; residentId: number } | null {
+  if (actor.kind !== 'contact' || actor.residentId === null) return null;
+  return { stationId: actor.stationId, contactId: actor.contactId, residentId: actor.residentId };
+}
+
 // ---------------------------------------------------------------- sign-ups
 
 /** The station whose bot a WeChat contact writes to, or a station worker's own (anyone else: 403). */
@@ -251,4 +260,23 @@ export function statsStations(actor: Actor, countyStations: number[] | null, sta
   const own = ownStationId(actor);
   if (stationId !== undefined && stationId !== own) throw forbidden('只能查看本站的统计；全县统计由县管理员查看', 'other_station');
   return [own];
+}
+
+// ---------------------------------------------------------------- check-ins
+
+/**
+ * Today's check-in of an elder (`我妈今天报平安了没`): the station's workers, the elder themselves
+ * (on the station's WeChat or the mini-program), or a family contact of theirs on the station's
+ * WeChat (`isFamily`, looked up by the caller).
+ */
+export function canSeeTodayCheckin(actor: Actor, resident: { id: number; stationId: number }, isFamily: boolean): boolean {
+  if (actor.kind === 'contact' && actor.stationId !== resident.stationId) return false;
+  if (selfResidentId(actor) === resident.id) return true;
+  return actor.kind === 'contact' ? isFamily : canWorkCases(actor, resident.stationId);
+}
+
+/** The resident whose phone numbers go into an alert to the workers: the resident calling, or one of the worker's station. */
+export function canCallFor(actor: Actor, resident: { id: number; stationId: number }): boolean {
+  if (actor.kind === 'contact') return actor.stationId === resident.stationId && actor.residentId === resident.id;
+  return canWorkCases(actor, resident.stationId);
 }

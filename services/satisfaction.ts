@@ -2,12 +2,14 @@ import { In, IsNull, MoreThan } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { Conversation, OutboxMessage, PRIORITY, Resident, SatisfactionRating, WaitlistEntry } from '../entities';
 import type { ServiceRecord } from '../entities';
+import type { Actor } from './auth';
 import type { Infra } from './infra';
 import type { NotifyService } from './notify';
 import { addressResident } from './address';
 import { CONVERSATION_TTL_MS } from './conversations';
 import { isUniqueViolation } from './errors';
 import { satisfactionKey } from './messaging/keys';
+import { chatResident } from './permissions';
 import { localDate, toIso } from './time';
 
 const HOUR = 3600_000;
@@ -97,7 +99,10 @@ export class SatisfactionService {
    * The unanswered question a bare digit from this resident answers, or null: delivered within the
    * window, and later than the contact's live dialogue (its last step) and any seat offered to them.
    */
-  async pending(stationId: number, contactId: string, residentId: number): Promise<SatisfactionRating | null> {
+  async pending(actor: Actor): Promise<SatisfactionRating | null> {
+    const chat = chatResident(actor);
+    if (!chat) return null;
+    const { stationId, contactId, residentId } = chat;
     const now = this.ctx.clock.now();
     const m = this.ctx.db.manager;
     const open = await m.find(SatisfactionRating, {

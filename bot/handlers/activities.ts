@@ -1,9 +1,9 @@
 import type { Activity } from '../../entities';
-import type { Actor } from '../../services/auth';
 import { AppError } from '../../services/errors';
 import * as A from '../activity-presenters';
 import { needsBinding } from '../presenters';
 import type { Inbound, IntentHandler } from '../types';
+import { contactActor } from '../actor';
 
 // "最近有啥活动没", "有没有活动呀": the list, asked in ordinary words.
 const LIST = /^(3|活动|近期活动|最近活动|活动通知|看活动|活动列表|(最近|近期|这几天|这周|下周|本周|村里|社工站)?(有啥|有什么|有没有|有哪些|都有啥|都有什么)(新)?活动(没有?|吗|么|呢|啊|呀|不)?)$/;
@@ -15,11 +15,6 @@ const GOING = /^(我去|我要去|去|我参加|参加|我也去|算我一个|�
 
 interface ActivityState {
   activities?: { ids: number[] };
-}
-
-/** Whoever writes, as a WeChat contact of the station: bound to a resident (who may sign up) or not. */
-function contactActor(m: Inbound): Actor {
-  return { kind: 'contact', stationId: m.station.id, contactId: m.contactId, residentId: m.who.resident?.id ?? null };
 }
 
 function listedIds(m: Inbound): number[] | null {
@@ -80,7 +75,7 @@ export const activitiesHandler: IntentHandler = {
     if (LIST.test(c) || SIGN_UP.test(c) || CANCEL.test(c) || MINE.test(c)) return true;
     if (!m.who.resident) return false;
     if (/^\d{1,2}$/.test(c) && listedIds(m)?.length) return Number(c) >= 1 && Number(c) <= listedIds(m)!.length;
-    return GOING.test(c) && (await m.ctx.services.broadcasts.noticeActivity(m.who.resident.id)) !== null;
+    return GOING.test(c) && (await m.ctx.services.broadcasts.noticeActivity(contactActor(m))) !== null;
   },
   handle: async (m) => {
     const c = m.compact;
@@ -102,7 +97,7 @@ export const activitiesHandler: IntentHandler = {
       return m.reply(A.signupCancelled(await m.ctx.services.activities.get(contactActor(m), id)));
     }
     if (GOING.test(c)) {
-      const noticed = await m.ctx.services.broadcasts.noticeActivity(m.who.resident.id);
+      const noticed = await m.ctx.services.broadcasts.noticeActivity(contactActor(m));
       if (noticed) return signUp(m, noticed, null, 'notice');
     }
     const sign = SIGN_UP.exec(c);

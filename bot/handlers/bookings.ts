@@ -1,10 +1,10 @@
 import type { BookableService } from '../../entities';
 import { AppError } from '../../services/errors';
 import { bookedText } from '../../services/booking-texts';
-import type { Actor } from '../../services/auth';
 import * as B from '../booking-presenters';
 import * as P from '../presenters';
 import type { Inbound, IntentHandler } from '../types';
+import { contactActor } from '../actor';
 import { BOOKING_WORDS } from './menu';
 
 /** Slots listed at once: a phone screen of numbered lines. */
@@ -17,10 +17,6 @@ const FILLER = /我|想|要|能|可以|可不可以|帮我|给我|预约|约个|
 
 type Step = 'service' | 'slot' | 'cancel';
 
-/** The bound resident writing, as the WeChat contact actor the booking service takes. */
-function residentActor(m: Inbound): Actor {
-  return { kind: 'contact', stationId: m.station.id, contactId: m.contactId, residentId: m.who.resident!.id };
-}
 interface BookingState {
   step: Step;
   /** What the numbers of the last list stand for (service, slot or booking ids). */
@@ -60,7 +56,7 @@ async function refusal(m: Inbound, err: unknown): Promise<void> {
 /** The services this resident may book, in the station's order. */
 async function eligibleServices(m: Inbound): Promise<BookableService[]> {
   const r = m.who.resident!;
-  const all = await m.ctx.services.bookings.listServices(residentActor(m));
+  const all = await m.ctx.services.bookings.listServices(contactActor(m));
   return all.filter((s) => !s.tags.length || s.tags.some((t) => r.tags.includes(t)));
 }
 
@@ -90,7 +86,7 @@ async function showServices(m: Inbound): Promise<void> {
 }
 
 async function pickSlot(m: Inbound, slotId: number): Promise<void> {
-  const actor = residentActor(m);
+  const actor = contactActor(m);
   const svc = m.ctx.services.bookings;
   try {
     const view = await svc.book(actor, { slotId, channel: 'chat' });
@@ -116,15 +112,15 @@ export const bookingReplyHandler: IntentHandler = {
   match: async (m) => {
     if (m.kind !== 'text' || !m.who.resident) return false;
     if (choice(m, stateOf(m)) !== null) return true;
-    return m.compact === '1' && !stateOf(m) && (await m.ctx.services.bookings.recentOffer(m.who.resident.id)) !== null;
+    return m.compact === '1' && !stateOf(m) && (await m.ctx.services.bookings.recentOffer(contactActor(m))) !== null;
   },
   handle: async (m) => {
     const s = stateOf(m);
     const n = choice(m, s);
     const svc = m.ctx.services.bookings;
-    const actor = residentActor(m);
+    const actor = contactActor(m);
     if (n === null) {
-      const offer = await svc.recentOffer(m.who.resident!.id);
+      const offer = await svc.recentOffer(contactActor(m));
       try {
         const view = await svc.acceptOffer(actor, offer!.id, 'chat');
         return m.reply(bookedText(view.service, view.slot.startsAt));
@@ -157,7 +153,7 @@ export const bookingHandler: IntentHandler = {
   match: (m) => m.kind === 'text' && (BOOKING_WORDS.test(m.compact) || MINE.test(m.compact) || CANCEL.test(m.compact) || (m.compact.length <= 30 && PHRASE.test(m.compact))),
   handle: async (m) => {
     if (!m.who.resident) return m.reply(m.who.worker ? B.bookingForWorker : m.who.family.length ? B.bookingForFamily : P.needsBinding('预约'));
-    const actor = residentActor(m);
+    const actor = contactActor(m);
     if (MINE.test(m.compact)) {
       await remember(m, null);
       return m.reply(B.myBookings(await m.ctx.services.bookings.mine(actor, { upcomingOnly: true })));

@@ -1,6 +1,7 @@
 import { familyTodayText } from '../../services/checkin-texts';
 import * as P from '../presenters';
 import type { IntentHandler } from '../types';
+import { contactActor } from '../actor';
 
 /** `报平安` / `4` from a bound resident: today's check-in is confirmed (recorded before routing). */
 export const checkinHandler: IntentHandler = {
@@ -46,7 +47,7 @@ export const familyTodayHandler: IntentHandler = {
     for (const f of m.who.family) {
       const e = elders.get(f.residentId);
       if (!e) continue;
-      lines.push(familyTodayText(e, f.relation, await m.ctx.services.checkinBoard.todayFor(e.id, m.ctx.clock.now()), m.station.phone));
+      lines.push(familyTodayText(e, f.relation, await m.ctx.services.checkinBoard.todayFor(contactActor(m), e.id, m.ctx.clock.now()), m.station.phone));
     }
     await m.reply(lines.join('\n') || P.checkinIsForElder);
   },

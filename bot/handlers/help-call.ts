@@ -2,6 +2,7 @@ import { detectDistress, isFire } from '../../services/distress';
 import { handoffOpenedText } from '../../services/handoffs';
 import * as P from '../presenters';
 import type { Inbound, IntentHandler } from '../types';
+import { contactActor } from '../actor';
 
 function who(m: Inbound): string {
   if (m.who.resident) return m.who.resident.name;
@@ -18,7 +19,7 @@ const said = (m: Inbound) => m.raw.replace(/\s+/g, ' ').trim().slice(0, 100);
  */
 async function howToReach(m: Inbound): Promise<P.Reach> {
   const r = m.who.resident;
-  if (r) return { phones: await m.ctx.services.contacts.callLine(r.id) };
+  if (r) return { phones: await m.ctx.services.contacts.callLine(contactActor(m), r.id) };
   if (m.who.family.length) return { phones: null };
   const { handoff } = await m.ctx.services.handoffs.request({
     stationId: m.station.id, contactId: m.contactId, contactName: m.contactName, residentId: null, reason: 'help_unbound', notify: false,

@@ -2,7 +2,7 @@ import { isAmountQuestion } from '../../services/policy-amounts';
 import * as P from '../presenters';
 import type { Inbound, IntentHandler } from '../types';
 import { acknowledgeElderRemark } from './elder-remark';
-import { actorOf } from './worker-alerts';
+import { actorOf } from '../actor';
 
 const MORE = new Set(['详细', '全文', '详情', '看全文', '详细的', '详细点', '详细说说', '具体说说', '更多']);
 

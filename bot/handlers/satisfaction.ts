@@ -1,5 +1,6 @@
 import { satisfactionThanks } from '../../services/satisfaction';
 import type { Inbound, IntentHandler } from '../types';
+import { contactActor } from '../actor';
 
 /** A bare score: `5`, `5分`, `5星`, full-width digits being normalised before. */
 const SCORE = /^([1-5])(分|星)?$/;
@@ -18,11 +19,11 @@ export const satisfactionHandler: IntentHandler = {
   name: 'satisfaction',
   match: async (m) => {
     if (m.kind !== 'text' || !m.who.resident || m.handedOff || score(m) === null) return false;
-    return (await m.ctx.services.satisfaction.pending(m.station.id, m.contactId, m.who.resident.id)) !== null;
+    return (await m.ctx.services.satisfaction.pending(contactActor(m))) !== null;
   },
   handle: async (m) => {
     const rating = score(m)!;
-    const row = await m.ctx.services.satisfaction.pending(m.station.id, m.contactId, m.who.resident!.id);
+    const row = await m.ctx.services.satisfaction.pending(contactActor(m));
     if (row) await m.ctx.services.satisfaction.rate(row, rating);
     await m.reply(satisfactionThanks(rating));
   },

@@ -1,7 +1,7 @@
 import { morningListText } from '../../services/visits';
 import * as V from '../visit-presenters';
 import type { IntentHandler } from '../types';
-import { workerActor } from './worker-alerts';
+import { workerActor } from '../actor';
 
 const VISIT = /^走访(?:\s*[:：]?\s*)(.*)$/s;
 

@@ -1,20 +1,8 @@
-import type { Actor } from '../../services/auth';
 import { outcomeFromWords } from '../../services/alerts';
 import { AppError } from '../../services/errors';
 import * as P from '../presenters';
-import type { Inbound, IntentHandler } from '../types';
-
-/** The bound worker behind a contact as an actor, so the same permission rules apply as in the API. */
-export function workerActor(m: Inbound): Actor | null {
-  const w = m.who.worker;
-  if (!w) return null;
-  return { kind: 'worker', id: w.id, role: w.role, stationId: w.stationId, county: w.county, name: w.name };
-}
-
-/** Whoever writes: a bound worker as a worker, anyone else as a WeChat contact of the station. */
-export function actorOf(m: Inbound): Actor {
-  return workerActor(m) ?? { kind: 'contact', stationId: m.station.id, contactId: m.contactId, residentId: m.who.resident?.id ?? null };
-}
+import type { IntentHandler } from '../types';
+import { workerActor } from '../actor';
 
 /** `告警`: a bound worker lists the open alerts of their station, numbered by id. */
 export const workerAlertsHandler: IntentHandler = {

@@ -1,7 +1,7 @@
 import { AppError } from '../../services/errors';
 import * as P from '../presenters';
 import type { IntentHandler } from '../types';
-import { workerActor } from './worker-alerts';
+import { workerActor } from '../actor';
 
 // The words follow the number as the worker wrote them (spaces and punctuation kept).
 const REPLY = /^\s*回复\s*(\d{1,9})\s*[:：,，]?\s*([\s\S]*)$/;

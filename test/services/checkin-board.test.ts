@@ -1,5 +1,6 @@
 import { CheckinDay, CheckinPlan, Resident } from '../../entities';
 import type { CheckinStatus } from '../../entities';
+import type { Actor } from '../../services/auth';
 import { actorOf, elderScene } from '../checkin-fixtures';
 import { createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
@@ -101,21 +102,45 @@ describe('check-in board, history and today: what is counted', () => {
     await day(ctx, neighbour.resident, date, 'escalated');
     const s = await elderScene(ctx);
     const board = ctx.services.checkinBoard;
-    expect(await board.todayFor(s.resident.id, clock.now())).toMatchObject({ status: 'pending', reason: null, remindMinute: 540, deadlineMinute: 660, confirmedAt: null });
+    expect(await board.todayFor(actorOf(s.worker), s.resident.id, clock.now())).toMatchObject({ status: 'pending', reason: null, remindMinute: 540, deadlineMinute: 660, confirmedAt: null });
     const states = async () => (await board.todayStates([s.resident]))[Symbol.iterator]().next().value![1];
     expect(await states()).toEqual({ date, status: 'pending', confirmedAt: null });
     await ctx.db.manager.update(CheckinPlan, { residentId: s.resident.id }, { pausedUntil: date, pauseReason: null });
-    expect(await board.todayFor(s.resident.id, clock.now())).toMatchObject({ status: 'paused', reason: `暂停至${date}` });
+    expect(await board.todayFor(actorOf(s.worker), s.resident.id, clock.now())).toMatchObject({ status: 'paused', reason: `暂停至${date}` });
     await ctx.db.manager.update(CheckinPlan, { residentId: s.resident.id }, { pausedUntil: null, weekdayMask: 1 << 0 });
-    expect(await board.todayFor(s.resident.id, clock.now())).toMatchObject({ status: 'not_today', remindMinute: null });
+    expect(await board.todayFor(actorOf(s.worker), s.resident.id, clock.now())).toMatchObject({ status: 'not_today', remindMinute: null });
     expect(await states()).toMatchObject({ status: 'none' });
     await day(ctx, s.resident, date, 'unreachable', { unreachableReason: 'no_wechat', remindMinute: 600, deadlineMinute: 700 });
-    expect(await board.todayFor(s.resident.id, clock.now())).toMatchObject({ status: 'unreachable', reason: '未绑定微信', remindMinute: 600, deadlineMinute: 700 });
+    expect(await board.todayFor(actorOf(s.worker), s.resident.id, clock.now())).toMatchObject({ status: 'unreachable', reason: '未绑定微信', remindMinute: 600, deadlineMinute: 700 });
     expect(await states()).toMatchObject({ status: 'unreachable' });
     const other = await elderScene(ctx, { stationId: s.station.id, resident: { name: '李桂兰' } });
     await ctx.db.manager.delete(CheckinPlan, { residentId: other.resident.id });
-    expect(await board.todayFor(other.resident.id, clock.now())).toMatchObject({ status: 'no_plan', remindMinute: null });
+    expect(await board.todayFor(actorOf(s.worker), other.resident.id, clock.now())).toMatchObject({ status: 'no_plan', remindMinute: null });
     expect((await board.todayStates([other.resident])).get(other.resident.id)).toMatchObject({ status: 'none' });
     expect((await board.todayStates([])).size).toBe(0);
+  });
+
+  it("today's check-in is told to the elder's family and the elder on WeChat and the station's workers; anyone else is told 404", async () => {
+    const { ctx, clock } = env();
+    clock.set(atLocal('2027-03-09', '08:00'));
+    const s = await elderScene(ctx);
+    const elsewhere = await elderScene(ctx);
+    const board = ctx.services.checkinBoard;
+    const contact = (contactId: string, residentId: number | null = null, stationId = s.station.id): Actor => ({ kind: 'contact', stationId, contactId, residentId });
+    const pending = { status: 'pending', remindMinute: 540 };
+    expect(await board.todayFor(contact(s.son!.wechatContactId!), s.resident.id, clock.now())).toMatchObject(pending);
+    expect(await board.todayFor(contact(s.resident.wechatContactId!, s.resident.id), s.resident.id, clock.now())).toMatchObject(pending);
+    expect(await board.todayFor(actorOf(s.admin), s.resident.id, clock.now())).toMatchObject(pending);
+    expect(await board.todayFor({ kind: 'resident', openid: 'o-1', residentId: s.resident.id, stationId: s.station.id }, s.resident.id, clock.now())).toMatchObject(pending);
+    const denied = [
+      contact('stranger-1'),
+      contact(elsewhere.son!.wechatContactId!),
+      contact(s.son!.wechatContactId!, null, elsewhere.station.id),
+      contact(elsewhere.resident.wechatContactId!, elsewhere.resident.id),
+      actorOf(elsewhere.worker),
+      { kind: 'resident', openid: 'o-2', residentId: elsewhere.resident.id, stationId: elsewhere.station.id } as Actor,
+    ];
+    for (const actor of denied) await expect(board.todayFor(actor, s.resident.id, clock.now())).rejects.toMatchObject({ status: 404 });
+    await expect(board.todayFor(actorOf(s.worker), 999_999, clock.now())).rejects.toMatchObject({ status: 404 });
   });
 });

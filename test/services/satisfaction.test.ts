@@ -1,9 +1,13 @@
 import { OutboxMessage, SatisfactionRating, WaitlistEntry } from '../../entities';
+import type { Actor } from '../../services/auth';
 import { satisfactionKey } from '../../services/messaging/keys';
 import { actorOf, createBookableService, createResident, createSlot, createStation, createWorker } from '../factories';
 import { useTestEnv } from '../helpers';
 
 const at = (s: string) => new Date(`${s}+08:00`);
+/** 王 writing to the station's bot: the chat a pending question belongs to. */
+const wangOnWeChat = (s: { station: { id: number }; wang: { id: number; wechatContactId: string | null } }): Actor =>
+  ({ kind: 'contact', stationId: s.station.id, contactId: s.wang.wechatContactId!, residentId: s.wang.id });
 
 describe('SatisfactionService: who is asked, and when a digit is a score', () => {
   const env = useTestEnv();
@@ -39,7 +43,7 @@ describe('SatisfactionService: who is asked, and when a digit is a score', () =>
   it('a question not yet delivered (quiet hours, a slow sender) is not answered by a digit; once seen it is, once', async () => {
     const s = await scene();
     const r = await s.record([s.wang.id]);
-    const pending = () => s.ctx.services.satisfaction.pending(s.station.id, s.wang.wechatContactId!, s.wang.id);
+    const pending = () => s.ctx.services.satisfaction.pending(wangOnWeChat(s));
     expect(await pending()).toBeNull();
     await s.ctx.db.manager.update(OutboxMessage, { dedupeKey: satisfactionKey(r.id, s.wang.id) }, { status: 'sent', sentAt: s.clock.now() });
     const row = await pending();
@@ -47,6 +51,21 @@ describe('SatisfactionService: who is asked, and when a digit is a score', () =>
     expect(await s.ctx.services.satisfaction.rate(row!, 3)).toBe(true);
     expect(await s.ctx.services.satisfaction.rate(row!, 5)).toBe(false);
     expect(await pending()).toBeNull();
+  });
+
+  it('a question is pending only in the resident\'s own chat: not for a worker, an unbound contact or another station\'s chat', async () => {
+    const s = await scene();
+    const r = await s.record([s.wang.id]);
+    await s.ctx.db.manager.update(OutboxMessage, { dedupeKey: satisfactionKey(r.id, s.wang.id) }, { status: 'sent', sentAt: s.clock.now() });
+    expect(await s.ctx.services.satisfaction.pending(wangOnWeChat(s))).toMatchObject({ recordId: r.id });
+    const other = await createStation(s.ctx);
+    const not: Actor[] = [
+      actorOf(s.worker),
+      { kind: 'contact', stationId: s.station.id, contactId: s.wang.wechatContactId!, residentId: null },
+      { kind: 'contact', stationId: other.id, contactId: s.wang.wechatContactId!, residentId: s.wang.id },
+      { kind: 'resident', openid: 'o-wang', residentId: s.wang.id, stationId: s.station.id },
+    ];
+    for (const actor of not) expect(await s.ctx.services.satisfaction.pending(actor)).toBeNull();
   });
 
   it('a seat offered from the waiting list after the question owns the `1`', async () => {
@@ -59,8 +78,8 @@ describe('SatisfactionService: who is asked, and when a digit is a score', () =>
       stationId: s.station.id, slotId: slot.id, residentId: s.wang.id, status: 'offered', activeKey: `x-${k}`, addedBy: null,
       offeredAt: s.clock.now(), offerExpiresAt: at('2026-12-03T10:40:00'), bookingId: null, createdAt: s.clock.now(),
     });
-    expect(await s.ctx.services.satisfaction.pending(s.station.id, s.wang.wechatContactId!, s.wang.id)).toBeNull();
+    expect(await s.ctx.services.satisfaction.pending(wangOnWeChat(s))).toBeNull();
     s.clock.set(at('2026-12-03T10:45:00'));
-    expect(await s.ctx.services.satisfaction.pending(s.station.id, s.wang.wechatContactId!, s.wang.id)).not.toBeNull();
+    expect(await s.ctx.services.satisfaction.pending(wangOnWeChat(s))).not.toBeNull();
   });
 });
