@@ -367,14 +367,16 @@ export class BroadcastService {
 
   /**
    * The notice a resident may be answering: the latest broadcast sent to them within 48 hours
-   * that they have not replied to yet (with its recipient row).
+   * that they have not replied to yet (with its recipient row); null for anyone but a resident.
    */
-  async openNotice(residentId: number): Promise<{ recipient: BroadcastRecipient; broadcast: Broadcast } | null> {
+  async openNotice(actor: Actor): Promise<{ recipient: BroadcastRecipient; broadcast: Broadcast } | null> {
+    const self = selfResident(actor);
+    if (!self) return null;
     const since = new Date(this.ctx.clock.now().getTime() - NOTICE_REPLY_MS);
     const rows = await this.db.rows<{ id: number }>(
       `SELECT br.id FROM broadcast_recipients br JOIN outbox o ON o.dedupeKey = br.outboxKey
        WHERE br.residentId = ? AND br.state = 'queued' AND br.repliedAt IS NULL AND o.status = 'sent' AND o.sentAt > ?
-       ORDER BY br.id DESC LIMIT 1`, [residentId, dbInstant(since)],
+       ORDER BY br.id DESC LIMIT 1`, [self.residentId, dbInstant(since)],
     );
     if (!rows.length) return null;
     const recipient = await this.db.manager.findOneByOrFail(BroadcastRecipient, { id: Number(rows[0].id) });
@@ -406,9 +408,11 @@ export class BroadcastService {
    * A resident's reply to a notice reaches the station's workers (their first reply to each
    * notice; later ones go on as ordinary messages). False when there is no notice to answer.
    */
-  async replyToNotice(resident: Resident, said: string): Promise<boolean> {
-    const open = await this.openNotice(resident.id);
+  async replyToNotice(actor: Actor, said: string): Promise<boolean> {
+    const open = await this.openNotice(actor);
     if (!open) return false;
+    // The open notice was found by the caller's resident id, so its row has one.
+    const resident = await this.db.manager.findOneByOrFail(Resident, { id: open.recipient.residentId! });
     const claim = await this.db.manager.update(BroadcastRecipient, { id: open.recipient.id, repliedAt: IsNull() }, { repliedAt: this.ctx.clock.now() });
     if (!claim.affected) return false;
     const community = await this.db.manager.findOne(Community, { where: { id: resident.communityId }, select: { id: true, name: true } });
