@@ -51,7 +51,6 @@ export class CheckinPlan {
 @Entity('checkin_days')
 @Index(['residentId', 'date'], { unique: true })
 @Index(['date', 'status'])
-@Index(['stationId', 'date'])
 export class CheckinDay {
   @PrimaryGeneratedColumn() id!: number;
   @IntColumn() residentId!: number;

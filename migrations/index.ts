@@ -13,6 +13,7 @@ import { Miniprogram1765500000000 } from './1765500000000-Miniprogram';
 import { Activities1765300000000 } from './1765300000000-Activities';
 import { Stats1765600000000 } from './1765600000000-Stats';
 import { ResidentVersions1765700000000 } from './1765700000000-ResidentVersions';
+import { RedundantIndexes1765800000000 } from './1765800000000-RedundantIndexes';
 
 /** Every migration, oldest first; each feature appends its own. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   Miniprogram1765500000000,
   Stats1765600000000,
   ResidentVersions1765700000000,
+  RedundantIndexes1765800000000,
 ];
