@@ -51,7 +51,6 @@ export async function deliverAll(ctx: AppContext, status: 'sent' | 'failed' = 's
   await ctx.db.manager.update(OutboxMessage, { status: 'pending' }, { status, sentAt: status === 'sent' ? ctx.clock.now() : null });
 }
 
-/** Runs the check-in job at the current application time. */
 /** The minute's check-in work: the sweep, then the morning summary of alerts (its own job). */
 export async function runCheckins(ctx: AppContext) {
   const summary = await ctx.services.jobs.runNow('checkins');
