@@ -12,7 +12,7 @@ const areas = {
   alerts: ['services/alerts', 'services/handoffs', 'bot/safety'],
   sweep: ['jobs/checkins', 'jobs/checkin-guards', 'services/checkin-sweep', 'services/subscription-channel'],
   checkins: ['services/checkins', 'services/checkin-board', 'api/checkins', 'bot/checkins'],
-  outbox: ['services/outbox', 'services/outbox-claim', 'bot/sender', 'bot/sender-crash'],
+  outbox: ['services/outbox', 'services/outbox-claim', 'bot/sender', 'bot/sender-crash', 'services/subscription-channel'],
 };
 const area = process.env.MUTATION_AREA;
 if (area && !areas[area]) throw new Error(`MUTATION_AREA: one of ${Object.keys(areas).join(', ')}`);

@@ -163,6 +163,8 @@ export class OutboxService {
     let dayLeft = broadcast ? left.broadcasts : left.day;
     let hourLeft = left.hour;
     let sendableToday = 0;
+    // Today's capacity, counted apart from what these messages take of it (dayLeft).
+    let todayLeft = dayLeft;
     let finishesAt = t;
     for (let i = 0; i < 24 * 400 && (remaining > 0 || localDate(t) === today); i++) {
       if (inQuietHours(t)) {
@@ -178,7 +180,11 @@ export class OutboxService {
       const end = new Date(Math.min(t.getTime() + 3600_000, atLocal(key, '21:00').getTime()));
       const slotCap = Math.min(hourLeft, Math.floor(perHour * ((end.getTime() - t.getTime()) / 3600_000)));
       const can = Math.max(0, Math.min(dayLeft, slotCap));
-      if (key === today) sendableToday += can;
+      if (key === today) {
+        const cap = Math.max(0, Math.min(todayLeft, slotCap));
+        sendableToday += cap;
+        todayLeft -= cap;
+      }
       const n = Math.min(remaining, can);
       if (n > 0 && n === remaining) {
         finishesAt = perHour === Infinity ? t : new Date(t.getTime() + (n / perHour) * 3600_000);
