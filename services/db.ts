@@ -369,12 +369,25 @@ export class Database {
     const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
     const head = `${options.ignore ? this.insertIgnore : 'INSERT'} INTO ${table} (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES `;
     const tuple = `(${placeholders(columns.length)})`;
+    // Rows of one batch mostly share their instants (queued at, due at): each is formatted once.
+    const instants = new Map<number, string>();
+    const instant = (d: Date) => {
+      const t = d.getTime();
+      let text = instants.get(t);
+      if (text === undefined) {
+        if (instants.size > 1000) instants.clear();
+        text = dbInstant(d);
+        instants.set(t, text);
+      }
+      return text;
+    };
     let n = 0;
     for (let i = 0; i < rows.length; i += perChunk) {
       const part = rows.slice(i, i + perChunk);
-      const params: unknown[] = [];
+      const params: unknown[] = new Array(part.length * columns.length);
+      let k = 0;
       for (const r of part) {
-        for (const v of r) params.push(v instanceof Date ? dbInstant(v) : typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null));
+        for (const v of r) params[k++] = v instanceof Date ? instant(v) : typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
       }
       n += await this.exec(head + part.map(() => tuple).join(', '), params);
     }
