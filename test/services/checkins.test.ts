@@ -1,5 +1,6 @@
 import { addressResident } from '../../services/address';
-import { CheckinPlan, Resident, Station } from '../../entities';
+import { CheckinDay, CheckinPlan, OutboxMessage, Resident, Station } from '../../entities';
+import type { AppContext } from '../../services/context';
 import { alertTypeLabel } from '../../services/alert-labels';
 import {
   addressElder, familyAlarmText, firstReminderText, kinWord, missedDigestText, morningSummaryText, unreachableSummary, unreachableTexts,
@@ -9,6 +10,7 @@ import { seedDemoData } from '../../services/demo';
 import { actorOf, elderScene } from '../checkin-fixtures';
 import { createResident } from '../factories';
 import { useTestEnv } from '../helpers';
+import { atLocal } from '../../services/time';
 
 const at = (s: string) => new Date(`${s}+08:00`);
 
@@ -128,5 +130,57 @@ describe('addressing a resident', () => {
     expect(addressResident({ ...wang, birthDate: null }, today)).toBe('王奶奶');
     expect(addressResident({ ...wang, birthDate: null, tags: [] }, today)).toBe('王秀英');
     expect(addressResident({ ...wang, birthDate: null, tags: [], planHolder: true }, today)).toBe('王奶奶');
+  });
+});
+
+describe('signs of life the workers hear of', () => {
+  const env = useTestEnv();
+  const run = (ctx: AppContext) => ctx.services.jobs.runNow('checkins');
+  const toWorker = async (ctx: AppContext, contactId: string, kind: string) =>
+    (await ctx.db.manager.find(OutboxMessage, { where: { toContactId: contactId, kind }, order: { id: 'ASC' } }));
+
+  it('an elder the workers were given to phone who then answers: they are told at once not to call', async () => {
+    const { ctx, clock } = env();
+    clock.set(atLocal('2027-04-06', '07:00'));
+    const s = await elderScene(ctx);
+    clock.set(atLocal('2027-04-06', '09:00'));
+    await run(ctx);
+    await ctx.db.manager.update(OutboxMessage, { toContactId: s.resident.wechatContactId! }, { status: 'failed' });
+    clock.set(atLocal('2027-04-06', '09:20'));
+    await run(ctx);
+    expect(await ctx.db.manager.findOneByOrFail(CheckinDay, { residentId: s.resident.id, date: '2027-04-06' })).toMatchObject({ status: 'unreachable' });
+    expect(await toWorker(ctx, s.worker.wechatContactId!, 'checkin_reached')).toEqual([]);
+    clock.set(atLocal('2027-04-06', '09:47'));
+    expect(await ctx.services.checkins.messageFromResident({ residentId: s.resident.id, at: clock.now(), kind: 'text', text: '好' })).toMatchObject({ newlyConfirmed: true });
+    expect(await toWorker(ctx, s.worker.wechatContactId!, 'checkin_reached')).toEqual([expect.objectContaining({
+      urgent: true, refType: 'checkin_day', text: `【已报平安】幸福村${s.k} 王秀英 09:47已报平安，无需再电话联系。`,
+    })]);
+  });
+
+  it('an unreachable day the workers were not told of yet needs no word when the elder answers', async () => {
+    const { ctx, clock } = env();
+    clock.set(atLocal('2027-04-07', '09:05'));
+    const s = await elderScene(ctx);
+    await ctx.db.manager.insert(CheckinDay, {
+      residentId: s.resident.id, stationId: s.station.id, date: '2027-04-07', status: 'unreachable', unreachableReason: 'not_delivered',
+      remindMinute: 540, secondMinute: 600, deadlineMinute: 660,
+    });
+    await ctx.services.checkins.messageFromResident({ residentId: s.resident.id, at: clock.now(), kind: 'voice' });
+    expect(await ctx.db.manager.findOneByOrFail(CheckinDay, { residentId: s.resident.id, date: '2027-04-07' })).toMatchObject({ status: 'confirmed', confirmedSource: 'voice' });
+    expect(await toWorker(ctx, s.worker.wechatContactId!, 'checkin_reached')).toEqual([]);
+  });
+
+  it('a family contact who reached the elder before any alert: the workers hear it, once, without urgency', async () => {
+    const { ctx, clock } = env();
+    clock.set(atLocal('2027-04-08', '07:00'));
+    const s = await elderScene(ctx);
+    clock.set(atLocal('2027-04-08', '09:30'));
+    await run(ctx);
+    expect(await ctx.services.checkins.familyContacted({ familyContactId: s.son!.id, at: clock.now() })).toBe(true);
+    expect(await ctx.services.checkins.familyContacted({ familyContactId: s.son!.id, at: clock.now() })).toBe(true);
+    const told = await toWorker(ctx, s.worker.wechatContactId!, 'checkin_family');
+    expect(told).toEqual([expect.objectContaining({ urgent: false, refType: 'checkin_day' })]);
+    expect(told[0].text).toBe(`【家属已联系】幸福村${s.k} 王秀英 的家属 王小明（儿子）09:30已联系上老人，今日记为平安。`);
+    expect(await ctx.services.checkins.familyContacted({ familyContactId: 999_999, at: clock.now() })).toBe(false);
   });
 });
