@@ -51,15 +51,17 @@ describe('the check-in sweep, step by step', () => {
     });
     for (const id of ids) await deliver(ctx, id, 'second');
 
-    await sweep(ctx, clock, '11:00');
+    // A few minutes late (the job was busy): the alert and the family still say the plan's deadline.
+    await sweep(ctx, clock, '11:07');
     const alert = await alertOf(ctx, s.resident.id);
+    expect(alert.summary).toBe(`幸福村${s.k} 王秀英 ${today} 到11:00未报平安`);
     const alarm = { kind: 'alert_checkin_missed', urgent: true, refType: 'alert', refId: alert.id };
     expect(await sentTo(ctx, s.son!.wechatContactId!)).toEqual([expect.objectContaining({ ...alarm, dedupeKey: forFamily(checkinAlarmKey(s.resident.id, today), s.son!.id) })]);
     expect((await sentTo(ctx, s.worker.wechatContactId!)).filter((m) => m.kind === 'alert_checkin_missed')).toEqual([
       expect.objectContaining({ ...alarm, dedupeKey: forWorker(checkinAlarmKey(s.resident.id, today), s.worker.id) }),
     ]);
 
-    await sweep(ctx, clock, '12:00');
+    await sweep(ctx, clock, '12:07');
     const up = { kind: 'alert_escalation', urgent: true, refType: 'alert', refId: alert.id };
     expect(await sentTo(ctx, daughter.wechatContactId!)).toEqual([expect.objectContaining({
       ...up, dedupeKey: forFamily(alertLevelKey(alert.id, 1), daughter.id),
@@ -219,6 +221,8 @@ describe('the check-in sweep, step by step', () => {
       expect((await dayOf(ctx, undelivered.resident.id)).unreachableReason).toBe('not_delivered');
       expect(await sweep(ctx, clock, '12:00')).toEqual({ ...none, date: today, time: '12:00', levelUps: 1 });
       expect(await sweep(ctx, clock, '12:01')).toEqual({ ...none, date: today, time: '12:01' });
+    // Each run's newly unreachable elders made a list of their own: 09:00, 09:30 and 11:00.
+    expect((await sentTo(ctx, silent.worker.wechatContactId!)).filter((m) => m.kind === 'checkin_unreachable')).toHaveLength(3);
     });
 
   });

@@ -117,6 +117,10 @@ describe('subscription messages: the outbox\'s mini-program channel', () => {
     await runCheckins(ctx);
     expect(await runChannel()).toMatchObject({ sent: 0 });
     expect(wechat.sent.length).toBe(sentBefore + 1);
+    // Nor a second reminder later: each one would spend an acceptance the elder gave.
+    at('10:45');
+    await runCheckins(ctx);
+    expect(await rowsOf(d.id)).toHaveLength(1);
   });
 
   it('an elder with no acceptance left and no bot contact is unreachable for that reminder, shown on the workers\' board', async () => {
