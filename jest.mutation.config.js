@@ -11,7 +11,7 @@ const base = require('./jest.config');
 const areas = {
   alerts: ['services/alerts', 'services/handoffs', 'bot/safety'],
   sweep: ['jobs/checkins', 'jobs/checkin-guards', 'services/checkin-sweep', 'services/subscription-channel'],
-  checkins: ['services/checkins', 'services/checkin-board', 'api/checkins', 'bot/checkins'],
+  checkins: ['services/checkins', 'services/checkin-board', 'api/checkins', 'bot/checkins', 'jobs/checkins'],
   outbox: ['services/outbox', 'services/outbox-claim', 'bot/sender', 'bot/sender-crash', 'services/subscription-channel'],
 };
 const area = process.env.MUTATION_AREA;

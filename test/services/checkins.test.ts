@@ -184,3 +184,61 @@ describe('signs of life the workers hear of', () => {
     expect(await ctx.services.checkins.familyContacted({ familyContactId: 999_999, at: clock.now() })).toBe(false);
   });
 });
+
+describe('the rules of a check-in plan', () => {
+  const env = useTestEnv();
+  const base = { enabled: true, remindAt: '09:00', secondReminderMinutes: 60, graceMinutes: 120 };
+
+  it('keeps reminders between 08:00 and 21:00 and the deadline within the day, saying which rule and what time', async () => {
+    const { ctx, clock } = env();
+    clock.set(atLocal('2027-05-04', '07:00'));
+    const s = await elderScene(ctx);
+    const save = (input: Partial<typeof base> & { pausedUntil?: string }) => ctx.services.checkinPlans.savePlan(actorOf(s.worker), s.resident.id, { ...base, ...input });
+    const refused = async (input: Parameters<typeof save>[0], message: string) => {
+      await expect(save(input)).rejects.toMatchObject({ status: 400, code: 'validation_failed', message: `输入有误：${message}` });
+    };
+    await expect(save({ remindAt: '08:00' })).resolves.toMatchObject({ created: false });
+    await refused({ remindAt: '07:59' }, '提醒时间需在 08:00–21:00 之间（夜间不打扰）');
+    await refused({ remindAt: '21:00' }, '提醒时间需在 08:00–21:00 之间（夜间不打扰）');
+    await expect(save({ remindAt: '20:00', secondReminderMinutes: 59, graceMinutes: 239 })).resolves.toBeTruthy();
+    await refused({ remindAt: '20:00', secondReminderMinutes: 60, graceMinutes: 239 }, '第二次提醒（21:00）需在 21:00 之前（夜间不打扰）');
+    await refused({ remindAt: '20:00', secondReminderMinutes: 30, graceMinutes: 240 }, '截止时间 20:00 后 240 分钟已过当天 23:59，请提早提醒时间或缩短等待');
+    await refused({ secondReminderMinutes: 120, graceMinutes: 120 }, '截止时间（提醒后 120 分钟）必须晚于第二次提醒（提醒后 120 分钟）');
+    await expect(save({ pausedUntil: '2027-05-04' })).resolves.toBeTruthy();
+    await refused({ pausedUntil: '2027-05-03' }, '暂停截止日期 2027-05-03 已经过去，不能早于今天 2027-05-04');
+  });
+
+  it('names the escalation contacts that are not this elder\'s family, and keeps the volunteer\'s phone sent back masked', async () => {
+    const { ctx, clock } = env();
+    clock.set(atLocal('2027-05-04', '07:00'));
+    const s = await elderScene(ctx);
+    const other = await elderScene(ctx, { stationId: s.station.id });
+    const save = (escalation: { familyContactIds: number[]; volunteer: { name: string; phone: string } | null }) =>
+      ctx.services.checkinPlans.savePlan(actorOf(s.worker), s.resident.id, { ...base, escalation });
+    await expect(save({ familyContactIds: [s.son!.id, other.son!.id, 999_999], volunteer: null })).rejects.toMatchObject({
+      status: 400, message: `输入有误：家属 ${other.son!.id}、999999 不是该居民的家属联系人`,
+    });
+    await save({ familyContactIds: [s.son!.id], volunteer: { name: '李志愿', phone: '137 0000 1111' } });
+    const { plan } = await save({ familyContactIds: [s.son!.id], volunteer: { name: '李志愿', phone: '137****1111' } });
+    expect(plan.escalation.volunteer).toEqual({ name: '李志愿', phone: '13700001111' });
+    await expect(save({ familyContactIds: [], volunteer: { name: '李志愿', phone: '12345' } })).rejects.toMatchObject({
+      message: '输入有误：志愿者电话格式不正确（手机号11位，座机带区号）',
+    });
+  });
+
+  it('a changed time saved at the reminder minute starts tomorrow, a minute earlier today; the plan says who saved it', async () => {
+    const { ctx, clock } = env();
+    clock.set(atLocal('2027-05-04', '07:00'));
+    const s = await elderScene(ctx);
+    clock.set(atLocal('2027-05-04', '09:59'));
+    const early = await ctx.services.checkinPlans.savePlan(actorOf(s.admin), s.resident.id, { ...base, remindAt: '10:00' });
+    expect(early.plan).toMatchObject({ appliesFromDate: '2027-05-04', updatedBy: s.admin.id, remindMinute: 600 });
+    clock.set(atLocal('2027-05-04', '10:30'));
+    const onTime = await ctx.services.checkinPlans.savePlan(actorOf(s.worker), s.resident.id, { ...base, remindAt: '10:30' });
+    expect(onTime.plan).toMatchObject({ appliesFromDate: '2027-05-05', updatedBy: s.worker.id });
+    expect(await ctx.services.checkinPlans.hasEnabledPlan(s.resident.id)).toBe(true);
+    await ctx.services.checkinPlans.savePlan(actorOf(s.worker), s.resident.id, { ...base, enabled: false });
+    expect(await ctx.services.checkinPlans.hasEnabledPlan(s.resident.id)).toBe(false);
+    expect(await ctx.services.checkinPlans.hasEnabledPlan(999_999)).toBe(false);
+  });
+});
