@@ -19,12 +19,13 @@ export interface ImportResult {
   errors: { row: number; message: string }[];
 }
 
-/** A sheet row as text cells keyed by our field names; `row` is the spreadsheet's row number. */
+/** How a file is read (by default from its name or content) and how far the import has got. */
 interface ImportOptions {
   format?: ImportFormat;
   onProgress?: (done: number, total: number) => void;
 }
 
+/** A sheet row as text cells keyed by our field names; `row` is the spreadsheet's row number. */
 interface SheetRow {
   row: number;
   cells: Partial<Record<Field, string>>;
